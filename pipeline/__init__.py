@@ -1,0 +1,1 @@
+"""Hälsocenter rapport: Excel in, nyckeltal och Word-rapport ut."""

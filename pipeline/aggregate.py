@@ -1,0 +1,209 @@
+"""Stage 2: the key figures (nyckeltal) of the contract for one report year.
+
+All figures come out as tidy rows (nyckeltal, dimension, kategori, varde,
+undertryckt); the csv file and the Word report both read these rows, so the
+two can never disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline import contract
+from pipeline.validate import Dataset
+
+TOTAL = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    nyckeltal: str
+    dimension: str
+    kategori: str
+    varde: float | int | None
+    undertryckt: bool = False
+
+
+@dataclass
+class KeyFigures:
+    kommunkod: str
+    kommun: str
+    ar: int
+    figures: list[Figure]
+
+    def value(self, nyckeltal: str, dimension: str = TOTAL, kategori: str = TOTAL):
+        for figure in self.figures:
+            if (figure.nyckeltal, figure.dimension, figure.kategori) == (
+                nyckeltal, dimension, kategori):
+                return figure.varde
+        return None
+
+    def breakdown(self, nyckeltal: str, dimension: str) -> list[Figure]:
+        return [f for f in self.figures if f.nyckeltal == nyckeltal and f.dimension == dimension]
+
+
+def _in_year(dates: pd.Series, year: int) -> pd.Series:
+    return dates.dt.year == year
+
+
+def _since_start(dates: pd.Series, start: pd.Timestamp, year: int) -> pd.Series:
+    return (dates >= start) & (dates <= pd.Timestamp(year=year, month=12, day=31))
+
+
+def _age_group(birth_years: pd.Series, year: int) -> pd.Series:
+    fmt = contract.key_figure_format()
+    ages = year - birth_years
+    groups = pd.Series(fmt.alder_saknas, index=birth_years.index, dtype="object")
+    for group in fmt.aldersgrupper:
+        groups[(ages >= group["fran"]) & (ages <= group["till"])] = group["namn"]
+    return groups
+
+
+def _counts(values: pd.Series, categories: list[str]) -> dict[str, int]:
+    counts = values.value_counts()
+    return {c: int(counts.get(c, 0)) for c in categories}
+
+
+def _conversations(samtal: pd.DataFrame, kind: str | None, outcome: str) -> pd.Series:
+    mask = samtal["utfall"] == outcome
+    if kind is not None:
+        mask &= samtal["samtalstyp"] == kind
+    return samtal.loc[mask.fillna(False).astype(bool), "datum"]
+
+
+def activity_table(dataset: Dataset, year: int) -> pd.DataFrame:
+    """Per activity with attendance in the year: area, sessions, participants, hours."""
+    narvaro = dataset.narvaro[_in_year(dataset.narvaro["datum"], year)]
+    narvaro = narvaro.merge(
+        dataset.aktiviteter[["aktivitet", "fokusomrade", "typ"]], on="aktivitet", how="left")
+    heads = narvaro["antal"].fillna(0).astype(int) + narvaro["deltagar_id"].notna().astype(int)
+    narvaro = narvaro.assign(huvuden=heads, timmar_totalt=heads * narvaro["timmar"].astype(float))
+    grouped = narvaro.groupby(["fokusomrade", "aktivitet", "typ"], sort=True)
+    table = grouped.agg(
+        tillfallen=("datum", "nunique"),
+        unika_deltagare=("deltagar_id", "nunique"),
+        deltagartillfallen=("huvuden", "sum"),
+        deltagartimmar=("timmar_totalt", "sum"),
+    ).reset_index()
+    table.attrs["narvaro"] = narvaro
+    return table
+
+
+def compute(dataset: Dataset, year: int | None = None, threshold: int | None = None) -> KeyFigures:
+    """Every key figure of the contract for `year` (default: the report year)."""
+    fmt = contract.key_figure_format()
+    year = dataset.ar if year is None else year
+    threshold = fmt.undertryck_grans if threshold is None else threshold
+    remisser, samtal = dataset.remisser, dataset.samtal
+    start = dataset.startdatum
+    figures: list[Figure] = []
+
+    def total(name: str, value) -> None:
+        figures.append(Figure(name, TOTAL, TOTAL, value))
+
+    inkomna = remisser[_in_year(remisser["inkom"], year)]
+    sedan_start = remisser[_since_start(remisser["inkom"], start, year)]
+    total("arenden_inkomna", len(inkomna))
+    total("far_inkomna", int((inkomna["kanal"] == "FaR").sum()))
+    total("arenden_sedan_start", len(sedan_start))
+    total("far_sedan_start", int((sedan_start["kanal"] == "FaR").sum()))
+
+    forsta = _conversations(samtal, "Första samtal", "Genomfört")
+    total("forsta_samtal", int(_in_year(forsta, year).sum()))
+    total("forsta_samtal_sedan_start", int(_since_start(forsta, start, year).sum()))
+    total("uppfoljande_samtal",
+          int(_in_year(_conversations(samtal, "Uppföljande samtal", "Genomfört"), year).sum()))
+    total("uteblivna_samtal", int(_in_year(_conversations(samtal, None, "Uteblev"), year).sum()))
+    total("spontana_besok",
+          int(_in_year(_conversations(samtal, "Spontant besök", "Genomfört"), year).sum()))
+    total("avbojda", int((inkomna["avbojde"] == "Ja").sum()))
+    total("recept_i_retur", int(_in_year(remisser["retur"], year).sum()))
+    if dataset.styrgruppsmoten is not None:
+        total("styrgruppsmoten", dataset.styrgruppsmoten)
+    if dataset.invanare is not None:
+        total("invanare", dataset.invanare)
+
+    remisser_sheet = contract.workbook("remisser.xlsx").sheet("Remisser")
+    breakdowns = {
+        "kanal": (inkomna["kanal"], list(remisser_sheet.column("kanal").varden)),
+        "remittent": (
+            inkomna["remittent"].fillna(fmt.remittent_saknas),
+            [*remisser_sheet.column("remittent").varden, fmt.remittent_saknas],
+        ),
+        "kon": (inkomna["kon"], list(remisser_sheet.column("kon").varden)),
+        "aldersgrupp": (
+            _age_group(inkomna["fodelsear"], year),
+            [g["namn"] for g in fmt.aldersgrupper] + [fmt.alder_saknas],
+        ),
+    }
+    for dimension, (values, categories) in breakdowns.items():
+        suppress = dimension in fmt.undertryck_dimensioner and threshold > 0
+        for kategori, count in _counts(values, categories).items():
+            hidden = suppress and 1 <= count < threshold
+            figures.append(Figure("arenden_inkomna", dimension, kategori,
+                                  None if hidden else count, hidden))
+
+    figures.extend(_activity_figures(dataset, year))
+    figures.sort(key=lambda f: (f.nyckeltal, f.dimension, f.kategori))
+    return KeyFigures(dataset.kommun.kod, dataset.kommun.namn, year, figures)
+
+
+ACTIVITY_FIGURES = ("tillfallen", "unika_deltagare", "deltagartillfallen", "deltagartimmar")
+
+
+def _activity_figures(dataset: Dataset, year: int) -> list[Figure]:
+    table = activity_table(dataset, year)
+    narvaro = table.attrs["narvaro"]
+    areas = list(contract.workbook("aktiviteter.xlsx").sheet("Aktiviteter")
+                 .column("fokusomrade").varden)
+    figures = []
+    for row in table.itertuples(index=False):
+        figures.append(Figure("aktiviteter", "aktivitet", row.aktivitet, 1))
+        for name in ACTIVITY_FIGURES:
+            figures.append(Figure(name, "aktivitet", row.aktivitet, _number(getattr(row, name))))
+
+    def area_figures(dimension: str, kategori: str, part: pd.DataFrame, rows) -> None:
+        figures.append(Figure("aktiviteter", dimension, kategori, len(part)))
+        figures.append(Figure("tillfallen", dimension, kategori, int(part["tillfallen"].sum())))
+        figures.append(Figure("unika_deltagare", dimension, kategori,
+                              int(rows["deltagar_id"].nunique())))
+        figures.append(Figure("deltagartillfallen", dimension, kategori,
+                              int(part["deltagartillfallen"].sum())))
+        figures.append(Figure("deltagartimmar", dimension, kategori,
+                              _number(part["deltagartimmar"].sum())))
+
+    for area in areas:
+        area_figures("fokusomrade", area, table[table["fokusomrade"] == area],
+                     narvaro[narvaro["fokusomrade"] == area])
+    area_figures(TOTAL, TOTAL, table, narvaro)
+    return figures
+
+
+def _number(value) -> int | float:
+    value = float(value)
+    return int(value) if value.is_integer() else round(value, 2)
+
+
+def format_number(value) -> str:
+    """Numbers in the csv: no thousands separator, '.' as decimal point, no trailing zeros."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(int(value))
+
+
+def to_csv(key_figures: KeyFigures) -> str:
+    fmt = contract.key_figure_format()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fmt.kolumner)
+    for f in sorted(key_figures.figures, key=lambda f: (f.nyckeltal, f.dimension, f.kategori)):
+        writer.writerow([fmt.schema_version, key_figures.kommunkod, key_figures.kommun,
+                         key_figures.ar, f.nyckeltal, f.dimension, f.kategori,
+                         format_number(f.varde), int(f.undertryckt)])
+    return buffer.getvalue()

@@ -1,0 +1,65 @@
+"""Refuse Swedish personal identity numbers (personnummer, samordningsnummer) in ID columns."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+# Six or eight date digits, an optional separator (-, + or a space) and four digits,
+# not embedded in a longer run of digits.
+_PATTERN = re.compile(r"(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{4})(?!\d)")
+_CANDIDATE = re.compile(r"(?<!\d)(?:\d{6}|\d{8})[-+ ]?\d{4}(?!\d)")
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(digits):
+        product = int(char) * (2 if position % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return total % 10 == 0
+
+
+def _match(text: str) -> re.Match[str] | None:
+    """The first span that is date-shaped like a personnummer or samordningsnummer.
+
+    A date-shaped number is refused whether or not its Luhn digit is right: a
+    mistyped personnummer is still a personnummer.
+    """
+    for match in _PATTERN.finditer(text):
+        _century, _yy, month, day, _tail = match.groups()
+        day_number = int(day) - 60 if int(day) > 60 else int(day)  # samordningsnummer
+        if 1 <= int(month) <= 12 and 1 <= day_number <= 31:
+            return match
+    return None
+
+
+def looks_like_personnummer(text: str) -> bool:
+    return _match(text) is not None
+
+
+def is_valid_personnummer(text: str) -> bool:
+    """True when the Luhn check digit is right, i.e. it is surely a real number."""
+    match = _match(text)
+    if match is None:
+        return False
+    _century, yy, month, day, tail = match.groups()
+    return _luhn_ok(yy + month + day + tail)
+
+
+def mask(text: str) -> str:
+    """The value with the number hidden, so that no message repeats it in full."""
+    match = _match(text)
+    if match is None:
+        return text
+    return text[: match.start()] + "ÅÅMMDD-XXXX" + text[match.end() :]
+
+
+def flag(series: pd.Series) -> pd.Series:
+    """Vectorised: True where a value looks like a personnummer (NA counts as fine)."""
+    text = series.astype("string")
+    candidates = text.str.contains(_CANDIDATE, na=False)
+    result = pd.Series(False, index=series.index)
+    if candidates.any():
+        result[candidates] = [looks_like_personnummer(v) for v in text[candidates]]
+    return result

@@ -1,0 +1,68 @@
+"""A problem found in the input, said in Swedish for the coach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FEL = "fel"
+VARNING = "varning"
+NOTIS = "notis"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem: where it is (file, sheet, Excel row, column), what was found, what to do."""
+
+    fil: str
+    flik: str | None
+    rad: int | None
+    kolumn: str | None
+    varde: str | None
+    problem: str
+    atgard: str = ""
+    niva: str = FEL
+
+    def where(self) -> str:
+        parts = [self.fil]
+        if self.flik:
+            parts.append(f"flik {self.flik}")
+        if self.rad is not None:
+            parts.append(f"rad {self.rad}")
+        if self.kolumn:
+            parts.append(f"kolumn {self.kolumn}")
+        return ", ".join(parts)
+
+    def line(self) -> str:
+        label = {FEL: "Fel", VARNING: "Varning", NOTIS: "Notis"}[self.niva]
+        text = f"{label}: {self.where()}: {self.problem}"
+        return f"{text} {self.atgard}" if self.atgard else text
+
+
+def sort_key(problem: Problem) -> tuple:
+    return (
+        problem.fil,
+        problem.flik or "",
+        problem.rad if problem.rad is not None else 0,
+        problem.kolumn or "",
+        problem.problem,
+    )
+
+
+def show_value(value: object) -> str | None:
+    """A found value as the coach typed it, shortened when very long."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "isoformat") and hasattr(value, "year"):
+        text = value.isoformat()[:10]
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."

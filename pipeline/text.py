@@ -1,0 +1,36 @@
+"""Text cleaning at the edge: once, when a cell is read.
+
+Word refuses XML-illegal control characters, and Excel's Alt+Enter in old
+files arrives as a vertical tab (python-calamine) or as the escape `_x000B_`
+(openpyxl). Both become a line break; other control characters are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LINE_BREAKS = re.compile(r"\r\n|\r|[\x0b\x0c\u2028\u2029]|_x000[BbCc]_")
+_EXCEL_ESCAPE_CR = re.compile(r"_x000[Dd]_")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+_SPACES = "\u00a0\u2007\u202f\ufeff \t"
+
+
+def clean_text(value: str) -> str:
+    """A cell's text as Word can hold it: NFC, line breaks as \\n, no control characters."""
+    text = _EXCEL_ESCAPE_CR.sub("", value)
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _ILLEGAL.sub("", text)
+    return unicodedata.normalize("NFC", text).strip(_SPACES + "\n")
+
+
+def normalize_header(value: object) -> str:
+    """Header cells match ignoring case, surrounding spaces and non-breaking spaces."""
+    if value is None:
+        return ""
+    return clean_text(str(value)).replace("\u00a0", " ").strip().casefold()
+
+
+def paragraphs(value: str) -> list[str]:
+    """A cell's line breaks become paragraphs; blank lines are dropped."""
+    return [line.strip(_SPACES) for line in value.split("\n") if line.strip(_SPACES)]

@@ -1,0 +1,402 @@
+"""Stage 1: read the three workbooks and check them against the contract.
+
+Column checks are pandera schemas built from data/schemas/; rules that span
+columns or sheets are read from the same files. Every problem is collected
+(lazy validation) and reported at once, with file, sheet, Excel row, column,
+the value found and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline import config, contract, personnummer
+from pipeline.coerce import DATE_HELP, coerce_column
+from pipeline.contract import Column, Kommun, Sheet, Workbook
+from pipeline.problems import FEL, Problem, show_value, sort_key
+from pipeline.read import RawSheet, WorkbookError, open_workbook, read_sheet
+from pipeline.text import paragraphs
+
+DATE_MIN = pd.Timestamp("1990-01-01")
+OTHER_FORMATS = (".xls", ".xlsm", ".xlsb", ".ods", ".csv", ".numbers")
+
+Message = Callable[[object], tuple[str, str]]
+
+
+@dataclass
+class SheetResult:
+    fil: str
+    flik: str
+    data: pd.DataFrame
+    rows_read: int = 0
+    empty_rows: int = 0
+    error_rows: int = 0
+
+
+@dataclass
+class Dataset:
+    """Validated, typed input for one municipality and year."""
+
+    kommun: Kommun
+    ar: int
+    startdatum: pd.Timestamp
+    invanare: int | None
+    styrgruppsmoten: int | None
+    remisser: pd.DataFrame
+    samtal: pd.DataFrame
+    aktiviteter: pd.DataFrame
+    narvaro: pd.DataFrame
+    texter: dict[str, list[str]]
+    plan: pd.DataFrame
+    source: Path
+
+
+@dataclass
+class ValidationResult:
+    problems: list[Problem]
+    sheets: list[SheetResult] = field(default_factory=list)
+    dataset: Dataset | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.niva == FEL]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.dataset is not None
+
+
+@dataclass
+class _Context:
+    ar: int | None = None
+    today: pd.Timestamp = field(default_factory=lambda: pd.Timestamp(dt.date.today()))
+    references: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+
+
+# --- column checks -------------------------------------------------------------
+
+
+def _bound(value: float | str | None, context: _Context) -> float | None:
+    if value == "rapportår":
+        return context.ar
+    return value
+
+
+def _column_checks(column: Column, context: _Context) -> list[tuple[pa.Check, Message]]:
+    """The pandera checks of one column, each with the Swedish message for a failure."""
+    checks: list[tuple[pa.Check, Message]] = []
+    if column.typ == "val":
+        allowed = column.allowed_text()
+        checks.append((
+            pa.Check.isin(list(column.varden)),
+            lambda v: (f"Värdet '{v}' är inte tillåtet.", f"Tillåtna värden: {allowed}."),
+        ))
+    if column.typ == "id":
+        checks.append((
+            pa.Check(lambda s: ~personnummer.flag(s), name="personnummer"),
+            lambda v: (
+                f"Värdet ser ut som ett personnummer ({personnummer.mask(str(v))}). "
+                "Personnummer får inte finnas i underlaget.",
+                "Använd en egen kod i stället, t.ex. K0231.",
+            ),
+        ))
+    if column.typ == "datum":
+        checks.append((
+            pa.Check.ge(DATE_MIN),
+            lambda v: (f"Datumet {show_value(v)} är före 1990.", "Kontrollera årtalet."),
+        ))
+        checks.append((
+            pa.Check.le(context.today),
+            lambda v: (f"Datumet {show_value(v)} ligger i framtiden.",
+                       "Kontrollera datumet; fyll bara i det som har hänt."),
+        ))
+    low, high = _bound(column.min, context), _bound(column.max, context)
+    if low is not None:
+        checks.append((pa.Check.ge(low),
+                       lambda v: (f"{show_value(v)} är för litet.",
+                                  f"Minsta tillåtna värde är {low}.")))
+    if high is not None:
+        checks.append((pa.Check.le(high),
+                       lambda v: (f"{show_value(v)} är för stort.",
+                                  f"Största tillåtna värde är {high}.")))
+    if column.over is not None:
+        over = column.over
+        checks.append((pa.Check.gt(over),
+                       lambda v: (f"{show_value(v)} är för litet.",
+                                  f"Värdet måste vara större än {over}.")))
+    if column.finns_i is not None:
+        ref = column.finns_i
+        known = context.references.get((ref.flik, ref.kolumn), set())
+        checks.append((
+            pa.Check.isin(sorted(known)),
+            lambda v: (f"'{v}' finns inte i fliken {ref.flik}.",
+                       f"Lägg till raden i fliken {ref.flik} eller rätta stavningen."),
+        ))
+    return checks
+
+
+def _required_message(column: Column) -> tuple[str, str]:
+    return "Värde saknas.", f"Kolumnen {column.namn} måste fyllas i."
+
+
+def _run_pandera(
+    data: pd.DataFrame, columns: tuple[Column, ...], context: _Context
+) -> list[tuple[int, Column, object, str, str]]:
+    """(index, column, value, problem, fix) for every failing cell, all at once."""
+    by_key = {c.nyckel: c for c in columns}
+    messages = {c.nyckel: [m for _, m in _column_checks(c, context)] for c in columns}
+    schema = pa.DataFrameSchema(
+        {
+            c.nyckel: pa.Column(
+                dtype=None,
+                nullable=not c.obligatorisk,
+                unique=c.unik,
+                checks=[check for check, _ in _column_checks(c, context)],
+            )
+            for c in columns
+        },
+        strict=False,
+    )
+    try:
+        schema.validate(data, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        found = []
+        for case in errors.failure_cases.itertuples(index=False):
+            column = by_key.get(case.column)
+            if column is None or case.index is None or pd.isna(case.index):
+                continue
+            value = case.failure_case
+            if case.check == "not_nullable":
+                problem, fix = _required_message(column)
+                value = None
+            elif case.check == "field_uniqueness":
+                problem = f"'{value}' finns på flera rader."
+                fix = f"Varje {column.namn} får bara förekomma en gång i fliken."
+            else:
+                problem, fix = messages[column.nyckel][int(case.check_number)](value)
+            found.append((int(case.index), column, value, problem, fix))
+        return found
+    return []
+
+
+def _conditional_required(data: pd.DataFrame, columns: tuple[Column, ...]):
+    for column in columns:
+        cond = column.obligatorisk_om or column.obligatorisk_utom
+        if cond is None:
+            continue
+        other = data[cond.kolumn]
+        in_values = other.isin(list(cond.varden)).fillna(False).astype(bool)
+        applies = in_values if column.obligatorisk_om else (~in_values & other.notna())
+        missing = applies & data[column.nyckel].isna()
+        other_name = next(c.namn for c in columns if c.nyckel == cond.kolumn)
+        word = "är" if column.obligatorisk_om else "inte är"
+        for row in data.index[missing]:
+            yield (int(row), column, None, "Värde saknas.",
+                   f"{column.namn} måste fyllas i när {other_name} {word} "
+                   f"{' eller '.join(cond.varden)}.")
+
+
+def _exactly_one(data: pd.DataFrame, sheet: Sheet):
+    for rule in sheet.regler:
+        keys = rule.get("exakt_en_av")
+        if not keys:
+            continue
+        names = [sheet.column(k).namn for k in keys]
+        filled = sum(data[k].notna().astype(int) for k in keys)
+        label = " / ".join(names)
+        both = " och ".join(names)
+        either = " eller ".join(names)
+        fix = (f"Fyll i exakt en av {both}: {names[0]} för en enskild deltagare, "
+               f"{names[1]} för en grupp utan koder.")
+        for row in data.index[filled > 1]:
+            yield (int(row), sheet.column(keys[0]), None, f"Både {both} är ifyllda.", fix,
+                   label)
+        for row in data.index[filled == 0]:
+            yield (int(row), sheet.column(keys[0]), None, f"Varken {either} är ifyllt.", fix,
+                   label)
+
+
+def _check_table(raw: RawSheet, sheet: Sheet, context: _Context) -> tuple[SheetResult, list]:
+    """Coerce, check with pandera and apply the sheet's rules; all problems together."""
+    problems: list[Problem] = list(raw.problems)
+    typed = {}
+    seen: set[tuple[int, str]] = set()
+
+    def add(row: int, kolumn: str, value: object, problem: str, fix: str) -> None:
+        if (row, kolumn) in seen:
+            return
+        seen.add((row, kolumn))
+        problems.append(Problem(raw.fil, raw.flik, row, kolumn, show_value(value), problem, fix))
+
+    for column in sheet.kolumner:
+        values, bad = coerce_column(raw.cells[column.nyckel], column)
+        typed[column.nyckel] = values
+        for row, message in bad.items():
+            fix = DATE_HELP if column.typ == "datum" else ""
+            add(row, column.namn, raw.cells.at[row, column.nyckel], message, fix)
+    data = pd.DataFrame(typed, index=raw.cells.index)
+
+    if not any(p.niva == FEL and p.rad == 1 for p in raw.problems):
+        for row, column, value, problem, fix in _run_pandera(data, sheet.kolumner, context):
+            add(row, column.namn, value, problem, fix)
+        for row, column, value, problem, fix in _conditional_required(data, sheet.kolumner):
+            add(row, column.namn, value, problem, fix)
+        for row, _column, value, problem, fix, label in _exactly_one(data, sheet):
+            add(row, label, value, problem, fix)
+
+    for column in sheet.kolumner:
+        if column.standard is not None:
+            data[column.nyckel] = data[column.nyckel].fillna(column.standard)
+    error_rows = len({row for row, _ in seen})
+    result = SheetResult(raw.fil, raw.flik, data, raw.rows_read, raw.empty_rows, error_rows)
+    return result, problems
+
+
+def _check_fields(raw: RawSheet, sheet: Sheet, context: _Context):
+    """A Fält/Värde sheet: each field on its own row, checked like a one-row table."""
+    problems: list[Problem] = list(raw.problems)
+    by_name = {f.namn.casefold(): f for f in sheet.falt}
+    rows: dict[str, int] = {}
+    cells: dict[str, object] = {}
+    for row, name, value in raw.cells[["falt", "varde"]].itertuples():
+        field_spec = by_name.get(str(name).strip().casefold()) if name is not None else None
+        if field_spec is None:
+            problems.append(Problem(raw.fil, raw.flik, int(row), "Fält", show_value(name),
+                                    f"Okänt fält '{name}'; raden hoppas över.",
+                                    f"Kända fält: {', '.join(f.namn for f in sheet.falt)}.",
+                                    "notis"))
+            continue
+        if field_spec.nyckel in rows:
+            problems.append(Problem(raw.fil, raw.flik, int(row), "Fält", field_spec.namn,
+                                    f"Fältet {field_spec.namn} står på flera rader.",
+                                    "Ta bort den ena raden."))
+            continue
+        rows[field_spec.nyckel] = int(row)
+        cells[field_spec.nyckel] = value
+    one_row = pd.DataFrame({f.nyckel: [cells.get(f.nyckel)] for f in sheet.falt}, dtype=object)
+    typed = {}
+    for spec in sheet.falt:
+        values, bad = coerce_column(one_row[spec.nyckel], spec)
+        typed[spec.nyckel] = values
+        for message in bad.values():
+            problems.append(Problem(raw.fil, raw.flik, rows.get(spec.nyckel), "Värde",
+                                    show_value(cells.get(spec.nyckel)), message,
+                                    DATE_HELP if spec.typ == "datum" else ""))
+    data = pd.DataFrame(typed)
+    reported = {p.rad for p in problems}
+    if not any(p.niva == FEL and p.rad == 1 for p in raw.problems):
+        for _, spec, value, problem, fix in _run_pandera(data, sheet.falt, context):
+            row = rows.get(spec.nyckel)
+            if row is not None and row in reported:
+                continue
+            if row is None:
+                problem = f"Fältet {spec.namn} saknas."
+                fix = f"Lägg till en rad med {spec.namn} i kolumnen Fält och värdet i Värde."
+            problems.append(Problem(raw.fil, raw.flik, row, "Värde", show_value(value),
+                                    problem, fix))
+    values = {k: (None if pd.isna(v.iloc[0]) else v.iloc[0]) for k, v in data.items()}
+    error_rows = len({p.rad for p in problems if p.niva == FEL})
+    return SheetResult(raw.fil, raw.flik, data, raw.rows_read, raw.empty_rows, error_rows), \
+        problems, values
+
+
+# --- the whole input -----------------------------------------------------------
+
+
+def find_problems_with_files(raw_dir: Path) -> list[Problem]:
+    """Missing workbooks, or workbooks saved in another format."""
+    problems = []
+    for fil in config.WORKBOOKS:
+        path = raw_dir / fil
+        if path.is_file():
+            continue
+        stem = path.stem
+        others = sorted(
+            p.name for p in raw_dir.glob(f"{stem}.*")
+            if p.suffix.lower() in OTHER_FORMATS and not p.name.startswith(("~$", "."))
+        )
+        if others:
+            problems.append(Problem(
+                fil, None, None, None, None,
+                f"Filen {fil} saknas, men {', '.join(others)} finns. Programmet läser bara "
+                "Excel-arbetsböcker (.xlsx).",
+                f"Öppna filen i Excel och välj Spara som > Excel-arbetsbok (*.xlsx) med namnet "
+                f"{fil}."))
+        else:
+            problems.append(Problem(
+                fil, None, None, None, None, f"Filen {fil} saknas i {raw_dir}.",
+                "Lägg alla tre arbetsböckerna i mappen: " + ", ".join(config.WORKBOOKS) + "."))
+    return problems
+
+
+def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
+    """Check all workbooks in raw_dir; the typed dataset only when there are no errors."""
+    context = _Context()
+    if today is not None:
+        context.today = pd.Timestamp(today)
+    problems = find_problems_with_files(raw_dir)
+    if problems:
+        return ValidationResult(sorted(problems, key=sort_key))
+
+    sheets: dict[str, SheetResult] = {}
+    results: list[SheetResult] = []
+    fields: dict[str, object] = {}
+    order = ("verksamhet.xlsx", "remisser.xlsx", "aktiviteter.xlsx")
+    for fil in order:
+        workbook: Workbook = contract.workbook(fil)
+        try:
+            book = open_workbook(raw_dir / fil)
+        except WorkbookError as error:
+            problems.append(error.problem)
+            continue
+        try:
+            for sheet in workbook.flikar:
+                raw = read_sheet(book, workbook, sheet)
+                if sheet.typ == "falt":
+                    result, found, fields = _check_fields(raw, sheet, context)
+                    context.ar = fields.get("ar")
+                else:
+                    result, found = _check_table(raw, sheet, context)
+                problems.extend(found)
+                results.append(result)
+                sheets[sheet.namn] = result
+                for column in sheet.kolumner:
+                    context.references[(sheet.namn, column.nyckel)] = set(
+                        result.data[column.nyckel].dropna().astype(str)
+                    ) if column.nyckel in result.data else set()
+        finally:
+            book.close()
+
+    problems = sorted(set(problems), key=sort_key)
+    result = ValidationResult(problems, results)
+    if result.errors or len(sheets) < 7:
+        return result
+    result.dataset = Dataset(
+        kommun=contract.kommun(fields["kommun"]),
+        ar=int(fields["ar"]),
+        startdatum=pd.Timestamp(fields["startdatum"]),
+        invanare=None if fields.get("invanare") is None else int(fields["invanare"]),
+        styrgruppsmoten=None if fields.get("styrgruppsmoten") is None
+        else int(fields["styrgruppsmoten"]),
+        remisser=sheets["Remisser"].data,
+        samtal=sheets["Samtal"].data,
+        aktiviteter=sheets["Aktiviteter"].data,
+        narvaro=sheets["Närvaro"].data,
+        texter=_texts(sheets["Texter"].data),
+        plan=sheets["Plan"].data,
+        source=raw_dir,
+    )
+    return result
+
+
+def _texts(data: pd.DataFrame) -> dict[str, list[str]]:
+    texts: dict[str, list[str]] = {}
+    for avsnitt, text in data[["avsnitt", "text"]].itertuples(index=False):
+        texts.setdefault(str(avsnitt), []).extend(paragraphs(str(text)))
+    return texts

@@ -1,0 +1,52 @@
+"""Writing simple workbooks with openpyxl: example data, test fixtures, reports.
+
+Dates are written as real Excel dates with a ÅÅÅÅ-MM-DD format, the header
+row is bold and frozen, and the file is written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pipeline.files import atomic_path
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+DATE_FORMAT = "yyyy-mm-dd"
+
+SheetRows = tuple[Sequence[str], Sequence[Sequence[object]]]
+
+
+def fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+    for row in rows:
+        sheet.append(list(row))
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, dt.date | dt.datetime):
+                cell.number_format = DATE_FORMAT
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(header, start=1):
+        longest = max([len(str(name))] + [len(str(r[index - 1])) for r in rows
+                                          if index - 1 < len(r) and r[index - 1] is not None])
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 10), 60)
+
+
+def write_workbook(path: Path, sheets: dict[str, SheetRows]) -> Path:
+    """A workbook with one sheet per entry, written to a temporary file and renamed."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, (header, rows) in sheets.items():
+        fill_sheet(book.create_sheet(name), header, rows)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+    return path
