@@ -38,7 +38,10 @@ class KeyFigures:
     def value(self, nyckeltal: str, dimension: str = TOTAL, kategori: str = TOTAL):
         for figure in self.figures:
             if (figure.nyckeltal, figure.dimension, figure.kategori) == (
-                nyckeltal, dimension, kategori):
+                nyckeltal,
+                dimension,
+                kategori,
+            ):
                 return figure.varde
         return None
 
@@ -79,7 +82,8 @@ def activity_table(dataset: Dataset, year: int) -> pd.DataFrame:
     """Per activity with attendance in the year: area, sessions, participants, hours."""
     narvaro = dataset.narvaro[_in_year(dataset.narvaro["datum"], year)]
     narvaro = narvaro.merge(
-        dataset.aktiviteter[["aktivitet", "fokusomrade", "typ"]], on="aktivitet", how="left")
+        dataset.aktiviteter[["aktivitet", "fokusomrade", "typ"]], on="aktivitet", how="left"
+    )
     heads = narvaro["antal"].fillna(0).astype(int) + narvaro["deltagar_id"].notna().astype(int)
     narvaro = narvaro.assign(huvuden=heads, timmar_totalt=heads * narvaro["timmar"].astype(float))
     grouped = narvaro.groupby(["fokusomrade", "aktivitet", "typ"], sort=True)
@@ -115,11 +119,15 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
     forsta = _conversations(samtal, "Första samtal", "Genomfört")
     total("forsta_samtal", int(_in_year(forsta, year).sum()))
     total("forsta_samtal_sedan_start", int(_since_start(forsta, start, year).sum()))
-    total("uppfoljande_samtal",
-          int(_in_year(_conversations(samtal, "Uppföljande samtal", "Genomfört"), year).sum()))
+    total(
+        "uppfoljande_samtal",
+        int(_in_year(_conversations(samtal, "Uppföljande samtal", "Genomfört"), year).sum()),
+    )
     total("uteblivna_samtal", int(_in_year(_conversations(samtal, None, "Uteblev"), year).sum()))
-    total("spontana_besok",
-          int(_in_year(_conversations(samtal, "Spontant besök", "Genomfört"), year).sum()))
+    total(
+        "spontana_besok",
+        int(_in_year(_conversations(samtal, "Spontant besök", "Genomfört"), year).sum()),
+    )
     total("avbojda", int((inkomna["avbojde"] == "Ja").sum()))
     total("recept_i_retur", int(_in_year(remisser["retur"], year).sum()))
     if dataset.styrgruppsmoten is not None:
@@ -144,11 +152,11 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
         suppress = dimension in fmt.undertryck_dimensioner and threshold > 0
         for kategori, count in _counts(values, categories).items():
             hidden = suppress and 1 <= count < threshold
-            figures.append(Figure("arenden_inkomna", dimension, kategori,
-                                  None if hidden else count, hidden))
+            figures.append(
+                Figure("arenden_inkomna", dimension, kategori, None if hidden else count, hidden)
+            )
 
     figures.extend(_activity_figures(dataset, year))
-    figures.sort(key=lambda f: (f.nyckeltal, f.dimension, f.kategori))
     return KeyFigures(dataset.kommun.kod, dataset.kommun.namn, year, figures)
 
 
@@ -158,8 +166,9 @@ ACTIVITY_FIGURES = ("tillfallen", "unika_deltagare", "deltagartillfallen", "delt
 def _activity_figures(dataset: Dataset, year: int) -> list[Figure]:
     table = activity_table(dataset, year)
     narvaro = table.attrs["narvaro"]
-    areas = list(contract.workbook("aktiviteter.xlsx").sheet("Aktiviteter")
-                 .column("fokusomrade").varden)
+    areas = list(
+        contract.workbook("aktiviteter.xlsx").sheet("Aktiviteter").column("fokusomrade").varden
+    )
     figures = []
     for row in table.itertuples(index=False):
         figures.append(Figure("aktiviteter", "aktivitet", row.aktivitet, 1))
@@ -169,16 +178,23 @@ def _activity_figures(dataset: Dataset, year: int) -> list[Figure]:
     def area_figures(dimension: str, kategori: str, part: pd.DataFrame, rows) -> None:
         figures.append(Figure("aktiviteter", dimension, kategori, len(part)))
         figures.append(Figure("tillfallen", dimension, kategori, int(part["tillfallen"].sum())))
-        figures.append(Figure("unika_deltagare", dimension, kategori,
-                              int(rows["deltagar_id"].nunique())))
-        figures.append(Figure("deltagartillfallen", dimension, kategori,
-                              int(part["deltagartillfallen"].sum())))
-        figures.append(Figure("deltagartimmar", dimension, kategori,
-                              _number(part["deltagartimmar"].sum())))
+        figures.append(
+            Figure("unika_deltagare", dimension, kategori, int(rows["deltagar_id"].nunique()))
+        )
+        figures.append(
+            Figure("deltagartillfallen", dimension, kategori, int(part["deltagartillfallen"].sum()))
+        )
+        figures.append(
+            Figure("deltagartimmar", dimension, kategori, _number(part["deltagartimmar"].sum()))
+        )
 
     for area in areas:
-        area_figures("fokusomrade", area, table[table["fokusomrade"] == area],
-                     narvaro[narvaro["fokusomrade"] == area])
+        area_figures(
+            "fokusomrade",
+            area,
+            table[table["fokusomrade"] == area],
+            narvaro[narvaro["fokusomrade"] == area],
+        )
     area_figures(TOTAL, TOTAL, table, narvaro)
     return figures
 
@@ -203,7 +219,17 @@ def to_csv(key_figures: KeyFigures) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(fmt.kolumner)
     for f in sorted(key_figures.figures, key=lambda f: (f.nyckeltal, f.dimension, f.kategori)):
-        writer.writerow([fmt.schema_version, key_figures.kommunkod, key_figures.kommun,
-                         key_figures.ar, f.nyckeltal, f.dimension, f.kategori,
-                         format_number(f.varde), int(f.undertryckt)])
+        writer.writerow(
+            [
+                fmt.schema_version,
+                key_figures.kommunkod,
+                key_figures.kommun,
+                key_figures.ar,
+                f.nyckeltal,
+                f.dimension,
+                f.kategori,
+                format_number(f.varde),
+                int(f.undertryckt),
+            ]
+        )
     return buffer.getvalue()

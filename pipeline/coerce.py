@@ -46,8 +46,9 @@ def _as_date(value: object) -> tuple[object, str | None]:
                 return None, f"'{text}' är inget giltigt datum (dagen eller månaden finns inte)."
         return None, f"'{text}' är inte ett datum."
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return None, (f"{value:g} är ett tal, inte ett datum. Cellen saknar kanske "
-                      "datumformat i Excel.")
+        return None, (
+            f"{value:g} är ett tal, inte ett datum. Cellen saknar kanske datumformat i Excel."
+        )
     return None, f"'{value}' är inte ett datum."
 
 
@@ -63,7 +64,7 @@ def _as_number(value: object, integer: bool) -> tuple[object, str | None]:
         return None, f"'{_as_text(value)}' är inte {kind}."
     if integer:
         if not number.is_integer():
-            return None, f"{number:g} är inte ett heltal.".replace(".", ",")
+            return None, f"{str(number).replace('.', ',')} är inte ett heltal."
         return int(number), None
     return number, None
 

@@ -47,14 +47,14 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
 
     remisser, samtal = [], []
     # Outcomes per referral, by position: who declined, who never came, who waits.
-    early = list(range(86))          # 2021-2022
-    late = list(range(86, 167))      # 2023
-    declined = {rng.choice(early[10:40]), rng.choice(early[40:66])} | set(
-        rng.sample(late[:60], 3))
+    early = list(range(86))  # 2021-2022
+    late = list(range(86, 167))  # 2023
+    declined = {rng.choice(early[10:40]), rng.choice(early[40:66])} | set(rng.sample(late[:60], 3))
     no_show = set(rng.sample([i for i in early[5:66] if i not in declined], 2)) | set(
-        rng.sample([i for i in late[:70] if i not in declined], 4))
-    waiting = set(late[-4:])        # December 2023, first conversation in January 2024
-    into_next_year = early[-19:]     # late 2022 referrals met in January/February 2023
+        rng.sample([i for i in late[:70] if i not in declined], 4)
+    )
+    waiting = set(late[-4:])  # December 2023, first conversation in January 2024
+    into_next_year = early[-19:]  # late 2022 referrals met in January/February 2023
 
     for index, day in enumerate(inkom):
         klient = f"K{index + 1:04d}"
@@ -64,13 +64,18 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
         elif (year == 2023 and index in (100, 130, 150)) or (year == 2022 and index in (30, 60)):
             kanal, remittent = "Egen kontakt", None
         elif (year == 2023 and index in (110, 140)) or (year == 2022 and index == 45):
-            kanal, remittent = "Remiss", rng.choice(["Kommunal verksamhet",
-                                                     "Förening/civilsamhälle"])
+            kanal, remittent = (
+                "Remiss",
+                rng.choice(["Kommunal verksamhet", "Förening/civilsamhälle"]),
+            )
         else:
             kanal = "FaR"
             remittent = "Annan" if index in (70, 120) else "Vårdcentral"
-        enhet = rng.choice(["Vårdcentralen Vaggeryd", "Vårdcentralen Skillingaryd"]) \
-            if remittent == "Vårdcentral" else None
+        enhet = (
+            rng.choice(["Vårdcentralen Vaggeryd", "Vårdcentralen Skillingaryd"])
+            if remittent == "Vårdcentral"
+            else None
+        )
         kon = rng.choices(["Kvinna", "Man", None], weights=[62, 33, 5])[0]
         age = rng.choice([None] + list(range(19, 86)) * 3) if index % 23 else None
         fodelsear = None if age is None else year - age
@@ -88,13 +93,15 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
                 first_day = D(2024, 1, 8) + dt.timedelta(days=index % 4)
             elif index in into_next_year:
                 first_day = max(day + dt.timedelta(days=14), D(2023, 1, 9)) + dt.timedelta(
-                    days=rng.randint(0, 30))
+                    days=rng.randint(0, 30)
+                )
             else:
                 limit = D(2022, 12, 30) if year < 2023 else D(2023, 12, 29)
                 first_day = min(day + dt.timedelta(days=rng.randint(5, 25)), limit)
             if rng.random() < 0.08 and first_day.year < 2024:
-                samtal.append([klient, first_day - dt.timedelta(days=7), "Första samtal",
-                               "Uteblev"])
+                samtal.append(
+                    [klient, first_day - dt.timedelta(days=7), "Första samtal", "Uteblev"]
+                )
             samtal.append([klient, first_day, "Första samtal", "Genomfört"])
             follow = first_day
             for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
@@ -105,8 +112,15 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
                 samtal.append([klient, follow, "Uppföljande samtal", outcome])
         remisser.append([klient, day, kanal, remittent, enhet, kon, fodelsear, avbojde, retur])
 
-    for day in (D(2022, 5, 3), D(2022, 9, 20), D(2022, 11, 8),
-                D(2023, 2, 14), D(2023, 4, 18), D(2023, 9, 5), D(2023, 11, 21)):
+    for day in (
+        D(2022, 5, 3),
+        D(2022, 9, 20),
+        D(2022, 11, 8),
+        D(2023, 2, 14),
+        D(2023, 4, 18),
+        D(2023, 9, 5),
+        D(2023, 11, 21),
+    ):
         samtal.append([None, day, "Spontant besök", "Genomfört"])
     samtal.sort(key=lambda r: (r[1], r[0] or ""))
     return remisser, samtal
@@ -114,19 +128,44 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
 
 ACTIVITIES = [
     ["FaR träningsgrupp", "Fysisk aktivitet", "Grupp", "Personer med FaR", None],
-    ["LSS träningsgrupp", "Fysisk aktivitet", "Grupp", "LSS/daglig verksamhet",
-     "Daglig verksamhet"],
-    ["Träningsgrupp kvinnor AME", "Fysisk aktivitet", "Grupp", "Kvinnor med utrikes bakgrund",
-     "AME"],
+    [
+        "LSS träningsgrupp",
+        "Fysisk aktivitet",
+        "Grupp",
+        "LSS/daglig verksamhet",
+        "Daglig verksamhet",
+    ],
+    [
+        "Träningsgrupp kvinnor AME",
+        "Fysisk aktivitet",
+        "Grupp",
+        "Kvinnor med utrikes bakgrund",
+        "AME",
+    ],
     ["Bok och Hopp", "Fysisk aktivitet", "Evenemang", "Barn och föräldrar", "Biblioteket"],
     ["Hälsosamma matvanor, allmänheten", "Matvanor", "Kurs", "Allmänheten", None],
     ["Hälsosamma matvanor, AME", "Matvanor", "Kurs", "Arbetslag på AME", "AME"],
-    ["Gemensam XRunda", "Gemenskap, psykiskt välbefinnande och existentiell hälsa",
-     "Evenemang", "Allmänheten", "Samhällsföreningen"],
-    ["Att välja livet", "Gemenskap, psykiskt välbefinnande och existentiell hälsa", "Kurs",
-     "Allmänheten", "Recovery College"],
-    ["Föreläsning Jacob Gudiol, kväll", "Föreläsningar", "Föreläsning", "Allmänheten",
-     "Biblioteket"],
+    [
+        "Gemensam XRunda",
+        "Gemenskap, psykiskt välbefinnande och existentiell hälsa",
+        "Evenemang",
+        "Allmänheten",
+        "Samhällsföreningen",
+    ],
+    [
+        "Att välja livet",
+        "Gemenskap, psykiskt välbefinnande och existentiell hälsa",
+        "Kurs",
+        "Allmänheten",
+        "Recovery College",
+    ],
+    [
+        "Föreläsning Jacob Gudiol, kväll",
+        "Föreläsningar",
+        "Föreläsning",
+        "Allmänheten",
+        "Biblioteket",
+    ],
     ["Föreläsning Jacob Gudiol, skoldag", "Föreläsningar", "Föreläsning", "Elever", "Skolan"],
     ["Seniorveckan", "Föreläsningar", "Evenemang", "Seniorer", "Aktivitetssamordnare"],
 ]
@@ -151,21 +190,47 @@ def _group(rng, aktivitet, days, people, hours, total=None):
 def _attendance(rng: random.Random) -> list[list]:
     far_2022 = _weekly(D(2022, 9, 6), D(2022, 12, 13))
     far_2023 = _weekly(D(2023, 1, 10), D(2023, 6, 13), {D(2023, 4, 11)}) + _weekly(
-        D(2023, 8, 29), D(2023, 12, 12), {D(2023, 10, 31)})
+        D(2023, 8, 29), D(2023, 12, 12), {D(2023, 10, 31)}
+    )
     rows = _group(rng, "FaR träningsgrupp", far_2022, [f"D{i:03d}" for i in range(1, 8)], 1.0)
-    rows += _group(rng, "FaR träningsgrupp", far_2023, [f"D{i:03d}" for i in range(1, 13)],
-                   1.0, total=227)
-    rows += _group(rng, "LSS träningsgrupp", _weekly(D(2023, 9, 6), D(2023, 12, 6)),
-                   [f"D{i:03d}" for i in range(101, 115)], 1.0)
-    rows += _group(rng, "Träningsgrupp kvinnor AME", _weekly(D(2023, 9, 14), D(2023, 10, 19)),
-                   [f"D{i:03d}" for i in range(201, 209)], 1.0)
-    rows += _group(rng, "Hälsosamma matvanor, allmänheten",
-                   _weekly(D(2023, 3, 2), D(2023, 3, 23)),
-                   [f"D{i:03d}" for i in range(301, 306)], 2.0)
-    rows += _group(rng, "Hälsosamma matvanor, AME", _weekly(D(2023, 10, 5), D(2023, 10, 26)),
-                   [f"D{i:03d}" for i in range(311, 317)], 2.0)
-    rows += _group(rng, "Att välja livet", _weekly(D(2023, 10, 10), D(2023, 10, 31)),
-                   [f"D{i:03d}" for i in range(401, 409)], 2.5)
+    rows += _group(
+        rng, "FaR träningsgrupp", far_2023, [f"D{i:03d}" for i in range(1, 13)], 1.0, total=227
+    )
+    rows += _group(
+        rng,
+        "LSS träningsgrupp",
+        _weekly(D(2023, 9, 6), D(2023, 12, 6)),
+        [f"D{i:03d}" for i in range(101, 115)],
+        1.0,
+    )
+    rows += _group(
+        rng,
+        "Träningsgrupp kvinnor AME",
+        _weekly(D(2023, 9, 14), D(2023, 10, 19)),
+        [f"D{i:03d}" for i in range(201, 209)],
+        1.0,
+    )
+    rows += _group(
+        rng,
+        "Hälsosamma matvanor, allmänheten",
+        _weekly(D(2023, 3, 2), D(2023, 3, 23)),
+        [f"D{i:03d}" for i in range(301, 306)],
+        2.0,
+    )
+    rows += _group(
+        rng,
+        "Hälsosamma matvanor, AME",
+        _weekly(D(2023, 10, 5), D(2023, 10, 26)),
+        [f"D{i:03d}" for i in range(311, 317)],
+        2.0,
+    )
+    rows += _group(
+        rng,
+        "Att välja livet",
+        _weekly(D(2023, 10, 10), D(2023, 10, 31)),
+        [f"D{i:03d}" for i in range(401, 409)],
+        2.5,
+    )
     rows += [
         [D(2023, 9, 19), "Föreläsning Jacob Gudiol, kväll", None, 72, 1.5],
         [D(2023, 9, 20), "Föreläsning Jacob Gudiol, skoldag", None, 400, 1.0],
@@ -183,56 +248,100 @@ def _attendance(rng: random.Random) -> list[list]:
 
 
 TEXTER = [
-    ["Arbetssätt",
-     "Samtalen bygger på motiverande samtal (MI): det är invånarens egna skäl till förändring "
-     "som lyfts fram, inte coachens.\nVi tar små steg i taget och följer upp dem, och vi "
-     "använder Regionens material och Livsmedelsverkets råd om mat och rörelse."],
-    ["Samverkan",
-     "Hälsocoachen slussar vidare till föreningar, gym och studieförbund så att deltagarna hittar "
-     "ett sammanhang som håller efter tiden hos oss.\nBiblioteket och kommunens "
-     "aktivitetssamordnare för äldre är viktiga parter, och föreläsningar ordnas tillsammans "
-     "med dem."],
-    ["Inflöde",
-     "Nästan alla som kommer har fått fysisk aktivitet på recept från någon av vårdcentralerna. "
-     "Ett fåtal recept har kommit från andra förskrivare, och några personer har hört av sig "
-     "själva."],
-    ["Styrgrupp",
-     "Styrgruppen har träffats fyra gånger under året och driver arbetet framåt. Under året har "
-     "invånarnas röst stärkts: tillgänglighetsrådet utser nu en ordinarie ledamot och en "
-     "ersättare."],
-    ["Lokal beskrivning",
-     "Hälsocentret startade hösten 2021. Det första halvåret gick mycket tid till att bygga "
-     "nätverk och rutiner och till att samla föreningarnas och näringslivets erbjudanden i en "
-     "katalog.\nUteblir någon från det första samtalet skickas receptet tillbaka till "
-     "förskrivaren med ett följebrev.\nUnder hösten startade en träningsgrupp för personer inom "
-     "LSS/daglig verksamhet, med bidrag från en stiftelse för lokalhyran. Gruppen fortsätter "
-     "under våren."],
-    ["Övrigt",
-     "Coachen vill gärna fortsätta med utbildningar, både länsgemensamma och andra, för att "
-     "stärka kompetensen på Hälsocentret."],
+    [
+        "Arbetssätt",
+        "Samtalen bygger på motiverande samtal (MI): det är invånarens egna skäl till förändring "
+        "som lyfts fram, inte coachens.\nVi tar små steg i taget och följer upp dem, och vi "
+        "använder Regionens material och Livsmedelsverkets råd om mat och rörelse.",
+    ],
+    [
+        "Samverkan",
+        "Hälsocoachen slussar vidare till föreningar, gym och studieförbund så att deltagarna hittar "
+        "ett sammanhang som håller efter tiden hos oss.\nBiblioteket och kommunens "
+        "aktivitetssamordnare för äldre är viktiga parter, och föreläsningar ordnas tillsammans "
+        "med dem.",
+    ],
+    [
+        "Inflöde",
+        "Nästan alla som kommer har fått fysisk aktivitet på recept från någon av vårdcentralerna. "
+        "Ett fåtal recept har kommit från andra förskrivare, och några personer har hört av sig "
+        "själva.",
+    ],
+    [
+        "Styrgrupp",
+        "Styrgruppen har träffats fyra gånger under året och driver arbetet framåt. Under året har "
+        "invånarnas röst stärkts: tillgänglighetsrådet utser nu en ordinarie ledamot och en "
+        "ersättare.",
+    ],
+    [
+        "Lokal beskrivning",
+        "Hälsocentret startade hösten 2021. Det första halvåret gick mycket tid till att bygga "
+        "nätverk och rutiner och till att samla föreningarnas och näringslivets erbjudanden i en "
+        "katalog.\nUteblir någon från det första samtalet skickas receptet tillbaka till "
+        "förskrivaren med ett följebrev.\nUnder hösten startade en träningsgrupp för personer inom "
+        "LSS/daglig verksamhet, med bidrag från en stiftelse för lokalhyran. Gruppen fortsätter "
+        "under våren.",
+    ],
+    [
+        "Övrigt",
+        "Coachen vill gärna fortsätta med utbildningar, både länsgemensamma och andra, för att "
+        "stärka kompetensen på Hälsocentret.",
+    ],
 ]
 
 PLAN = [
     ["Fysisk aktivitet", "FaR träningsgrupp", "Fungerar bra.", "Fortsätter 2024"],
-    ["Fysisk aktivitet", "LSS träningsgrupp", "Fungerar bra. Ska utvärderas.",
-     "Fortsätter VT2024, söka nytt stöd för 2 terminer"],
-    ["Fysisk aktivitet", "Promenadgrupper",
-     "Har ej startat, men gemensamma X-rundor testat. Ska söka volontärer.", "Bör öka 2024"],
-    ["Matvanor", "Hälsosamma matvanor", "1 mot allmänheten och 1 med AME",
-     "Nya kurser VT 2024, både AME och allmänheten"],
-    ["Matvanor", "Hälsosamma matvanor i samverkan med Familjecentralen",
-     "Familjecentralen har inte återkopplat med lämplig målgrupp", "Nytt försök början 2024"],
+    [
+        "Fysisk aktivitet",
+        "LSS träningsgrupp",
+        "Fungerar bra. Ska utvärderas.",
+        "Fortsätter VT2024, söka nytt stöd för 2 terminer",
+    ],
+    [
+        "Fysisk aktivitet",
+        "Promenadgrupper",
+        "Har ej startat, men gemensamma X-rundor testat. Ska söka volontärer.",
+        "Bör öka 2024",
+    ],
+    [
+        "Matvanor",
+        "Hälsosamma matvanor",
+        "1 mot allmänheten och 1 med AME",
+        "Nya kurser VT 2024, både AME och allmänheten",
+    ],
+    [
+        "Matvanor",
+        "Hälsosamma matvanor i samverkan med Familjecentralen",
+        "Familjecentralen har inte återkopplat med lämplig målgrupp",
+        "Nytt försök början 2024",
+    ],
     ["Stress och återhämtning", "Samverkan med Värnamo", "Ej genomfört", "Startar under 2024"],
     ["Stress och återhämtning", "Utbildning Mindfulness", "Ej genomfört", "Nödvändigt 2024"],
-    ["Gemenskap, psykiskt välbefinnande och existentiell hälsa", "More to life - samtalscafé",
-     "Ej genomfört", "Start 2024"],
-    ["Gemenskap, psykiskt välbefinnande och existentiell hälsa", "Gemensam XRunda",
-     "4 försök gjorda, blandat resultat", "Fortsätter 2024"],
-    ["Gemenskap, psykiskt välbefinnande och existentiell hälsa",
-     "Recovery College, Suicidprevention – Att välja livet", "Gott resultat", "Ny kurs VT2024"],
+    [
+        "Gemenskap, psykiskt välbefinnande och existentiell hälsa",
+        "More to life - samtalscafé",
+        "Ej genomfört",
+        "Start 2024",
+    ],
+    [
+        "Gemenskap, psykiskt välbefinnande och existentiell hälsa",
+        "Gemensam XRunda",
+        "4 försök gjorda, blandat resultat",
+        "Fortsätter 2024",
+    ],
+    [
+        "Gemenskap, psykiskt välbefinnande och existentiell hälsa",
+        "Recovery College, Suicidprevention – Att välja livet",
+        "Gott resultat",
+        "Ny kurs VT2024",
+    ],
     ["Spontana besök", "Spontana besök", "4 styck", "Fortsätter 2024"],
-    ["Föreläsningar", "Jacob Gudiol september",
-     "Drygt 70 deltagare kvällstid, cirka 400 elever dagtid", "Ny föreläsare 2024"],
+    [
+        "Föreläsningar",
+        "Jacob Gudiol september",
+        "Drygt 70 deltagare kvällstid, cirka 400 elever dagtid",
+        "Ny föreläsare 2024",
+    ],
     ["Föreläsningar", "Henrik Widegren", None, "HT2024"],
     ["Föreläsningar", "Seniorveckan 2023", "Lyckat", "Deltar 2024"],
 ]
@@ -243,24 +352,52 @@ def write(target: Path) -> list[Path]:
     rng = random.Random(2023)
     remisser, samtal = _referrals(rng)
     narvaro = _attendance(rng)
-    uppgifter = [["Kommun", "Vaggeryd"], ["År", 2023], ["Startdatum", START],
-                 ["Invånare", 14200], ["Styrgruppsmöten", 4]]
+    uppgifter = [
+        ["Kommun", "Vaggeryd"],
+        ["År", 2023],
+        ["Startdatum", START],
+        ["Invånare", 14200],
+        ["Styrgruppsmöten", 4],
+    ]
     return [
-        write_workbook(target / "remisser.xlsx", {
-            "Remisser": (["Klient-ID", "Inkom", "Kanal", "Remittent", "Enhet", "Kön",
-                          "Födelseår", "Avböjde", "Retur"], remisser),
-            "Samtal": (["Klient-ID", "Datum", "Samtalstyp", "Utfall"], samtal),
-        }),
-        write_workbook(target / "aktiviteter.xlsx", {
-            "Aktiviteter": (["Aktivitet", "Fokusområde", "Typ", "Målgrupp", "Samarbetspart"],
-                            ACTIVITIES),
-            "Närvaro": (["Datum", "Aktivitet", "Deltagar-ID", "Antal", "Timmar"], narvaro),
-        }),
-        write_workbook(target / "verksamhet.xlsx", {
-            "Uppgifter": (["Fält", "Värde"], uppgifter),
-            "Texter": (["Avsnitt", "Text"], TEXTER),
-            "Plan": (["Fokusområde", "Aktivitet", "Uppföljning", "Framtidsplan"], PLAN),
-        }),
+        write_workbook(
+            target / "remisser.xlsx",
+            {
+                "Remisser": (
+                    [
+                        "Klient-ID",
+                        "Inkom",
+                        "Kanal",
+                        "Remittent",
+                        "Enhet",
+                        "Kön",
+                        "Födelseår",
+                        "Avböjde",
+                        "Retur",
+                    ],
+                    remisser,
+                ),
+                "Samtal": (["Klient-ID", "Datum", "Samtalstyp", "Utfall"], samtal),
+            },
+        ),
+        write_workbook(
+            target / "aktiviteter.xlsx",
+            {
+                "Aktiviteter": (
+                    ["Aktivitet", "Fokusområde", "Typ", "Målgrupp", "Samarbetspart"],
+                    ACTIVITIES,
+                ),
+                "Närvaro": (["Datum", "Aktivitet", "Deltagar-ID", "Antal", "Timmar"], narvaro),
+            },
+        ),
+        write_workbook(
+            target / "verksamhet.xlsx",
+            {
+                "Uppgifter": (["Fält", "Värde"], uppgifter),
+                "Texter": (["Avsnitt", "Text"], TEXTER),
+                "Plan": (["Fokusområde", "Aktivitet", "Uppföljning", "Framtidsplan"], PLAN),
+            },
+        ),
     ]
 
 

@@ -55,6 +55,13 @@ def mask(text: str) -> str:
     return text[: match.start()] + "ÅÅMMDD-XXXX" + text[match.end() :]
 
 
+def mask_all(text: str) -> str:
+    """Every personnummer-like span hidden (for any text that is shown or saved)."""
+    if not _CANDIDATE.search(text):
+        return text
+    return _PATTERN.sub(lambda m: mask(m.group(0)), text)
+
+
 def flag(series: pd.Series) -> pd.Series:
     """Vectorised: True where a value looks like a personnummer (NA counts as fine)."""
     text = series.astype("string")

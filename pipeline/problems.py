@@ -22,6 +22,15 @@ class Problem:
     atgard: str = ""
     niva: str = FEL
 
+    def __post_init__(self) -> None:
+        # No personnummer ever leaves in a message, however it got into the input.
+        from pipeline.personnummer import mask_all
+
+        for name in ("varde", "problem", "atgard"):
+            text = getattr(self, name)
+            if text:
+                object.__setattr__(self, name, mask_all(text))
+
     def where(self) -> str:
         parts = [self.fil]
         if self.flik:

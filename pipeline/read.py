@@ -41,18 +41,31 @@ def open_workbook(path: Path) -> CalamineWorkbook:
     fil = path.name
     if path.stat().st_size == 0:
         raise WorkbookError(
-            Problem(fil, None, None, None, None, "Filen är tom (0 byte).",
-                    "Spara arbetsboken på nytt från Excel som .xlsx.")
+            Problem(
+                fil,
+                None,
+                None,
+                None,
+                None,
+                "Filen är tom (0 byte).",
+                "Spara arbetsboken på nytt från Excel som .xlsx.",
+            )
         )
     try:
         return CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as error:
         raise WorkbookError(
-            Problem(fil, None, None, None, None,
-                    "Filen går inte att öppna som en Excel-arbetsbok (.xlsx). Den kan vara "
-                    "skadad eller lösenordsskyddad.",
-                    "Öppna den i Excel, ta bort ett eventuellt lösenord och spara som "
-                    "Excel-arbetsbok (.xlsx).")
+            Problem(
+                fil,
+                None,
+                None,
+                None,
+                None,
+                "Filen går inte att öppna som en Excel-arbetsbok (.xlsx). Den kan vara "
+                "skadad eller lösenordsskyddad.",
+                "Öppna den i Excel, ta bort ett eventuellt lösenord och spara som "
+                "Excel-arbetsbok (.xlsx).",
+            )
         ) from error
 
 
@@ -68,19 +81,34 @@ def read_sheet(book: CalamineWorkbook, workbook: Workbook, sheet: Sheet) -> RawS
     empty = pd.DataFrame(columns=keys, dtype=object)
     actual = _find_sheet(book, sheet.namn)
     if actual is None:
-        return RawSheet(fil, sheet.namn, empty, problems=[Problem(
-            fil, sheet.namn, None, None, None,
-            f"Fliken {sheet.namn} saknas. Arbetsboken har flikarna: "
-            f"{', '.join(book.sheet_names)}.",
-            f"Lägg till fliken {sheet.namn} eller byt namn på rätt flik.")])
+        return RawSheet(
+            fil,
+            sheet.namn,
+            empty,
+            problems=[
+                Problem(
+                    fil,
+                    sheet.namn,
+                    None,
+                    None,
+                    None,
+                    f"Fliken {sheet.namn} saknas. Arbetsboken har flikarna: "
+                    f"{', '.join(book.sheet_names)}.",
+                    f"Lägg till fliken {sheet.namn} eller byt namn på rätt flik.",
+                )
+            ],
+        )
 
     rows = book.get_sheet_by_name(actual).to_python(skip_empty_area=False)
     if not rows:
         rows = [[]]
     header, data = rows[0], rows[1:]
     width = max((len(r) for r in rows), default=0)
-    frame = pd.DataFrame(data, columns=range(width), dtype=object) if data else pd.DataFrame(
-        columns=range(width), dtype=object)
+    frame = (
+        pd.DataFrame(data, columns=range(width), dtype=object)
+        if data
+        else pd.DataFrame(columns=range(width), dtype=object)
+    )
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     frame = frame.where(frame.map(lambda v: v != "" and v is not None), None)
 
@@ -91,38 +119,68 @@ def read_sheet(book: CalamineWorkbook, workbook: Workbook, sheet: Sheet) -> RawS
         position = by_header.get(normalize_header(column.namn))
         if position is not None:
             positions[column.nyckel] = position
-        elif column.obligatorisk or column.obligatorisk_om or column.obligatorisk_utom or (
-            sheet.typ == "falt"
+        elif (
+            column.obligatorisk
+            or column.obligatorisk_om
+            or column.obligatorisk_utom
+            or (sheet.typ == "falt")
         ):
             problems.append(_missing_column(fil, sheet, column.namn, header))
 
     known = {normalize_header(c.namn) for c in sheet.kolumner}
     for h in header:
         if h != "" and normalize_header(h) not in known:
-            problems.append(Problem(
-                fil, sheet.namn, 1, str(h), None,
-                f"Kolumnen {h} finns inte i mallen och hoppas över.", "", NOTIS))
+            problems.append(
+                Problem(
+                    fil,
+                    sheet.namn,
+                    1,
+                    str(h),
+                    None,
+                    f"Kolumnen {h} finns inte i mallen och hoppas över.",
+                    "",
+                    NOTIS,
+                )
+            )
 
     empty_rows = frame.isna().all(axis=1)
     cells = pd.DataFrame(
         {key: frame[positions[key]] if key in positions else None for key in keys},
-        index=frame.index, dtype=object,
+        index=frame.index,
+        dtype=object,
     )[~empty_rows]
     if empty_rows.any():
-        problems.append(Problem(
-            fil, sheet.namn, None, None, None,
-            f"{int(empty_rows.sum())} helt tomma rader hoppades över.", "", NOTIS))
+        problems.append(
+            Problem(
+                fil,
+                sheet.namn,
+                None,
+                None,
+                None,
+                f"{int(empty_rows.sum())} helt tomma rader hoppades över.",
+                "",
+                NOTIS,
+            )
+        )
     return RawSheet(fil, sheet.namn, cells, len(frame), int(empty_rows.sum()), problems)
 
 
 def _missing_column(fil: str, sheet: Sheet, name: str, header: list) -> Problem:
     present = [str(h) for h in header if h != ""]
     close = difflib.get_close_matches(
-        name.casefold(), [p.casefold() for p in present], n=1, cutoff=0.6)
+        name.casefold(), [p.casefold() for p in present], n=1, cutoff=0.6
+    )
     hint = ""
     if close:
         original = next(p for p in present if p.casefold() == close[0])
         hint = f" Menade du '{original}'? Byt namn på den kolumnen till '{name}'."
-    return Problem(fil, sheet.namn, 1, name, None,
-                   f"Kolumnen {name} saknas i rubrikraden.{hint}",
-                   "Rubrikerna ska stå på rad 1, som i mallen.", FEL)
+    return Problem(
+        fil,
+        sheet.namn,
+        1,
+        name,
+        None,
+        f"Kolumnen {name} saknas i rubrikraden.{hint}",
+        "Rubrikerna ska stå på rad 1, som i mallen.",
+        FEL,
+    )

@@ -93,51 +93,77 @@ def _column_checks(column: Column, context: _Context) -> list[tuple[pa.Check, Me
     checks: list[tuple[pa.Check, Message]] = []
     if column.typ == "val":
         allowed = column.allowed_text()
-        checks.append((
-            pa.Check.isin(list(column.varden)),
-            lambda v: (f"Värdet '{v}' är inte tillåtet.", f"Tillåtna värden: {allowed}."),
-        ))
+        checks.append(
+            (
+                pa.Check.isin(list(column.varden)),
+                lambda v: (f"Värdet '{v}' är inte tillåtet.", f"Tillåtna värden: {allowed}."),
+            )
+        )
     if column.typ == "id":
-        checks.append((
-            pa.Check(lambda s: ~personnummer.flag(s), name="personnummer"),
-            lambda v: (
-                f"Värdet ser ut som ett personnummer ({personnummer.mask(str(v))}). "
-                "Personnummer får inte finnas i underlaget.",
-                "Använd en egen kod i stället, t.ex. K0231.",
-            ),
-        ))
+        checks.append(
+            (
+                pa.Check(lambda s: ~personnummer.flag(s), name="personnummer"),
+                lambda v: (
+                    f"Värdet ser ut som ett personnummer ({personnummer.mask(str(v))}). "
+                    "Personnummer får inte finnas i underlaget.",
+                    "Använd en egen kod i stället, t.ex. K0231.",
+                ),
+            )
+        )
     if column.typ == "datum":
-        checks.append((
-            pa.Check.ge(DATE_MIN),
-            lambda v: (f"Datumet {show_value(v)} är före 1990.", "Kontrollera årtalet."),
-        ))
-        checks.append((
-            pa.Check.le(context.today),
-            lambda v: (f"Datumet {show_value(v)} ligger i framtiden.",
-                       "Kontrollera datumet; fyll bara i det som har hänt."),
-        ))
+        checks.append(
+            (
+                pa.Check.ge(DATE_MIN),
+                lambda v: (f"Datumet {show_value(v)} är före 1990.", "Kontrollera årtalet."),
+            )
+        )
+        checks.append(
+            (
+                pa.Check.le(context.today),
+                lambda v: (
+                    f"Datumet {show_value(v)} ligger i framtiden.",
+                    "Kontrollera datumet; fyll bara i det som har hänt.",
+                ),
+            )
+        )
     low, high = _bound(column.min, context), _bound(column.max, context)
     if low is not None:
-        checks.append((pa.Check.ge(low),
-                       lambda v: (f"{show_value(v)} är för litet.",
-                                  f"Minsta tillåtna värde är {low}.")))
+        checks.append(
+            (
+                pa.Check.ge(low),
+                lambda v: (f"{show_value(v)} är för litet.", f"Minsta tillåtna värde är {low}."),
+            )
+        )
     if high is not None:
-        checks.append((pa.Check.le(high),
-                       lambda v: (f"{show_value(v)} är för stort.",
-                                  f"Största tillåtna värde är {high}.")))
+        checks.append(
+            (
+                pa.Check.le(high),
+                lambda v: (f"{show_value(v)} är för stort.", f"Största tillåtna värde är {high}."),
+            )
+        )
     if column.over is not None:
         over = column.over
-        checks.append((pa.Check.gt(over),
-                       lambda v: (f"{show_value(v)} är för litet.",
-                                  f"Värdet måste vara större än {over}.")))
+        checks.append(
+            (
+                pa.Check.gt(over),
+                lambda v: (
+                    f"{show_value(v)} är för litet.",
+                    f"Värdet måste vara större än {over}.",
+                ),
+            )
+        )
     if column.finns_i is not None:
         ref = column.finns_i
         known = context.references.get((ref.flik, ref.kolumn), set())
-        checks.append((
-            pa.Check.isin(sorted(known)),
-            lambda v: (f"'{v}' finns inte i fliken {ref.flik}.",
-                       f"Lägg till raden i fliken {ref.flik} eller rätta stavningen."),
-        ))
+        checks.append(
+            (
+                pa.Check.isin(sorted(known)),
+                lambda v: (
+                    f"'{v}' finns inte i fliken {ref.flik}.",
+                    f"Lägg till raden i fliken {ref.flik} eller rätta stavningen.",
+                ),
+            )
+        )
     return checks
 
 
@@ -185,7 +211,7 @@ def _run_pandera(
     return []
 
 
-def _conditional_required(data: pd.DataFrame, columns: tuple[Column, ...]):
+def _conditional_required(data: pd.DataFrame, filled: pd.DataFrame, columns: tuple[Column, ...]):
     for column in columns:
         cond = column.obligatorisk_om or column.obligatorisk_utom
         if cond is None:
@@ -193,33 +219,38 @@ def _conditional_required(data: pd.DataFrame, columns: tuple[Column, ...]):
         other = data[cond.kolumn]
         in_values = other.isin(list(cond.varden)).fillna(False).astype(bool)
         applies = in_values if column.obligatorisk_om else (~in_values & other.notna())
-        missing = applies & data[column.nyckel].isna()
+        missing = applies & ~filled[column.nyckel]
         other_name = next(c.namn for c in columns if c.nyckel == cond.kolumn)
         word = "är" if column.obligatorisk_om else "inte är"
         for row in data.index[missing]:
-            yield (int(row), column, None, "Värde saknas.",
-                   f"{column.namn} måste fyllas i när {other_name} {word} "
-                   f"{' eller '.join(cond.varden)}.")
+            yield (
+                int(row),
+                column,
+                None,
+                "Värde saknas.",
+                f"{column.namn} måste fyllas i när {other_name} {word} "
+                f"{' eller '.join(cond.varden)}.",
+            )
 
 
-def _exactly_one(data: pd.DataFrame, sheet: Sheet):
+def _exactly_one(filled: pd.DataFrame, sheet: Sheet):
     for rule in sheet.regler:
         keys = rule.get("exakt_en_av")
         if not keys:
             continue
         names = [sheet.column(k).namn for k in keys]
-        filled = sum(data[k].notna().astype(int) for k in keys)
+        count = sum(filled[k].astype(int) for k in keys)
         label = " / ".join(names)
         both = " och ".join(names)
         either = " eller ".join(names)
-        fix = (f"Fyll i exakt en av {both}: {names[0]} för en enskild deltagare, "
-               f"{names[1]} för en grupp utan koder.")
-        for row in data.index[filled > 1]:
-            yield (int(row), sheet.column(keys[0]), None, f"Både {both} är ifyllda.", fix,
-                   label)
-        for row in data.index[filled == 0]:
-            yield (int(row), sheet.column(keys[0]), None, f"Varken {either} är ifyllt.", fix,
-                   label)
+        fix = (
+            f"Fyll i exakt en av {both}: {names[0]} för en enskild deltagare, "
+            f"{names[1]} för en grupp utan koder."
+        )
+        for row in filled.index[count > 1]:
+            yield (int(row), sheet.column(keys[0]), None, f"Både {both} är ifyllda.", fix, label)
+        for row in filled.index[count == 0]:
+            yield (int(row), sheet.column(keys[0]), None, f"Varken {either} är ifyllt.", fix, label)
 
 
 def _check_table(raw: RawSheet, sheet: Sheet, context: _Context) -> tuple[SheetResult, list]:
@@ -243,11 +274,13 @@ def _check_table(raw: RawSheet, sheet: Sheet, context: _Context) -> tuple[SheetR
     data = pd.DataFrame(typed, index=raw.cells.index)
 
     if not any(p.niva == FEL and p.rad == 1 for p in raw.problems):
+        # "Filled" means something is in the cell, even a value that could not be read.
+        filled = raw.cells.notna()
         for row, column, value, problem, fix in _run_pandera(data, sheet.kolumner, context):
             add(row, column.namn, value, problem, fix)
-        for row, column, value, problem, fix in _conditional_required(data, sheet.kolumner):
+        for row, column, value, problem, fix in _conditional_required(data, filled, sheet.kolumner):
             add(row, column.namn, value, problem, fix)
-        for row, _column, value, problem, fix, label in _exactly_one(data, sheet):
+        for row, _column, value, problem, fix, label in _exactly_one(filled, sheet):
             add(row, label, value, problem, fix)
 
     for column in sheet.kolumner:
@@ -267,15 +300,31 @@ def _check_fields(raw: RawSheet, sheet: Sheet, context: _Context):
     for row, name, value in raw.cells[["falt", "varde"]].itertuples():
         field_spec = by_name.get(str(name).strip().casefold()) if name is not None else None
         if field_spec is None:
-            problems.append(Problem(raw.fil, raw.flik, int(row), "Fält", show_value(name),
-                                    f"Okänt fält '{name}'; raden hoppas över.",
-                                    f"Kända fält: {', '.join(f.namn for f in sheet.falt)}.",
-                                    "notis"))
+            problems.append(
+                Problem(
+                    raw.fil,
+                    raw.flik,
+                    int(row),
+                    "Fält",
+                    show_value(name),
+                    f"Okänt fält '{name}'; raden hoppas över.",
+                    f"Kända fält: {', '.join(f.namn for f in sheet.falt)}.",
+                    "notis",
+                )
+            )
             continue
         if field_spec.nyckel in rows:
-            problems.append(Problem(raw.fil, raw.flik, int(row), "Fält", field_spec.namn,
-                                    f"Fältet {field_spec.namn} står på flera rader.",
-                                    "Ta bort den ena raden."))
+            problems.append(
+                Problem(
+                    raw.fil,
+                    raw.flik,
+                    int(row),
+                    "Fält",
+                    field_spec.namn,
+                    f"Fältet {field_spec.namn} står på flera rader.",
+                    "Ta bort den ena raden.",
+                )
+            )
             continue
         rows[field_spec.nyckel] = int(row)
         cells[field_spec.nyckel] = value
@@ -285,9 +334,17 @@ def _check_fields(raw: RawSheet, sheet: Sheet, context: _Context):
         values, bad = coerce_column(one_row[spec.nyckel], spec)
         typed[spec.nyckel] = values
         for message in bad.values():
-            problems.append(Problem(raw.fil, raw.flik, rows.get(spec.nyckel), "Värde",
-                                    show_value(cells.get(spec.nyckel)), message,
-                                    DATE_HELP if spec.typ == "datum" else ""))
+            problems.append(
+                Problem(
+                    raw.fil,
+                    raw.flik,
+                    rows.get(spec.nyckel),
+                    f"Värde ({spec.namn})",
+                    show_value(cells.get(spec.nyckel)),
+                    message,
+                    DATE_HELP if spec.typ == "datum" else "",
+                )
+            )
     data = pd.DataFrame(typed)
     reported = {p.rad for p in problems}
     if not any(p.niva == FEL and p.rad == 1 for p in raw.problems):
@@ -298,12 +355,18 @@ def _check_fields(raw: RawSheet, sheet: Sheet, context: _Context):
             if row is None:
                 problem = f"Fältet {spec.namn} saknas."
                 fix = f"Lägg till en rad med {spec.namn} i kolumnen Fält och värdet i Värde."
-            problems.append(Problem(raw.fil, raw.flik, row, "Värde", show_value(value),
-                                    problem, fix))
+            problems.append(
+                Problem(
+                    raw.fil, raw.flik, row, f"Värde ({spec.namn})", show_value(value), problem, fix
+                )
+            )
     values = {k: (None if pd.isna(v.iloc[0]) else v.iloc[0]) for k, v in data.items()}
     error_rows = len({p.rad for p in problems if p.niva == FEL})
-    return SheetResult(raw.fil, raw.flik, data, raw.rows_read, raw.empty_rows, error_rows), \
-        problems, values
+    return (
+        SheetResult(raw.fil, raw.flik, data, raw.rows_read, raw.empty_rows, error_rows),
+        problems,
+        values,
+    )
 
 
 # --- the whole input -----------------------------------------------------------
@@ -318,20 +381,36 @@ def find_problems_with_files(raw_dir: Path) -> list[Problem]:
             continue
         stem = path.stem
         others = sorted(
-            p.name for p in raw_dir.glob(f"{stem}.*")
+            p.name
+            for p in raw_dir.glob(f"{stem}.*")
             if p.suffix.lower() in OTHER_FORMATS and not p.name.startswith(("~$", "."))
         )
         if others:
-            problems.append(Problem(
-                fil, None, None, None, None,
-                f"Filen {fil} saknas, men {', '.join(others)} finns. Programmet läser bara "
-                "Excel-arbetsböcker (.xlsx).",
-                f"Öppna filen i Excel och välj Spara som > Excel-arbetsbok (*.xlsx) med namnet "
-                f"{fil}."))
+            problems.append(
+                Problem(
+                    fil,
+                    None,
+                    None,
+                    None,
+                    None,
+                    f"Filen {fil} saknas, men {', '.join(others)} finns. Programmet läser bara "
+                    "Excel-arbetsböcker (.xlsx).",
+                    f"Öppna filen i Excel och välj Spara som > Excel-arbetsbok (*.xlsx) med namnet "
+                    f"{fil}.",
+                )
+            )
         else:
-            problems.append(Problem(
-                fil, None, None, None, None, f"Filen {fil} saknas i {raw_dir}.",
-                "Lägg alla tre arbetsböckerna i mappen: " + ", ".join(config.WORKBOOKS) + "."))
+            problems.append(
+                Problem(
+                    fil,
+                    None,
+                    None,
+                    None,
+                    None,
+                    f"Filen {fil} saknas i {raw_dir}.",
+                    "Lägg alla tre arbetsböckerna i mappen: " + ", ".join(config.WORKBOOKS) + ".",
+                )
+            )
     return problems
 
 
@@ -367,9 +446,11 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
                 results.append(result)
                 sheets[sheet.namn] = result
                 for column in sheet.kolumner:
-                    context.references[(sheet.namn, column.nyckel)] = set(
-                        result.data[column.nyckel].dropna().astype(str)
-                    ) if column.nyckel in result.data else set()
+                    context.references[(sheet.namn, column.nyckel)] = (
+                        set(result.data[column.nyckel].dropna().astype(str))
+                        if column.nyckel in result.data
+                        else set()
+                    )
         finally:
             book.close()
 
@@ -382,7 +463,8 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
         ar=int(fields["ar"]),
         startdatum=pd.Timestamp(fields["startdatum"]),
         invanare=None if fields.get("invanare") is None else int(fields["invanare"]),
-        styrgruppsmoten=None if fields.get("styrgruppsmoten") is None
+        styrgruppsmoten=None
+        if fields.get("styrgruppsmoten") is None
         else int(fields["styrgruppsmoten"]),
         remisser=sheets["Remisser"].data,
         samtal=sheets["Samtal"].data,

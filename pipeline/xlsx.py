@@ -36,8 +36,14 @@ def fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) -
                 cell.number_format = DATE_FORMAT
     sheet.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
-        longest = max([len(str(name))] + [len(str(r[index - 1])) for r in rows
-                                          if index - 1 < len(r) and r[index - 1] is not None])
+        longest = max(
+            [len(str(name))]
+            + [
+                len(str(r[index - 1]))
+                for r in rows
+                if index - 1 < len(r) and r[index - 1] is not None
+            ]
+        )
         sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 10), 60)
 
 

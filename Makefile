@@ -1,0 +1,52 @@
+# Hälsocenter rapport. `make` alone lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+RAW ?= data/raw
+OUT ?= output
+
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: help report check test lint clean example template
+
+help: ## Visa de här kommandona
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(RUN_STAMP): pyproject.toml
+	@echo "Installerar programmet i $(VENV) (första gången tar det en stund) ..."
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml $(RUN_STAMP)
+	@echo "Installerar testverktygen ..."
+	@$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+report: $(RUN_STAMP) ## Kontrollera underlaget och skriv rapport och nyckeltal (RAW=mapp OUT=mapp)
+	@$(BIN)/halsocenter report --raw "$(RAW)" --out "$(OUT)"
+
+check: $(RUN_STAMP) ## Kontrollera bara underlaget, skriv ingen rapport
+	@$(BIN)/halsocenter check --raw "$(RAW)" --out "$(OUT)"
+
+lint: $(TEST_STAMP) ## Kör ruff (kodstil)
+	@$(BIN)/ruff check pipeline tests tools
+	@$(BIN)/ruff format --check pipeline tests tools
+
+test: lint ## Kör ruff och alla tester
+	@$(BIN)/python -m pytest
+
+example: $(RUN_STAMP) ## Skriv om exempeldata i data/example (Vaggeryd 2023)
+	@$(BIN)/python -m pipeline.example_vaggeryd
+
+template: $(RUN_STAMP) ## Bygg om Word-mallen från tools/bygg_mall.py (skriver över mallen)
+	@$(BIN)/python tools/bygg_mall.py
+
+clean: ## Ta bort genererade filer i output/ (inte data/raw)
+	@find "$(OUT)" -mindepth 1 ! -name .gitkeep -delete
+	@echo "Tömde $(OUT)/"

@@ -1,0 +1,158 @@
+"""The command line: `halsocenter report|check` (and `python -m pipeline`).
+
+A thin layer over validate → aggregate → render. Everything the coach sees is
+Swedish; an unexpected failure ends in one Swedish line and a log file, never
+a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from pipeline import config
+
+LOG_NAME = "halsocenter-fel.log"
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _has_workbooks(folder: Path) -> bool:
+    return folder.is_dir() and any(
+        p.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods", ".csv")
+        for p in folder.iterdir()
+        if not p.name.startswith(("~$", "."))
+    )
+
+
+def choose_input(raw: Path) -> Path:
+    """The raw folder, or the shipped example when the raw folder holds no workbooks."""
+    if _has_workbooks(raw):
+        return raw
+    say(
+        f"Mappen {raw} innehåller inga arbetsböcker. Rapporten byggs från exempeldata i "
+        f"{config.EXAMPLE} (Vaggeryd 2023)."
+    )
+    return config.EXAMPLE
+
+
+def run_check(raw: Path, out: Path, today: dt.date | None = None):
+    """Validate, write the validation report, print the summary; the result."""
+    from pipeline.report_problems import summary_lines, write_validation_report
+    from pipeline.validate import validate
+
+    say(f"Läser och kontrollerar arbetsböckerna i {raw} ...")
+    result = validate(raw, today=today)
+    report_path = write_validation_report(
+        out / "valideringsrapport.xlsx", result.problems, result.sheets
+    )
+    for line in summary_lines(result.problems):
+        say(line)
+    errors = len(result.errors)
+    if errors:
+        say(
+            f"Hittade {errors} fel. Rätta dem i Excel och kör igen. "
+            f"Alla problem finns i {report_path}."
+        )
+    else:
+        say(f"Inga fel. Valideringsrapporten finns i {report_path}.")
+    return result
+
+
+def run_report(raw: Path, out: Path, today: dt.date | None = None) -> int:
+    from pipeline import aggregate, render
+    from pipeline.files import write_bytes
+
+    result = run_check(raw, out, today)
+    if not result.ok:
+        say("Rapporten skrevs inte, och tidigare rapporter i mappen lämnades orörda.")
+        return 1
+    dataset = result.dataset
+    threshold = config.suppression_threshold()
+    say(f"Räknar nyckeltal för {dataset.kommun.namn} {dataset.ar} ...")
+    figures = aggregate.compute(dataset, threshold=threshold)
+    previous = None
+    if dataset.startdatum.year <= dataset.ar - 1:
+        previous = aggregate.compute(dataset, dataset.ar - 1, threshold=threshold)
+    say("Skriver Word-rapporten ...")
+    report = render.render(dataset, figures, previous, threshold=threshold)
+    stem = f"{dataset.kommun.namn}-{dataset.ar}"
+    csv_path = write_bytes(out / f"{stem}-nyckeltal.csv", aggregate.to_csv(figures).encode("utf-8"))
+    docx_path = write_bytes(out / f"{stem}-verksamhetsberattelse.docx", report.docx)
+    say(f"Klart. Rapporten: {docx_path}")
+    say(f"Nyckeltalen: {csv_path}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="halsocenter",
+        description="Verksamhetsberättelse för Hälsocenter: Excel in, nyckeltal och Word ut.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="kommando")
+    for name, text in (
+        ("report", "kontrollera underlaget och skriv rapport och nyckeltal"),
+        ("check", "kontrollera bara underlaget, skriv ingen rapport"),
+    ):
+        command = commands.add_parser(name, help=text, description=text)
+        command.add_argument(
+            "--raw",
+            type=Path,
+            default=config.RAW,
+            help="mappen med arbetsböckerna (standard: data/raw)",
+        )
+        command.add_argument(
+            "--out",
+            type=Path,
+            default=config.OUTPUT,
+            help="mappen där resultatet skrivs (standard: output)",
+        )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out: Path = args.out
+    try:
+        raw = choose_input(args.raw)
+        if args.command == "check":
+            return 0 if run_check(raw, out).ok else 1
+        return run_report(raw, out)
+    except KeyboardInterrupt:
+        say("Avbrutet. Inga filer ändrades.")
+        return 130
+    except Exception as error:  # the last line of defence: no traceback for the coach
+        from pipeline.render import TemplateProblem
+
+        if isinstance(error, TemplateProblem):
+            say(f"Fel i Word-mallen: {error}")
+            return 1
+        log_path = _write_log(out)
+        say(
+            f"Ett oväntat fel inträffade ({type(error).__name__}). Ingen rapport skrevs. "
+            f"Detaljer finns i {log_path}; skicka filen till den som sköter programmet."
+        )
+        return 2
+
+
+def _write_log(out: Path) -> Path:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / LOG_NAME
+    except OSError:
+        path = Path.cwd() / LOG_NAME
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n")
+        handle.write(traceback.format_exc())
+    logging.getLogger(__name__).debug("logged to %s", path)
+    return path
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Swedish formatting of numbers, dates and counted nouns, for the report's Jinja filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+NBSP = "\u00a0"
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+MONTHS_SHORT = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+MISSING = "–"
+
+
+def tal(value) -> str:
+    """1234.5 → '1 234,5' (non-breaking space between thousands, comma as decimal mark)."""
+    if value is None:
+        return MISSING
+    number = float(value)
+    whole = number.is_integer()
+    text = f"{int(number):,}" if whole else f"{number:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", NBSP)
+
+
+def antal(value, singular: str, plural: str) -> str:
+    """'1 tillfälle', '2 tillfällen'."""
+    word = singular if value is not None and float(value) == 1 else plural
+    return f"{tal(value)} {word}"
+
+
+def datum(value) -> str:
+    """A date as '25 oktober 2021'."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def forandring(previous, current) -> str:
+    """The change from last year with its sign, '+12' or '−3'; '–' when either is unknown."""
+    if previous is None or current is None:
+        return MISSING
+    change = float(current) - float(previous)
+    if change == 0:
+        return "0"
+    sign = "+" if change > 0 else "\u2212"
+    return sign + tal(abs(change))
+
+
+def slug(text: str) -> str:
+    """'Lokal beskrivning' → 'lokal_beskrivning' (for template names)."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
+    return "_".join(ascii_text.replace("/", " ").split())

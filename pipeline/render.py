@@ -1,0 +1,303 @@
+"""Stage 3: fill the Word template with the key figures, the coach's texts and the plan.
+
+The template (templates/verksamhetsberattelse.docx) is a real Word file with
+docxtpl tags; this module only supplies the context and the Swedish filters.
+Values are escaped (autoescape) and the template's variables are checked
+against the context before rendering.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import Environment, StrictUndefined, TemplateError
+from lxml import etree
+
+from pipeline import charts, config, contract
+from pipeline.aggregate import KeyFigures, activity_table
+from pipeline.docx_post import finalize
+from pipeline.formatting import MISSING, antal, datum, forandring, slug, tal
+from pipeline.validate import Dataset
+
+log = logging.getLogger(__name__)
+
+MAIN_AREAS = 4  # the first four focus areas always get a plan table
+
+SAMTAL_ROWS = [
+    ("arenden_inkomna", "Inkomna ärenden", "arenden_sedan_start"),
+    ("far_inkomna", "varav FaR", "far_sedan_start"),
+    ("forsta_samtal", "Genomförda första samtal", "forsta_samtal_sedan_start"),
+    ("uppfoljande_samtal", "Genomförda uppföljande samtal", None),
+    ("uteblivna_samtal", "Uteblivna samtal", None),
+    ("spontana_besok", "Spontana besök", None),
+    ("avbojda", "Tackade nej", None),
+    ("recept_i_retur", "Recept i retur", None),
+]
+DIMENSION_LABELS = {
+    "kanal": "Kanal",
+    "remittent": "Remittent",
+    "kon": "Kön",
+    "aldersgrupp": "Åldersgrupp",
+}
+
+
+class TemplateProblem(Exception):
+    """The Word template does not fit the context (a missing variable, a broken tag)."""
+
+
+class AltTextImage(InlineImage):
+    """docxtpl's InlineImage with alt text (descr) on the picture, for screen readers."""
+
+    def __init__(self, tpl, image_descriptor, alt_text: str, title: str, **kwargs):
+        super().__init__(tpl, image_descriptor, **kwargs)
+        self.alt_text, self.title = alt_text, title
+
+    def _insert_image(self):
+        xml = super()._insert_image()
+        start, end = xml.index("<wp:inline"), xml.index("</wp:inline>") + len("</wp:inline>")
+        inline = etree.fromstring(xml[start:end])
+        ns = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}
+        for doc_pr in inline.findall("wp:docPr", ns):
+            doc_pr.set("descr", self.alt_text)
+            doc_pr.set("title", self.title)
+        return xml[:start] + etree.tostring(inline, encoding="unicode") + xml[end:]
+
+
+@dataclass
+class Report:
+    docx: bytes
+    alt_texts: list[str]
+
+
+def jinja_environment() -> Environment:
+    env = Environment(undefined=StrictUndefined, autoescape=True)
+    env.filters.update(tal=tal, antal=antal, datum=datum)
+    return env
+
+
+def _cell(figure_value, hidden: bool, threshold: int) -> str:
+    return f"1–{threshold - 1}" if hidden else tal(figure_value)
+
+
+def _statistics(current: KeyFigures, previous: KeyFigures | None, threshold: int) -> dict:
+    def prev(name, dimension="", kategori=""):
+        return previous.value(name, dimension, kategori) if previous else None
+
+    samtal = []
+    for name, label, since in SAMTAL_ROWS:
+        value = current.value(name)
+        samtal.append(
+            {
+                "namn": label,
+                "varde": tal(value),
+                "foregaende": tal(prev(name)),
+                "forandring": forandring(prev(name), value),
+                "sedan_start": tal(current.value(since)) if since else MISSING,
+            }
+        )
+
+    def breakdown(dimensions):
+        rows = []
+        for dimension in dimensions:
+            for figure in current.breakdown("arenden_inkomna", dimension):
+                before = None
+                if previous:
+                    before = next(
+                        (
+                            f
+                            for f in previous.breakdown("arenden_inkomna", dimension)
+                            if f.kategori == figure.kategori
+                        ),
+                        None,
+                    )
+                rows.append(
+                    {
+                        "dimension": DIMENSION_LABELS[dimension],
+                        "kategori": figure.kategori,
+                        "varde": _cell(figure.varde, figure.undertryckt, threshold),
+                        "foregaende": _cell(before.varde, before.undertryckt, threshold)
+                        if before
+                        else MISSING,
+                    }
+                )
+        return rows
+
+    areas = []
+    for figure in current.breakdown("aktiviteter", "fokusomrade") + [None]:
+        kategori, dimension = (figure.kategori, "fokusomrade") if figure else ("", "")
+        areas.append(
+            {
+                "namn": kategori or "Totalt",
+                **{
+                    name: tal(current.value(name, dimension, kategori))
+                    for name in (
+                        "aktiviteter",
+                        "tillfallen",
+                        "unika_deltagare",
+                        "deltagartillfallen",
+                        "deltagartimmar",
+                    )
+                },
+            }
+        )
+    return {
+        "samtal": samtal,
+        "inflode": breakdown(["kanal", "remittent"]),
+        "demografi": breakdown(["kon", "aldersgrupp"]),
+        "fokusomraden": areas,
+    }
+
+
+def _monthly_counts(dates: pd.Series, year: int) -> list[int]:
+    in_year = dates[dates.dt.year == year]
+    counts = in_year.dt.month.value_counts()
+    return [int(counts.get(month, 0)) for month in range(1, 13)]
+
+
+def _charts(dataset: Dataset, figures: KeyFigures) -> list[charts.Chart]:
+    samtal = dataset.samtal
+    first = samtal.loc[
+        (samtal["samtalstyp"] == "Första samtal") & (samtal["utfall"] == "Genomfört"), "datum"
+    ]
+    areas = figures.breakdown("deltagartimmar", "fokusomrade")
+    return [
+        charts.monthly(
+            figures.ar,
+            _monthly_counts(dataset.remisser["inkom"], figures.ar),
+            _monthly_counts(first, figures.ar),
+        ),
+        charts.focus_hours(
+            figures.ar, [f.kategori for f in areas], [float(f.varde) for f in areas]
+        ),
+    ]
+
+
+def _plan(dataset: Dataset) -> list[dict]:
+    areas = contract.workbook("verksamhet.xlsx").sheet("Plan").column("fokusomrade").varden
+    plan = dataset.plan.fillna("")
+    result = []
+    for index, area in enumerate(areas):
+        rows = plan[plan["fokusomrade"] == area]
+        if rows.empty and index >= MAIN_AREAS:
+            continue
+        records = [
+            {"aktivitet": r.aktivitet, "uppfoljning": r.uppfoljning, "framtidsplan": r.framtidsplan}
+            for r in rows.itertuples(index=False)
+        ]
+        if not records:
+            records = [
+                {
+                    "aktivitet": "Inga aktiviteter inlagda i planen.",
+                    "uppfoljning": "",
+                    "framtidsplan": "",
+                }
+            ]
+        result.append({"namn": area, "rader": records})
+    return result
+
+
+def build_context(
+    dataset: Dataset, figures: KeyFigures, previous: KeyFigures | None, threshold: int
+) -> dict:
+    """Everything the template may use, as plain values (images are added at render)."""
+    avsnitt = contract.workbook("verksamhet.xlsx").sheet("Texter").column("avsnitt").varden
+    value = figures.value
+    activities = activity_table(dataset, figures.ar).sort_values(
+        ["deltagartimmar", "aktivitet"], ascending=[False, True]
+    )
+    return {
+        "ar": figures.ar,
+        "kommun": dataset.kommun.namn,
+        "kommunnamn": dataset.kommun.kommunnamn,
+        "startdatum": dataset.startdatum.date(),
+        "undertryck_grans": threshold,
+        "styrgruppsmoten": dataset.styrgruppsmoten,
+        "texter": {slug(a): dataset.texter.get(a, []) for a in avsnitt},
+        "inflode": {
+            "arenden": value("arenden_inkomna"),
+            "far": value("arenden_inkomna", "kanal", "FaR"),
+            "remiss": value("arenden_inkomna", "kanal", "Remiss"),
+            "egen": value("arenden_inkomna", "kanal", "Egen kontakt"),
+        },
+        "sedan_start": {
+            "arenden": value("arenden_sedan_start"),
+            "far": value("far_sedan_start"),
+            "forsta_samtal": value("forsta_samtal_sedan_start"),
+        },
+        "aret": {
+            name: value(full)
+            for name, full in (
+                ("arenden", "arenden_inkomna"),
+                ("far", "far_inkomna"),
+                ("forsta_samtal", "forsta_samtal"),
+                ("uppfoljande_samtal", "uppfoljande_samtal"),
+                ("avbojda", "avbojda"),
+                ("uteblivna_samtal", "uteblivna_samtal"),
+                ("recept_i_retur", "recept_i_retur"),
+            )
+        },
+        "aktiviteter": [
+            {
+                "aktivitet": r.aktivitet,
+                "fokusomrade": r.fokusomrade,
+                "unika_deltagare": int(r.unika_deltagare),
+                "deltagartillfallen": int(r.deltagartillfallen),
+                "tillfallen": int(r.tillfallen),
+                "deltagartimmar": float(r.deltagartimmar),
+            }
+            for r in activities.itertuples(index=False)
+        ],
+        "statistik": _statistics(figures, previous, threshold),
+        "plan": _plan(dataset),
+    }
+
+
+def render(
+    dataset: Dataset,
+    figures: KeyFigures,
+    previous: KeyFigures | None = None,
+    threshold: int | None = None,
+    template: Path = config.REPORT_TEMPLATE,
+) -> Report:
+    """The finished report as .docx bytes."""
+    if threshold is None:
+        threshold = contract.key_figure_format().undertryck_grans
+    context = build_context(dataset, figures, previous, threshold)
+    tpl = DocxTemplate(template)
+    made = _charts(dataset, figures)
+    context["diagram"] = {
+        "manad": AltTextImage(
+            tpl, io.BytesIO(made[0].png), made[0].alt_text, made[0].title, width=Mm(160)
+        ),
+        "fokusomraden": AltTextImage(
+            tpl, io.BytesIO(made[1].png), made[1].alt_text, made[1].title, width=Mm(160)
+        ),
+    }
+    env = jinja_environment()
+    missing = tpl.get_undeclared_template_variables(jinja_env=env, context=context)
+    if missing:
+        raise TemplateProblem(
+            f"Mallen {template.name} använder variabler som inte finns: "
+            f"{', '.join(sorted(missing))}."
+        )
+    try:
+        tpl.render(context, jinja_env=env, autoescape=True)
+    except TemplateError as error:
+        raise TemplateProblem(f"Mallen {template.name} kunde inte fyllas i: {error}") from error
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    data = finalize(
+        buffer.getvalue(),
+        title=f"Verksamhetsberättelse och verksamhetsplan {figures.ar}, Hälsocenter "
+        f"{dataset.kommun.kommunnamn}",
+        subject="Hälsocenter i Jönköpings län",
+        keywords="Hälsocenter; verksamhetsberättelse; verksamhetsplan",
+        stamp=f"{figures.ar + 1}-01-01T00:00:00Z",
+    )
+    return Report(data, [c.alt_text for c in made])

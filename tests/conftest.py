@@ -1,0 +1,128 @@
+"""Fixtures: small workbooks built in tmp_path, so every figure can be counted by hand."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pipeline.xlsx import write_workbook
+
+D = dt.date
+
+HEADERS = {
+    "Remisser": [
+        "Klient-ID",
+        "Inkom",
+        "Kanal",
+        "Remittent",
+        "Enhet",
+        "Kön",
+        "Födelseår",
+        "Avböjde",
+        "Retur",
+    ],
+    "Samtal": ["Klient-ID", "Datum", "Samtalstyp", "Utfall"],
+    "Aktiviteter": ["Aktivitet", "Fokusområde", "Typ", "Målgrupp", "Samarbetspart"],
+    "Närvaro": ["Datum", "Aktivitet", "Deltagar-ID", "Antal", "Timmar"],
+    "Uppgifter": ["Fält", "Värde"],
+    "Texter": ["Avsnitt", "Text"],
+    "Plan": ["Fokusområde", "Aktivitet", "Uppföljning", "Framtidsplan"],
+}
+FILES = {
+    "remisser.xlsx": ["Remisser", "Samtal"],
+    "aktiviteter.xlsx": ["Aktiviteter", "Närvaro"],
+    "verksamhet.xlsx": ["Uppgifter", "Texter", "Plan"],
+}
+
+# A small year, counted by hand in test_aggregate.py.
+BASE_ROWS = {
+    "Remisser": [
+        ["A1", D(2022, 3, 1), "FaR", "Vårdcentral", "VC Norr", "Kvinna", 1960, None, None],
+        ["A2", D(2022, 12, 20), "FaR", "Vårdcentral", None, "Man", 1990, None, None],
+        ["A3", D(2023, 1, 15), "FaR", "Vårdcentral", None, "Kvinna", 1950, "Ja", None],
+        [
+            "A4",
+            D(2023, 2, 1),
+            "Remiss",
+            "Kommunal verksamhet",
+            None,
+            None,
+            None,
+            None,
+            D(2023, 3, 1),
+        ],
+        ["A5", D(2023, 5, 5), "Egen kontakt", None, None, "Kvinna", 2010, "nej", None],
+        ["A6", D(2023, 6, 1), "far", " Vårdcentral ", None, "kvinna", 1980, None, None],
+        ["A7", "2023-12-28", "FaR", "Vårdcentral", None, "Man", 1943, None, None],
+    ],
+    "Samtal": [
+        ["A1", D(2022, 3, 10), "Första samtal", "Genomfört"],
+        ["A1", D(2023, 1, 5), "Uppföljande samtal", "Genomfört"],
+        ["A2", D(2023, 1, 10), "Första samtal", "Genomfört"],  # December referral, January talk
+        ["A4", D(2023, 2, 20), "Första samtal", "Uteblev"],
+        ["A5", D(2023, 5, 12), "Första samtal", "Genomfört"],
+        ["A6", D(2023, 6, 8), "Första samtal", "Genomfört"],
+        ["A6", D(2023, 9, 8), "Uppföljande samtal", "Uteblev"],
+        [None, D(2023, 4, 4), "Spontant besök", "Genomfört"],
+        ["A7", D(2024, 1, 9), "Första samtal", "Genomfört"],  # next year: not counted in 2023
+    ],
+    "Aktiviteter": [
+        ["Gympa", "Fysisk aktivitet", "Grupp", None, None],
+        ["Promenad", "Fysisk aktivitet", "Grupp", None, None],
+        ["Matkurs", "Matvanor", "Kurs", None, None],
+        ["Föreläsning om sömn", "Föreläsningar", "Föreläsning", None, None],
+    ],
+    "Närvaro": [
+        [D(2023, 1, 3), "Gympa", "P1", None, 1],
+        [D(2023, 1, 3), "Gympa", "P2", None, 1],
+        [D(2023, 1, 10), "Gympa", "P1", None, 1],
+        [D(2023, 1, 4), "Promenad", "P1", None, 1.5],  # P1 again: counts once in the area
+        [D(2023, 1, 4), "Promenad", "P3", None, 1.5],
+        [D(2023, 3, 1), "Matkurs", "P4", None, 2],
+        [D(2023, 3, 8), "Matkurs", "P4", None, 2],
+        [D(2023, 9, 1), "Föreläsning om sömn", None, 70, 1.5],
+        [D(2022, 11, 1), "Gympa", "P1", None, 1],  # last year
+    ],
+    "Uppgifter": [
+        ["Kommun", "Vaggeryd"],
+        ["År", 2023],
+        ["Startdatum", D(2022, 3, 1)],
+        ["Invånare", 14000],
+        ["Styrgruppsmöten", 3],
+    ],
+    "Texter": [
+        ["Arbetssätt", "Första stycket.\nAndra stycket."],
+        ["Lokal beskrivning", "Vi startade i mars."],
+    ],
+    "Plan": [
+        ["Fysisk aktivitet", "Gympa", "Gick bra", "Fortsätter"],
+        ["Matvanor", "Matkurs", None, "Ny kurs"],
+        ["Föreläsningar", "Sömn", "70 deltagare", None],
+    ],
+}
+
+
+class Workbooks:
+    """Sheets as lists of rows; `write()` puts the three workbooks in a folder."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.headers = copy.deepcopy(HEADERS)
+        self.rows = copy.deepcopy(BASE_ROWS)
+
+    def write(self) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for fil, sheets in FILES.items():
+            write_workbook(self.folder / fil, {s: (self.headers[s], self.rows[s]) for s in sheets})
+        return self.folder
+
+
+@pytest.fixture
+def books(tmp_path) -> Workbooks:
+    return Workbooks(tmp_path / "raw")
+
+
+TODAY = D(2026, 1, 1)

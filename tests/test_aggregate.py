@@ -1,0 +1,146 @@
+"""Key figures from a small hand-counted year (see conftest.BASE_ROWS)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.aggregate import compute, to_csv
+from pipeline.validate import validate
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def figures(books):
+    result = validate(books.write(), today=TODAY)
+    assert result.ok, [p.line() for p in result.problems]
+    return compute(result.dataset)
+
+
+def test_referrals_in_year_and_since_start(figures):
+    assert figures.value("arenden_inkomna") == 5  # A3..A7
+    assert figures.value("far_inkomna") == 3  # A3, A6 ('far' in lower case), A7
+    assert figures.value("arenden_sedan_start") == 7
+    assert figures.value("far_sedan_start") == 5
+
+
+def test_first_conversation_counts_by_its_own_date(figures):
+    # A2 came in December 2022 and was met in January 2023: it counts in 2023.
+    # A7's first conversation is in January 2024: not in 2023, not "since start" either.
+    assert figures.value("forsta_samtal") == 3  # A2, A5, A6
+    assert figures.value("forsta_samtal_sedan_start") == 4  # + A1 in 2022
+
+
+def test_other_conversations(figures):
+    assert figures.value("uppfoljande_samtal") == 1
+    assert figures.value("uteblivna_samtal") == 2
+    assert figures.value("spontana_besok") == 1
+    assert figures.value("avbojda") == 1
+    assert figures.value("recept_i_retur") == 1
+    assert figures.value("styrgruppsmoten") == 3
+    assert figures.value("invanare") == 14000
+
+
+def test_breakdowns_with_small_counts_suppressed(figures):
+    kanal = {f.kategori: f.varde for f in figures.breakdown("arenden_inkomna", "kanal")}
+    assert kanal == {"FaR": 3, "Remiss": 1, "Egen kontakt": 1}
+    remittent = {f.kategori: f.varde for f in figures.breakdown("arenden_inkomna", "remittent")}
+    assert remittent == {
+        "Vårdcentral": 3,
+        "Förening/civilsamhälle": 0,
+        "Kommunal verksamhet": 1,
+        "Annan": 0,
+        "uppgift saknas": 1,
+    }
+    kon = {
+        f.kategori: (f.varde, f.undertryckt) for f in figures.breakdown("arenden_inkomna", "kon")
+    }
+    # 3 women, 1 man, 1 unknown: all between 1 and 4, so all suppressed; zero is shown.
+    assert kon == {"Kvinna": (None, True), "Man": (None, True), "Annat/uppger ej": (None, True)}
+    ages = {f.kategori: f.undertryckt for f in figures.breakdown("arenden_inkomna", "aldersgrupp")}
+    assert ages["18–29"] is False  # zero is not suppressed
+    assert ages["0–17"] is True  # born 2010 → 13 years
+
+
+def test_suppression_threshold_is_a_setting(books):
+    dataset = validate(books.write(), today=TODAY).dataset
+    kon = {
+        f.kategori: f.varde
+        for f in compute(dataset, threshold=0).breakdown("arenden_inkomna", "kon")
+    }
+    assert kon == {"Kvinna": 3, "Man": 1, "Annat/uppger ej": 1}
+    ages = {
+        f.kategori: f.varde
+        for f in compute(dataset, threshold=0).breakdown("arenden_inkomna", "aldersgrupp")
+    }
+    # 2023 − birth year: A3 73, A4 unknown, A5 13, A6 43, A7 80
+    assert ages == {
+        "0–17": 1,
+        "18–29": 0,
+        "30–44": 1,
+        "45–64": 0,
+        "65–79": 1,
+        "80+": 1,
+        "uppgift saknas": 1,
+    }
+
+
+def test_activity_figures(figures):
+    value = figures.value
+    assert value("aktiviteter", "aktivitet", "Gympa") == 1
+    assert value("tillfallen", "aktivitet", "Gympa") == 2  # distinct dates in 2023
+    assert value("unika_deltagare", "aktivitet", "Gympa") == 2
+    assert value("deltagartillfallen", "aktivitet", "Gympa") == 3
+    assert value("deltagartimmar", "aktivitet", "Promenad") == 3  # 2 × 1.5
+    # P1 is in both Gympa and Promenad: once in the area.
+    assert value("unika_deltagare", "fokusomrade", "Fysisk aktivitet") == 3
+    assert value("aktiviteter", "fokusomrade", "Fysisk aktivitet") == 2
+    assert value("tillfallen", "fokusomrade", "Fysisk aktivitet") == 3
+    assert value("deltagartimmar", "fokusomrade", "Fysisk aktivitet") == 6
+    # A lecture with a head count: 70 people × 1.5 hours, no unique participants.
+    assert value("deltagartillfallen", "aktivitet", "Föreläsning om sömn") == 70
+    assert value("deltagartimmar", "aktivitet", "Föreläsning om sömn") == 105
+    assert value("unika_deltagare", "aktivitet", "Föreläsning om sömn") == 0
+    assert value("aktiviteter", "fokusomrade", "Stress och återhämtning") == 0
+    assert value("aktiviteter") == 4
+    assert value("unika_deltagare") == 4
+    assert value("deltagartimmar") == 3 + 3 + 4 + 105
+
+
+def test_previous_year(books):
+    dataset = validate(books.write(), today=TODAY).dataset
+    last_year = compute(dataset, 2022)
+    assert last_year.value("arenden_inkomna") == 2
+    assert last_year.value("forsta_samtal") == 1
+    assert last_year.value("deltagartimmar", "aktivitet", "Gympa") == 1
+
+
+def test_csv_format(figures):
+    text = to_csv(figures)
+    lines = text.split("\n")
+    assert lines[0] == (
+        "schema_version,kommunkod,kommun,ar,nyckeltal,dimension,kategori,varde,undertryckt"
+    )
+    assert text.endswith("\n") and "\r" not in text
+    assert "1,0665,Vaggeryd,2023,arenden_inkomna,,,5,0" in lines
+    assert "1,0665,Vaggeryd,2023,arenden_inkomna,kon,Kvinna,,1" in lines
+    assert "1,0665,Vaggeryd,2023,deltagartimmar,aktivitet,Promenad,3,0" in lines
+    assert (
+        '1,0665,Vaggeryd,2023,aktiviteter,fokusomrade,"Gemenskap, psykiskt välbefinnande '
+        'och existentiell hälsa",0,0'
+    ) in lines
+    keys = [tuple(line.split(",")[4:7]) for line in lines[1:-1] if '"' not in line]
+    assert keys == sorted(keys)
+
+
+def test_decimal_numbers_use_a_point(books):
+    books.rows["Närvaro"].append(["2023-05-01", "Matkurs", "P9", None, "1,25"])
+    dataset = validate(books.write(), today=TODAY).dataset
+    text = to_csv(compute(dataset))
+    assert "1,0665,Vaggeryd,2023,deltagartimmar,aktivitet,Matkurs,5.25,0" in text.split("\n")
+
+
+def test_csv_is_byte_identical_on_rerun(books):
+    folder = books.write()
+    first = to_csv(compute(validate(folder, today=TODAY).dataset))
+    second = to_csv(compute(validate(folder, today=TODAY).dataset))
+    assert first == second

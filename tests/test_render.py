@@ -1,0 +1,264 @@
+"""The Word report, read back with python-docx: sentences, tables, charts, metadata."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from pipeline import config
+from pipeline.aggregate import compute
+from pipeline.render import TemplateProblem, render
+from pipeline.validate import validate
+from tests.conftest import TODAY
+
+NBSP = "\u00a0"
+
+
+def _render(folder: Path, **kwargs):
+    dataset = validate(folder, today=TODAY).dataset
+    figures = compute(dataset)
+    previous = compute(dataset, dataset.ar - 1)
+    return render(dataset, figures, previous, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def example_report():
+    report = _render(config.EXAMPLE)
+    return report, docx.Document(io.BytesIO(report.docx))
+
+
+def _paragraphs(document) -> list[str]:
+    return [p.text for p in document.paragraphs]
+
+
+def _table_after(document, heading: str):
+    """The first table that follows the heading with this text."""
+    body = document.element.body
+    seen = False
+    for child in body.iterchildren():
+        if child.tag == qn("w:p") and Paragraph(child, document).text.strip() == heading:
+            seen = True
+        elif seen and child.tag == qn("w:tbl"):
+            return next(t for t in document.tables if t._tbl is child)
+    raise AssertionError(f"no table after {heading}")
+
+
+def _rows(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_seed_figures_in_their_sentences(example_report):
+    _, document = example_report
+    text = _paragraphs(document)
+    assert (
+        "Hälsocenter Vaggeryds kommun tog emot sin första klient den 25 oktober 2021. Sedan "
+        "dess har det kommit 167 ärenden, varav 159 FaR, och det har genomförts 152 första "
+        "samtal."
+    ) in text
+    year = next(p for p in text if p.startswith("Under 2023 har det kommit"))
+    assert year.startswith(
+        "Under 2023 har det kommit 81 ärenden, varav 76 FaR, och det har "
+        "genomförts 89 första samtal"
+    )
+    far = next(p for p in text if p.startswith("FaR träningsgrupp"))
+    assert far == (
+        "FaR träningsgrupp (fysisk aktivitet): 12 unika deltagare vid 37 tillfällen, "
+        "sammanlagt 227 deltagartimmar."
+    )
+    assert any(
+        p.startswith("LSS träningsgrupp (fysisk aktivitet): 14 unika deltagare") for p in text
+    )
+    assert any(
+        p.startswith("Hälsosamma matvanor, allmänheten (matvanor): 5 unika deltagare") for p in text
+    )
+    assert any(p.startswith("Hälsosamma matvanor, AME (matvanor): 6 unika deltagare") for p in text)
+    assert any(
+        p.startswith("Föreläsning Jacob Gudiol, skoldag (föreläsningar): 400 deltagare")
+        for p in text
+    )
+    assert "Styrgruppen för Hälsocenter Vaggeryds kommun har under 2023 haft 4 möten." in text
+
+
+def test_structure_mirrors_the_seed_report_with_builtin_headings(example_report):
+    _, document = example_report
+    headings = [
+        (p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")
+    ]
+    level1 = [t for s, t in headings if s == "Heading 1"]
+    assert level1 == [
+        "Inledning",
+        "Beskrivning av verksamheten Hälsocenter",
+        "Verksamhetsberättelse",
+        "Beskrivning av lokalt Hälsocenter",
+        "Statistik 2023",
+        "Verksamhetsplan – Hälsocenter Jönköpings län",
+    ]
+    level2 = [t for s, t in headings if s == "Heading 2"]
+    assert "Syfte och målgrupp" in level2 and "Hälsocoachens roll" in level2
+    assert [t for t in level2 if t.startswith("Fokusområde")] == [
+        "Fokusområde Fysisk aktivitet",
+        "Fokusområde Matvanor",
+        "Fokusområde Stress och återhämtning",
+        "Fokusområde Gemenskap, psykiskt välbefinnande och existentiell hälsa",
+        "Fokusområde Föreläsningar",
+        "Fokusområde Spontana besök",
+    ]
+
+
+def test_coach_texts_follow_the_regional_goals(example_report):
+    _, document = example_report
+    text = _paragraphs(document)
+    goal = next(i for i, p in enumerate(text) if p.startswith("Huvuduppgiften för en hälsocoach"))
+    assert text[goal + 1].startswith("Samtalen bygger på motiverande samtal")
+    # A line break in the cell is a new paragraph.
+    assert text[goal + 2].startswith("Vi tar små steg i taget")
+
+
+def test_statistics_tables(example_report):
+    _, document = example_report
+    samtal = _rows(_table_after(document, "Inflöde och samtal"))
+    assert samtal[0] == ["Nyckeltal", "2022", "2023", "Förändring", "Sedan start"]
+    assert samtal[1] == ["Inkomna ärenden", "72", "81", "+9", "167"]
+    assert samtal[3][0] == "Genomförda första samtal" and samtal[3][2:] == ["89", "+38", "152"]
+    assert ["Spontana besök", "3", "4", "+1", "–"] in samtal
+    areas = _rows(_table_after(document, "Aktiviteter per fokusområde"))
+    assert areas[0] == [
+        "Fokusområde",
+        "Aktiviteter",
+        "Tillfällen",
+        "Unika deltagare",
+        "Deltagartillfällen",
+        "Deltagartimmar",
+    ]
+    assert areas[-1][0] == "Totalt"
+    fysisk = next(r for r in areas if r[0] == "Fysisk aktivitet")
+    assert fysisk[1] == "4"
+    assert areas[-1][5] == f"1{NBSP}254"  # Swedish thousands separator
+
+
+def test_every_table_repeats_its_header_row(example_report):
+    _, document = example_report
+    assert len(document.tables) == 4 + 6
+    for table in document.tables:
+        header = table.rows[0]._tr.trPr
+        assert header is not None and header.find(qn("w:tblHeader")) is not None
+
+
+def test_plan_tables_from_the_plan_sheet(example_report):
+    _, document = example_report
+    fysisk = _rows(_table_after(document, "Fokusområde Fysisk aktivitet"))
+    assert fysisk[0][0].startswith("Aktivitet – vad ska göras?")
+    assert fysisk[1:] == [
+        ["FaR träningsgrupp", "Fungerar bra.", "Fortsätter 2024"],
+        [
+            "LSS träningsgrupp",
+            "Fungerar bra. Ska utvärderas.",
+            "Fortsätter VT2024, söka nytt stöd för 2 terminer",
+        ],
+        [
+            "Promenadgrupper",
+            "Har ej startat, men gemensamma X-rundor testat. Ska söka volontärer.",
+            "Bör öka 2024",
+        ],
+    ]
+    stress = _rows(_table_after(document, "Fokusområde Stress och återhämtning"))
+    assert [r[0] for r in stress[1:]] == ["Samverkan med Värnamo", "Utbildning Mindfulness"]
+    spontana = _rows(_table_after(document, "Fokusområde Spontana besök"))
+    assert spontana[1] == ["Spontana besök", "4 styck", "Fortsätter 2024"]
+
+
+def test_charts_have_alt_text(example_report):
+    report, document = example_report
+    doc_prs = document.element.body.findall(".//" + qn("wp:docPr"))
+    assert len(doc_prs) == 2
+    descriptions = [d.get("descr") for d in doc_prs]
+    assert descriptions == report.alt_texts
+    assert descriptions[0].startswith(
+        "Stapeldiagram: inkomna ärenden och första samtal per månad 2023. Inkomna ärenden: jan "
+    )
+    assert "Fysisk aktivitet: 496" in descriptions[1]
+    images = [
+        n
+        for n in zipfile.ZipFile(io.BytesIO(report.docx)).namelist()
+        if n.startswith("word/media/")
+    ]
+    assert len(images) == 2
+
+
+def test_document_is_swedish_and_anonymous(example_report):
+    report, document = example_report
+    props = document.core_properties
+    assert props.title == (
+        "Verksamhetsberättelse och verksamhetsplan 2023, Hälsocenter Vaggeryds kommun"
+    )
+    assert props.language == "sv-SE"
+    assert props.author == "" and props.last_modified_by == ""
+    styles = zipfile.ZipFile(io.BytesIO(report.docx)).read("word/styles.xml").decode()
+    assert 'w:lang w:val="sv-SE"' in styles
+
+
+def test_same_input_gives_identical_bytes(example_report):
+    report, _ = example_report
+    assert _render(config.EXAMPLE).docx == report.docx
+
+
+def test_special_characters_come_out_right(books):
+    books.rows["Texter"] = [
+        # openpyxl writes these escapes as text, as Excel does for control characters.
+        ["Lokal beskrivning", 'Kultur & skapande <grupp> för "alla"_x000B_rad två'],
+        ["Övrigt", "Gammal Excel_x000C_ny rad 😀 och_x0001_ kontrolltecken"],
+    ]
+    books.rows["Plan"][0][2] = "Bra & roligt > väntat"
+    document = docx.Document(io.BytesIO(_render(books.write()).docx))
+    text = _paragraphs(document)
+    assert 'Kultur & skapande <grupp> för "alla"' in text
+    assert "rad två" in text
+    assert "Gammal Excel" in text and "ny rad 😀 och kontrolltecken" in text
+    plan = _rows(_table_after(document, "Fokusområde Fysisk aktivitet"))
+    assert plan[1][1] == "Bra & roligt > väntat"
+
+
+def test_long_texts_are_kept_whole(books):
+    long_text = " ".join(["Ett långt stycke om hälsa."] * 400)
+    books.rows["Texter"] = [["Samverkan", long_text]]
+    document = docx.Document(io.BytesIO(_render(books.write()).docx))
+    assert long_text in _paragraphs(document)
+
+
+def test_missing_sections_leave_no_empty_heading(books):
+    books.rows["Texter"] = []
+    text = _paragraphs(docx.Document(io.BytesIO(_render(books.write()).docx)))
+    assert "Övrigt" not in text
+
+
+def test_small_counts_show_as_a_range(books):
+    document = docx.Document(io.BytesIO(_render(books.write()).docx))
+    demography = _rows(_table_after(document, "Kön och ålder"))
+    assert ["Kön", "Kvinna", "1–4", "1–4"] in demography
+    assert ["Åldersgrupp", "18–29", "0", "0"] in demography
+
+
+def test_empty_focus_areas_still_get_a_plan_table(books):
+    document = docx.Document(io.BytesIO(_render(books.write()).docx))
+    stress = _rows(_table_after(document, "Fokusområde Stress och återhämtning"))
+    assert stress[1][0] == "Inga aktiviteter inlagda i planen."
+
+
+def test_template_variable_missing_from_context_is_named(books, tmp_path):
+    template = tmp_path / "mall.docx"
+    shutil.copy(config.REPORT_TEMPLATE, template)
+    document = docx.Document(template)
+    document.add_paragraph("{{ okand_variabel }} och {{ annan_okand }}")
+    document.save(template)
+    with pytest.raises(TemplateProblem) as error:
+        _render(books.write(), template=template)
+    assert str(error.value) == (
+        "Mallen mall.docx använder variabler som inte finns: annan_okand, okand_variabel."
+    )

@@ -1,0 +1,365 @@
+"""Build templates/verksamhetsberattelse.docx, the Word template of the report.
+
+The template is the source of truth: open it in Word to change wording or
+styles. This script only made its first version and can make it again
+(`python tools/bygg_mall.py`); it overwrites the file, so run it only when
+you mean to start from the generated version.
+
+Tags follow docxtpl: `{{ x }}` in a run, `{%p ... %}` alone in a paragraph for
+paragraph-level logic, `{%tr ... %}` alone in a table row for row loops.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.config import REPORT_TEMPLATE  # noqa: E402
+
+REGIONAL_GOALS = [
+    (
+        "Huvuduppgiften för en hälsocoach på ett Hälsocenter i Jönköpings län är att motivera "
+        "invånare till en beteendeförändring för att skapa bästa möjliga förutsättningar för hälsa "
+        "och livskvalitet och utifrån samtal guida individen mot nästa steg till en bättre hälsa.",
+        "arbetssatt",
+    ),
+    (
+        "Hälsocoachen har också en koordinerande roll mellan olika parter i närsamhället. "
+        "Hälsocoachen är en nära samverkanspart med vårdcentraler och kommun såväl som det lokala "
+        "föreningslivet och civilsamhället.",
+        "samverkan",
+    ),
+    (
+        "Invånaren kommer till ett Hälsocenter framförallt via rekommendation från vårdcentralen, "
+        "men det lokala föreningslivet och civilsamhället har också en viktig roll att rekommendera "
+        "invånare med behov till ett Hälsocenter. Invånare kan även kontakta ett Hälsocenter på eget "
+        "initiativ för att få stöd till att förändra sina vanor för en bättre eller bibehållen "
+        "hälsa.",
+        "inflode",
+    ),
+    (
+        "Målgruppen för Hälsocenter är invånare som på grund av sin livsstil eller en eller flera "
+        "levnadsvanor har risk för framtida ohälsa.",
+        None,
+    ),
+    (
+        "Hälsocentrets verksamhet leds genom en lokal styrgrupp med representation från kommun, "
+        "vårdcentral(er), Folkhälsa (RJL) och invånarrepresentation.",
+        "styrgrupp",
+    ),
+]
+
+
+def _field(paragraph, instruction: str, placeholder: str) -> None:
+    """A complex field (TOC, PAGE) whose result Word computes on open or print."""
+
+    def run_with(element):
+        run = paragraph.add_run()
+        run._r.append(element)
+        return run
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    paragraph.add_run(placeholder)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _table(doc, headers: list[str], loop: str, cells: list[str], end: str = "{%tr endfor %}"):
+    """A table with a repeated bold header row and one docxtpl row loop."""
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    _repeat_header(table.rows[0])
+    table.rows[1].cells[0].text = loop
+    for cell, text in zip(table.rows[2].cells, cells, strict=True):
+        cell.text = text
+    table.rows[3].cells[0].text = end
+    return table
+
+
+def _texts(doc, key: str) -> None:
+    doc.add_paragraph(f"{{%p for stycke in texter.{key} %}}")
+    doc.add_paragraph("{{ stycke }}")
+    doc.add_paragraph("{%p endfor %}")
+
+
+def _language(doc) -> None:
+    """Swedish as the language of every style, so Word spell-checks in Swedish."""
+    styles = doc.styles.element
+    doc_defaults = styles.find(qn("w:docDefaults"))
+    r_pr = doc_defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for old in r_pr.findall(qn("w:lang")):
+        r_pr.remove(old)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "sv-SE")
+    lang.set(qn("w:eastAsia"), "sv-SE")
+    lang.set(qn("w:bidi"), "ar-SA")
+    r_pr.append(lang)
+
+
+def build(path: Path) -> None:
+    doc = Document()
+    _language(doc)
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(11)
+    props = doc.core_properties
+    props.author = ""
+    props.last_modified_by = ""
+    props.title = "Verksamhetsberättelse och verksamhetsplan, Hälsocenter"
+    props.language = "sv-SE"
+    props.comments = ""
+    props.keywords = "Hälsocenter; verksamhetsberättelse; Region Jönköpings län"
+
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Hälsocenter {{ kommunnamn }} – verksamhetsberättelse {{ ar }} – sida ")
+    _field(footer, "PAGE", "1")
+
+    doc.add_paragraph("Verksamhetsberättelse och verksamhetsplan {{ ar }}", style="Title")
+    doc.add_paragraph("Hälsocenter {{ kommunnamn }}", style="Subtitle")
+    doc.add_paragraph(
+        "Innehåll",
+        style="TOC Heading" if "TOC Heading" in [s.name for s in doc.styles] else "Heading 1",
+    )
+    _field(
+        doc.add_paragraph(),
+        'TOC \\o "1-2" \\h \\z \\u',
+        "Högerklicka här och välj Uppdatera fält för att visa innehållsförteckningen.",
+    )
+
+    doc.add_heading("Inledning", level=1)
+    doc.add_paragraph(
+        "Detta är en verksamhetsberättelse och verksamhetsplan för Hälsocenter inom Region "
+        "Jönköpings län. Den inleds med en kort beskrivning av Hälsocenter som organisation, dess "
+        "syfte och målgrupp samt beskrivning av hälsocoachens roll. Verksamhetsberättelsen "
+        "redogör för hälsocentrets måluppfyllelse kopplat till samverkansavtalet samt ger en "
+        "beskrivning och reflektion av hälsocentrets verksamhet. Verksamhetsplanen beskriver de "
+        "aktiviteter som gjorts och dess uppföljning samt vilka aktiviteter som planeras för "
+        "kommande år, utifrån temaområdena fysisk aktivitet, matvanor, stress och återhämtning "
+        "samt gemenskap/psykiskt välbefinnande/existentiell hälsa."
+    )
+    doc.add_paragraph("Dokumentet har två syften:")
+    doc.add_paragraph(
+        "att följa upp de övergripande regionala målen som är beskrivna i "
+        "samverkansavtalet för Hälsocenter",
+        style="List Bullet",
+    )
+    doc.add_paragraph(
+        "att vara ett verktyg för den lokala verksamheten i att planera och "
+        "utvärdera sina aktiviteter",
+        style="List Bullet",
+    )
+
+    doc.add_heading("Beskrivning av verksamheten Hälsocenter", level=1)
+    doc.add_paragraph(
+        "Kommunerna i Jönköpings län och Region Jönköpings län satsar gemensamt på att utveckla "
+        "Hälsocenter tillsammans med civilsamhälle och föreningsliv. Hälsocenter är en lokal "
+        "samverkansmodell för kommuner, vårdcentraler och ideell sektor."
+    )
+    doc.add_paragraph(
+        "Hälsocenter ska vara ett väl känt preventivt hälsonav där kommunens invånare kan få stöd "
+        "att förändra sina levnadsvanor för en bättre, eller bibehållen hälsa. Hälsocenter ska "
+        "stödja och skapa goda förutsättningar för en långsiktig och hållbar hälsosam och aktiv "
+        "livsstil för invånare i kommunen."
+    )
+    doc.add_heading("Syfte och målgrupp", level=2)
+    doc.add_paragraph(
+        "Syftet med Hälsocenter är att genom ett hälsofrämjande och förebyggande arbetssätt ge "
+        "stöd till att förbättra invånarens fysiska, psykiska, sociala och existentiella hälsa."
+    )
+    doc.add_paragraph(
+        "Målgruppen för Hälsocenter är invånare som på grund av sin livsstil eller en eller flera "
+        "levnadsvanor har risk för framtida ohälsa. Den vuxna befolkningen utgör huvudmålgruppen "
+        "för Hälsocenter, men andra åldersgrupper kan inkluderas utifrån lokala behov."
+    )
+    doc.add_heading("Hälsocoachens roll", level=2)
+    doc.add_paragraph(
+        "Hälsocoachen tar emot och stöttar invånare som kommit till Hälsocenter. Hälsocoachen "
+        "ansvarar för inledande- och uppföljande samtal på individnivå. Tillsammans med invånaren "
+        "förs vid behov coachande samtal om mål, stegen framåt och uppföljning. Hälsocoachen håller "
+        "i grupper inom olika ämnesområden samt anpassad aktivitet på både individ- och gruppnivå. "
+        "En viktig uppgift är också att fungera som brygga till befintligt förenings- eller "
+        "näringsliv för fortsatt aktivitet och socialt sammanhang."
+    )
+
+    doc.add_heading("Verksamhetsberättelse", level=1)
+    doc.add_paragraph("Hälsocenter i Jönköpings läns gemensamma mål:").runs[0].bold = True
+    doc.add_paragraph(
+        "Parterna ska i Hälsocenter samverka för att nå invånare som på grund av sin livsstil "
+        "eller en eller flera levnadsvanor har risk för framtida ohälsa och genom ett "
+        "hälsofrämjande och förebyggande arbetssätt ge stöd till att förbättra invånarens fysiska, "
+        "psykiska, sociala och existentiella hälsa."
+    )
+    doc.add_paragraph("Målet uppnås genom Hälsocenters och hälsocoachernas arbete:")
+    for goal, key in REGIONAL_GOALS:
+        doc.add_paragraph(goal, style="List Bullet")
+        if key == "inflode":
+            doc.add_paragraph(
+                "Under {{ ar }} kom {{ inflode.arenden|antal('ärende', 'ärenden') }} till "
+                "Hälsocenter {{ kommunnamn }}: {{ inflode.far|tal }} via FaR, "
+                "{{ inflode.remiss|tal }} via annan remiss och {{ inflode.egen|tal }} genom "
+                "egen kontakt."
+            )
+        if key == "styrgrupp":
+            doc.add_paragraph("{%p if styrgruppsmoten is not none %}")
+            doc.add_paragraph(
+                "Styrgruppen för Hälsocenter {{ kommunnamn }} har under {{ ar }} haft "
+                "{{ styrgruppsmoten|antal('möte', 'möten') }}."
+            )
+            doc.add_paragraph("{%p endif %}")
+        if key:
+            _texts(doc, key)
+
+    doc.add_heading("Beskrivning av lokalt Hälsocenter", level=1)
+    doc.add_paragraph(
+        "Hälsocenter {{ kommunnamn }} tog emot sin första klient den {{ startdatum|datum }}. "
+        "Sedan dess har det kommit {{ sedan_start.arenden|antal('ärende', 'ärenden') }}, varav "
+        "{{ sedan_start.far|tal }} FaR, och det har genomförts "
+        "{{ sedan_start.forsta_samtal|antal('första samtal', 'första samtal') }}."
+    )
+    doc.add_paragraph(
+        "Under {{ ar }} har det kommit {{ aret.arenden|antal('ärende', 'ärenden') }}, varav "
+        "{{ aret.far|tal }} FaR, och det har genomförts "
+        "{{ aret.forsta_samtal|antal('första samtal', 'första samtal') }} och "
+        "{{ aret.uppfoljande_samtal|antal('uppföljande samtal', 'uppföljande samtal') }}. "
+        "{{ aret.avbojda|antal('person', 'personer') }} tackade nej, "
+        "{{ aret.uteblivna_samtal|antal('samtal', 'samtal') }} uteblev och "
+        "{{ aret.recept_i_retur|antal('recept', 'recept') }} skickades i retur."
+    )
+    _texts(doc, "lokal_beskrivning")
+    doc.add_paragraph("{%p if aktiviteter %}")
+    doc.add_heading("Aktiviteter under {{ ar }}", level=2)
+    doc.add_paragraph("{%p for akt in aktiviteter %}")
+    doc.add_paragraph(
+        "{{ akt.aktivitet }} ({{ akt.fokusomrade|lower }}): "
+        "{% if akt.unika_deltagare %}{{ akt.unika_deltagare|antal('unik deltagare', "
+        "'unika deltagare') }}{% else %}{{ akt.deltagartillfallen|antal('deltagare', "
+        "'deltagare') }}{% endif %} vid {{ akt.tillfallen|antal('tillfälle', 'tillfällen') }}, "
+        "sammanlagt {{ akt.deltagartimmar|tal }} deltagartimmar.",
+        style="List Bullet",
+    )
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if texter.ovrigt %}")
+    doc.add_heading("Övrigt", level=2)
+    doc.add_paragraph("{%p endif %}")
+    _texts(doc, "ovrigt")
+
+    doc.add_heading("Statistik {{ ar }}", level=1)
+    _texts(doc, "statistik")
+    doc.add_heading("Inflöde och samtal", level=2)
+    _table(
+        doc,
+        ["Nyckeltal", "{{ ar - 1 }}", "{{ ar }}", "Förändring", "Sedan start"],
+        "{%tr for rad in statistik.samtal %}",
+        [
+            "{{ rad.namn }}",
+            "{{ rad.foregaende }}",
+            "{{ rad.varde }}",
+            "{{ rad.forandring }}",
+            "{{ rad.sedan_start }}",
+        ],
+    )
+    doc.add_paragraph("")
+    doc.add_paragraph("{{ diagram.manad }}")
+    doc.add_heading("Inkomna ärenden per kanal och remittent", level=2)
+    _table(
+        doc,
+        ["Uppdelning", "Kategori", "{{ ar - 1 }}", "{{ ar }}"],
+        "{%tr for rad in statistik.inflode %}",
+        ["{{ rad.dimension }}", "{{ rad.kategori }}", "{{ rad.foregaende }}", "{{ rad.varde }}"],
+    )
+    doc.add_heading("Kön och ålder", level=2)
+    doc.add_paragraph(
+        "Antal mellan 1 och {{ undertryck_grans - 1 }} visas som "
+        "”1–{{ undertryck_grans - 1 }}” för att ingen enskild person ska kunna pekas ut."
+    )
+    _table(
+        doc,
+        ["Uppdelning", "Kategori", "{{ ar - 1 }}", "{{ ar }}"],
+        "{%tr for rad in statistik.demografi %}",
+        ["{{ rad.dimension }}", "{{ rad.kategori }}", "{{ rad.foregaende }}", "{{ rad.varde }}"],
+    )
+    doc.add_heading("Aktiviteter per fokusområde", level=2)
+    _table(
+        doc,
+        [
+            "Fokusområde",
+            "Aktiviteter",
+            "Tillfällen",
+            "Unika deltagare",
+            "Deltagartillfällen",
+            "Deltagartimmar",
+        ],
+        "{%tr for rad in statistik.fokusomraden %}",
+        [
+            "{{ rad.namn }}",
+            "{{ rad.aktiviteter }}",
+            "{{ rad.tillfallen }}",
+            "{{ rad.unika_deltagare }}",
+            "{{ rad.deltagartillfallen }}",
+            "{{ rad.deltagartimmar }}",
+        ],
+    )
+    doc.add_paragraph("")
+    doc.add_paragraph("{{ diagram.fokusomraden }}")
+
+    doc.add_heading("Verksamhetsplan – Hälsocenter Jönköpings län", level=1)
+    doc.add_paragraph(
+        "En plan som beskriver vilka aktiviteter som ska genomföras kommande år, uppdelat i ett "
+        "fokusområde per målsättning. Ytterligare fokusområden kan finnas."
+    )
+    doc.add_paragraph("{%p for omrade in plan %}")
+    doc.add_heading("Fokusområde {{ omrade.namn }}", level=2)
+    _table(
+        doc,
+        [
+            "Aktivitet – vad ska göras? (planering för aktuellt år)",
+            "Uppföljning – hur blev det? (fylls i samband med verksamhetsberättelse)",
+            "Framtidsplan – hur jobbar vi vidare?",
+        ],
+        "{%tr for rad in omrade.rader %}",
+        ["{{ rad.aktivitet }}", "{{ rad.uppfoljning }}", "{{ rad.framtidsplan }}"],
+    )
+    doc.add_paragraph("{%p endfor %}")
+
+    settings = doc.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+    doc.save(path)
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else REPORT_TEMPLATE
+    build(target)
+    print(f"Skrev {target}")
