@@ -135,6 +135,11 @@ def workbooks() -> tuple[Workbook, ...]:
     return tuple(result)
 
 
+def headers(sheet: Sheet) -> list[str]:
+    """The header row of a sheet as the contract names it."""
+    return [c.namn for c in sheet.kolumner]
+
+
 def workbook(fil: str) -> Workbook:
     return next(w for w in workbooks() if w.fil == fil)
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from pipeline import config
-from pipeline.xlsx import write_workbook
+from pipeline.xlsx import write_input
 
 D = dt.date
 START = D(2021, 10, 25)
@@ -359,46 +359,16 @@ def write(target: Path) -> list[Path]:
         ["Invånare", 14200],
         ["Styrgruppsmöten", 4],
     ]
-    return [
-        write_workbook(
-            target / "remisser.xlsx",
-            {
-                "Remisser": (
-                    [
-                        "Klient-ID",
-                        "Inkom",
-                        "Kanal",
-                        "Remittent",
-                        "Enhet",
-                        "Kön",
-                        "Födelseår",
-                        "Avböjde",
-                        "Retur",
-                    ],
-                    remisser,
-                ),
-                "Samtal": (["Klient-ID", "Datum", "Samtalstyp", "Utfall"], samtal),
-            },
-        ),
-        write_workbook(
-            target / "aktiviteter.xlsx",
-            {
-                "Aktiviteter": (
-                    ["Aktivitet", "Fokusområde", "Typ", "Målgrupp", "Samarbetspart"],
-                    ACTIVITIES,
-                ),
-                "Närvaro": (["Datum", "Aktivitet", "Deltagar-ID", "Antal", "Timmar"], narvaro),
-            },
-        ),
-        write_workbook(
-            target / "verksamhet.xlsx",
-            {
-                "Uppgifter": (["Fält", "Värde"], uppgifter),
-                "Texter": (["Avsnitt", "Text"], TEXTER),
-                "Plan": (["Fokusområde", "Aktivitet", "Uppföljning", "Framtidsplan"], PLAN),
-            },
-        ),
-    ]
+    rows = {
+        "Remisser": remisser,
+        "Samtal": samtal,
+        "Aktiviteter": ACTIVITIES,
+        "Närvaro": narvaro,
+        "Uppgifter": uppgifter,
+        "Texter": TEXTER,
+        "Plan": PLAN,
+    }
+    return write_input(target, rows)
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ from lxml import etree
 
 from pipeline import charts, config, contract
 from pipeline.aggregate import KeyFigures, activity_table
-from pipeline.docx_post import finalize
 from pipeline.formatting import MISSING, antal, datum, forandring, slug, tal
+from pipeline.ooxml import finalize_docx
 from pipeline.validate import Dataset
 
 log = logging.getLogger(__name__)
@@ -292,7 +292,7 @@ def render(
         raise TemplateProblem(f"Mallen {template.name} kunde inte fyllas i: {error}") from error
     buffer = io.BytesIO()
     tpl.save(buffer)
-    data = finalize(
+    data = finalize_docx(
         buffer.getvalue(),
         title=f"Verksamhetsberättelse och verksamhetsplan {figures.ar}, Hälsocenter "
         f"{dataset.kommun.kommunnamn}",

@@ -7,6 +7,7 @@ row is bold and frozen, and the file is written atomically.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pipeline.files import atomic_path
+from pipeline.files import write_bytes
+from pipeline.ooxml import fixed_dates
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -47,12 +49,33 @@ def fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) -
         sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 10), 60)
 
 
+FIXED_STAMP = "2000-01-01T00:00:00Z"
+
+
+def save_workbook(book: Workbook, path: Path) -> Path:
+    """Save atomically, with no author and fixed dates: same content, same bytes."""
+    book.properties.creator = ""
+    book.properties.lastModifiedBy = ""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return write_bytes(path, fixed_dates(buffer.getvalue(), FIXED_STAMP))
+
+
 def write_workbook(path: Path, sheets: dict[str, SheetRows]) -> Path:
     """A workbook with one sheet per entry, written to a temporary file and renamed."""
     book = Workbook()
     book.remove(book.active)
     for name, (header, rows) in sheets.items():
         fill_sheet(book.create_sheet(name), header, rows)
-    with atomic_path(path) as tmp:
-        book.save(tmp)
-    return path
+    return save_workbook(book, path)
+
+
+def write_input(folder: Path, rows: dict[str, Sequence[Sequence[object]]]) -> list[Path]:
+    """The three input workbooks, with the contract's headers, from rows per sheet name."""
+    from pipeline import contract
+
+    paths = []
+    for workbook in contract.workbooks():
+        sheets = {s.namn: (contract.headers(s), rows.get(s.namn, [])) for s in workbook.flikar}
+        paths.append(write_workbook(folder / workbook.fil, sheets))
+    return paths

@@ -8,34 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import contract
 from pipeline.xlsx import write_workbook
 
 D = dt.date
 
-HEADERS = {
-    "Remisser": [
-        "Klient-ID",
-        "Inkom",
-        "Kanal",
-        "Remittent",
-        "Enhet",
-        "Kön",
-        "Födelseår",
-        "Avböjde",
-        "Retur",
-    ],
-    "Samtal": ["Klient-ID", "Datum", "Samtalstyp", "Utfall"],
-    "Aktiviteter": ["Aktivitet", "Fokusområde", "Typ", "Målgrupp", "Samarbetspart"],
-    "Närvaro": ["Datum", "Aktivitet", "Deltagar-ID", "Antal", "Timmar"],
-    "Uppgifter": ["Fält", "Värde"],
-    "Texter": ["Avsnitt", "Text"],
-    "Plan": ["Fokusområde", "Aktivitet", "Uppföljning", "Framtidsplan"],
-}
-FILES = {
-    "remisser.xlsx": ["Remisser", "Samtal"],
-    "aktiviteter.xlsx": ["Aktiviteter", "Närvaro"],
-    "verksamhet.xlsx": ["Uppgifter", "Texter", "Plan"],
-}
+HEADERS = {s.namn: contract.headers(s) for w in contract.workbooks() for s in w.flikar}
+FILES = {w.fil: [s.namn for s in w.flikar] for w in contract.workbooks()}
 
 # A small year, counted by hand in test_aggregate.py.
 BASE_ROWS = {

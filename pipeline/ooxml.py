@@ -1,13 +1,15 @@
-"""Post-processing of the saved .docx: metadata, alt text, byte-identical output.
+"""Post-processing of saved Office files (.docx, .xlsx): metadata and identical bytes.
 
 Core properties are set on the saved zip, not through docxtpl (docxtpl issue
 471), and the zip is rewritten with sorted entries and a fixed timestamp so
-that the same input gives the same bytes.
+that the same input gives the same bytes (python-docx and openpyxl stamp the
+current time into the zip and into docProps/core.xml).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from xml.sax.saxutils import escape
 
@@ -26,23 +28,36 @@ xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/
 </cp:coreProperties>"""
 
 
-def finalize(data: bytes, title: str, subject: str, keywords: str, stamp: str) -> bytes:
-    """The document with our core properties, sorted entries and fixed zip timestamps.
-
-    `stamp` is an ISO date-time (e.g. the day after the report year) so that
-    reruns give identical bytes.
-    """
-    core = CORE_XML.format(
-        title=escape(title), subject=escape(subject), keywords=escape(keywords), stamp=stamp
-    )
+def rewrite(data: bytes, replace: dict[str, bytes]) -> bytes:
+    """The package with some entries replaced, entries sorted and fixed zip timestamps."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
         for name in names:
-            content = core.encode("utf-8") if name == "docProps/core.xml" else source.read(name)
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            target.writestr(info, content)
+            target.writestr(info, replace.get(name) or source.read(name))
     return out.getvalue()
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def fixed_dates(data: bytes, stamp: str) -> bytes:
+    """The package with created/modified in docProps/core.xml set to `stamp`."""
+    core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
+    core = _CORE_DATES.sub(lambda m: m.group(1) + stamp.encode() + m.group(3), core)
+    return rewrite(data, {"docProps/core.xml": core})
+
+
+def finalize_docx(data: bytes, title: str, subject: str, keywords: str, stamp: str) -> bytes:
+    """The report with our core properties (Swedish, no author), byte-identical on rerun.
+
+    `stamp` is an ISO date-time (e.g. the day after the report year).
+    """
+    core = CORE_XML.format(
+        title=escape(title), subject=escape(subject), keywords=escape(keywords), stamp=stamp
+    )
+    return rewrite(data, {"docProps/core.xml": core.encode("utf-8")})
