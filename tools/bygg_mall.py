@@ -18,7 +18,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -91,18 +91,44 @@ def _repeat_header(row) -> None:
     tr_pr.append(header)
 
 
-def _table(doc, headers: list[str], loop: str, cells: list[str], end: str = "{%tr endfor %}"):
-    """A table with a repeated bold header row and one docxtpl row loop."""
+def _full_width(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), "5000")
+    width.set(qn("w:type"), "pct")
+    tbl_pr.append(width)
+
+
+def _table(doc, headers, loop, cells, numeric: int = 0, widths: list[float] | None = None):
+    """A full-width table with a repeated bold header row and one docxtpl row loop.
+
+    The last `numeric` columns hold numbers and are right-aligned; `widths` in cm.
+    """
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = doc.styles["Table Grid"]
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+    _full_width(table)
+    first_number = len(headers) - numeric
+    for index, (cell, text) in enumerate(zip(table.rows[0].cells, headers, strict=True)):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
+        if index >= first_number:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(table.rows[0])
     table.rows[1].cells[0].text = loop
-    for cell, text in zip(table.rows[2].cells, cells, strict=True):
+    for index, (cell, text) in enumerate(zip(table.rows[2].cells, cells, strict=True)):
         cell.text = text
-    table.rows[3].cells[0].text = end
+        if index >= first_number:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    if widths:
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
     return table
 
 
@@ -288,6 +314,8 @@ def build(path: Path) -> None:
             "{{ rad.forandring }}",
             "{{ rad.sedan_start }}",
         ],
+        numeric=4,
+        widths=[5.5, 2.3, 2.3, 2.6, 2.6],
     )
     doc.add_paragraph("")
     doc.add_paragraph("{{ diagram.manad }}")
@@ -297,6 +325,7 @@ def build(path: Path) -> None:
         ["Uppdelning", "Kategori", "{{ ar - 1 }}", "{{ ar }}"],
         "{%tr for rad in statistik.inflode %}",
         ["{{ rad.dimension }}", "{{ rad.kategori }}", "{{ rad.foregaende }}", "{{ rad.varde }}"],
+        numeric=2,
     )
     doc.add_heading("Kön och ålder", level=2)
     doc.add_paragraph(
@@ -308,6 +337,7 @@ def build(path: Path) -> None:
         ["Uppdelning", "Kategori", "{{ ar - 1 }}", "{{ ar }}"],
         "{%tr for rad in statistik.demografi %}",
         ["{{ rad.dimension }}", "{{ rad.kategori }}", "{{ rad.foregaende }}", "{{ rad.varde }}"],
+        numeric=2,
     )
     doc.add_heading("Aktiviteter per fokusområde", level=2)
     _table(
@@ -329,6 +359,8 @@ def build(path: Path) -> None:
             "{{ rad.deltagartillfallen }}",
             "{{ rad.deltagartimmar }}",
         ],
+        numeric=5,
+        widths=[4.2, 2.5, 2.4, 2.5, 3.0, 2.9],
     )
     doc.add_paragraph("")
     doc.add_paragraph("{{ diagram.fokusomraden }}")
