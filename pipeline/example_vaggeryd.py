@@ -98,7 +98,8 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
             else:
                 limit = D(2022, 12, 30) if year < 2023 else D(2023, 12, 29)
                 first_day = min(day + dt.timedelta(days=rng.randint(5, 25)), limit)
-            if rng.random() < 0.08 and first_day.year < 2024:
+            early_try = first_day - dt.timedelta(days=7)
+            if rng.random() < 0.08 and first_day.year < 2024 and early_try >= day:
                 samtal.append(
                     [klient, first_day - dt.timedelta(days=7), "Första samtal", "Uteblev"]
                 )

@@ -15,6 +15,7 @@ import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
 from pipeline.contract import Sheet, Workbook
+from pipeline.inspect_xlsx import excel_ref, formulas_without_value, is_ole
 from pipeline.problems import FEL, NOTIS, Problem
 from pipeline.text import normalize_header
 
@@ -51,6 +52,20 @@ def open_workbook(path: Path) -> CalamineWorkbook:
                 "Spara arbetsboken på nytt från Excel som .xlsx.",
             )
         )
+    if is_ole(path):
+        raise WorkbookError(
+            Problem(
+                fil,
+                None,
+                None,
+                None,
+                None,
+                "Filen är lösenordsskyddad, eller sparad i det gamla Excel-formatet (.xls) "
+                "fast namnet slutar på .xlsx.",
+                "Öppna den i Excel, ta bort lösenordet (Arkiv > Information > Skydda "
+                "arbetsbok) och spara som Excel-arbetsbok (.xlsx).",
+            )
+        )
     try:
         return CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as error:
@@ -74,7 +89,7 @@ def _find_sheet(book: CalamineWorkbook, wanted: str) -> str | None:
     return by_folded.get(wanted.casefold())
 
 
-def read_sheet(book: CalamineWorkbook, workbook: Workbook, sheet: Sheet) -> RawSheet:
+def read_sheet(book: CalamineWorkbook, workbook: Workbook, sheet: Sheet, path: Path) -> RawSheet:
     """One sheet as raw cells under contract keys; problems for missing sheet or columns."""
     fil = workbook.fil
     keys = [c.nyckel for c in sheet.kolumner]
@@ -99,7 +114,8 @@ def read_sheet(book: CalamineWorkbook, workbook: Workbook, sheet: Sheet) -> RawS
             ],
         )
 
-    rows = book.get_sheet_by_name(actual).to_python(skip_empty_area=False)
+    calamine_sheet = book.get_sheet_by_name(actual)
+    rows = calamine_sheet.to_python(skip_empty_area=False)
     if not rows:
         rows = [[]]
     header, data = rows[0], rows[1:]
@@ -143,6 +159,7 @@ def read_sheet(book: CalamineWorkbook, workbook: Workbook, sheet: Sheet) -> RawS
                 )
             )
 
+    problems.extend(_unreadable_cells(fil, sheet, actual, calamine_sheet, header, path))
     empty_rows = frame.isna().all(axis=1)
     cells = pd.DataFrame(
         {key: frame[positions[key]] if key in positions else None for key in keys},
@@ -184,3 +201,42 @@ def _missing_column(fil: str, sheet: Sheet, name: str, header: list) -> Problem:
         "Rubrikerna ska stå på rad 1, som i mallen.",
         FEL,
     )
+
+
+def _unreadable_cells(fil, sheet: Sheet, actual: str, calamine_sheet, header, path: Path):
+    """Merged cells in the data area and formulas without a saved value."""
+
+    def column_name(index: int) -> str:
+        return str(header[index]) if index < len(header) and header[index] != "" else ""
+
+    for (top, left), (bottom, right) in calamine_sheet.merged_cell_ranges or []:
+        if bottom < 1:
+            continue  # merged header cells are harmless
+        area = f"{excel_ref(top, left)}:{excel_ref(bottom, right)}"
+        yield Problem(
+            fil,
+            sheet.namn,
+            max(top, 1) + 1,
+            column_name(left) or None,
+            None,
+            f"Sammanfogade celler ({area}). Bara den första cellen har ett värde, de andra "
+            "raderna blir tomma.",
+            "Markera cellerna och välj Sammanfoga och centrera > Dela upp celler; fyll sedan i "
+            "värdet på varje rad.",
+        )
+    for ref in formulas_without_value(path, actual):
+        column_letters = "".join(c for c in ref if c.isalpha())
+        row = int(ref[len(column_letters) :])
+        index = 0
+        for char in column_letters:
+            index = index * 26 + ord(char) - 64
+        yield Problem(
+            fil,
+            sheet.namn,
+            row,
+            column_name(index - 1) or None,
+            None,
+            f"Cellen {ref} innehåller en formel utan sparat resultat.",
+            "Öppna filen i Excel och spara den igen, så sparas resultatet. Eller skriv in "
+            "värdet i stället för formeln.",
+        )

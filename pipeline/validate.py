@@ -19,6 +19,7 @@ import pandera.pandas as pa
 from pipeline import config, contract, personnummer
 from pipeline.coerce import DATE_HELP, coerce_column
 from pipeline.contract import Column, Kommun, Sheet, Workbook
+from pipeline.plausibility import find_warnings
 from pipeline.problems import FEL, Problem, show_value, sort_key
 from pipeline.read import RawSheet, WorkbookError, open_workbook, read_sheet
 from pipeline.text import paragraphs
@@ -257,7 +258,10 @@ def _check_table(raw: RawSheet, sheet: Sheet, context: _Context) -> tuple[SheetR
     """Coerce, check with pandera and apply the sheet's rules; all problems together."""
     problems: list[Problem] = list(raw.problems)
     typed = {}
-    seen: set[tuple[int, str]] = set()
+    # One problem per cell: the first found (e.g. a formula without value) wins.
+    seen: set[tuple[int, str]] = {
+        (p.rad, p.kolumn) for p in raw.problems if p.niva == FEL and p.rad and p.rad > 1
+    }
 
     def add(row: int, kolumn: str, value: object, problem: str, fix: str) -> None:
         if (row, kolumn) in seen:
@@ -436,7 +440,7 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
             continue
         try:
             for sheet in workbook.flikar:
-                raw = read_sheet(book, workbook, sheet)
+                raw = read_sheet(book, workbook, sheet, raw_dir / fil)
                 if sheet.typ == "falt":
                     result, found, fields = _check_fields(raw, sheet, context)
                     context.ar = fields.get("ar")
@@ -451,9 +455,30 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
                         if column.nyckel in result.data
                         else set()
                     )
+            read_here = [sheets[s.namn] for s in workbook.flikar if s.namn in sheets]
+            if len(read_here) == len(workbook.flikar) and not any(
+                r.rows_read - r.empty_rows for r in read_here
+            ):
+                problems.append(
+                    Problem(
+                        fil,
+                        None,
+                        None,
+                        None,
+                        None,
+                        "Arbetsboken innehåller bara rubriker, inga rader med uppgifter.",
+                        "Fyll i uppgifterna, eller kontrollera att du sparade rätt fil.",
+                    )
+                )
         finally:
             book.close()
 
+    # A cell that already has an error gets no warning on top.
+    error_cells = {(p.fil, p.flik, p.rad, p.kolumn) for p in problems if p.niva == FEL}
+    warnings = find_warnings(
+        {name: r.data for name, r in sheets.items()}, fields.get("startdatum"), fields.get("ar")
+    )
+    problems.extend(w for w in warnings if (w.fil, w.flik, w.rad, w.kolumn) not in error_cells)
     problems = sorted(set(problems), key=sort_key)
     result = ValidationResult(problems, results)
     if result.errors or len(sheets) < 7:

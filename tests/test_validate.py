@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from openpyxl import load_workbook
 
+from pipeline import cli
+from pipeline.inspect_xlsx import OLE_MAGIC
 from pipeline.validate import validate
 from tests.conftest import TODAY
 
@@ -163,6 +166,93 @@ BAD_INPUT = {
         "tillåtet. Tillåtna värden: Arbetssätt, Samverkan, Inflöde, Styrgrupp, Lokal "
         "beskrivning, Statistik, Övrigt.",
     ),
+    "kön med stavfel": (
+        _set("Remisser", 0, 5, "Kvina"),
+        "Fel: remisser.xlsx, flik Remisser, rad 2, kolumn Kön: Värdet 'Kvina' är inte tillåtet. "
+        "Tillåtna värden: Kvinna, Man, Annat/uppger ej.",
+    ),
+    "avböjde med annat värde": (
+        _set("Remisser", 0, 7, "Kanske"),
+        "Fel: remisser.xlsx, flik Remisser, rad 2, kolumn Avböjde: Värdet 'Kanske' är inte "
+        "tillåtet. Tillåtna värden: Ja, Nej.",
+    ),
+    "samtalstyp med stavfel": (
+        _set("Samtal", 0, 2, "Förstasamtal"),
+        "Fel: remisser.xlsx, flik Samtal, rad 2, kolumn Samtalstyp: Värdet 'Förstasamtal' är "
+        "inte tillåtet. Tillåtna värden: Första samtal, Uppföljande samtal, Spontant besök.",
+    ),
+    "utfall med stavfel": (
+        _set("Samtal", 0, 3, "Genomförd"),
+        "Fel: remisser.xlsx, flik Samtal, rad 2, kolumn Utfall: Värdet 'Genomförd' är inte "
+        "tillåtet. Tillåtna värden: Genomfört, Uteblev.",
+    ),
+    "aktivitetstyp med stavfel": (
+        _set("Aktiviteter", 0, 2, "Gruppen"),
+        "Fel: aktiviteter.xlsx, flik Aktiviteter, rad 2, kolumn Typ: Värdet 'Gruppen' är inte "
+        "tillåtet. Tillåtna värden: Grupp, Kurs, Föreläsning, Evenemang.",
+    ),
+    "okänt fokusområde i planen": (
+        _set("Plan", 0, 0, "Motion"),
+        "Fel: verksamhet.xlsx, flik Plan, rad 2, kolumn Fokusområde: Värdet 'Motion' är inte "
+        "tillåtet. Tillåtna värden: Fysisk aktivitet, Matvanor, Stress och återhämtning, "
+        "Gemenskap, psykiskt välbefinnande och existentiell hälsa, Föreläsningar, Övrigt, "
+        "Spontana besök.",
+    ),
+    "dubblett av Aktivitet": (
+        _set("Aktiviteter", 1, 0, "Gympa"),
+        "Fel: aktiviteter.xlsx, flik Aktiviteter, rad 3, kolumn Aktivitet: 'Gympa' finns på "
+        "flera rader. Varje Aktivitet får bara förekomma en gång i fliken.",
+    ),
+    "aktivitet saknas i planen": (
+        _set("Plan", 1, 1, None),
+        "Fel: verksamhet.xlsx, flik Plan, rad 3, kolumn Aktivitet: Värde saknas. Kolumnen "
+        "Aktivitet måste fyllas i.",
+    ),
+    "text saknas i Texter": (
+        _set("Texter", 1, 1, None),
+        "Fel: verksamhet.xlsx, flik Texter, rad 3, kolumn Text: Värde saknas. Kolumnen Text "
+        "måste fyllas i.",
+    ),
+    "inkom saknas": (
+        _set("Remisser", 2, 1, None),
+        "Fel: remisser.xlsx, flik Remisser, rad 4, kolumn Inkom: Värde saknas. Kolumnen Inkom "
+        "måste fyllas i.",
+    ),
+    "retur som text": (
+        _set("Remisser", 3, 8, "i mars"),
+        "Fel: remisser.xlsx, flik Remisser, rad 5, kolumn Retur: 'i mars' är inte ett datum. "
+        "Skriv datumet som ÅÅÅÅ-MM-DD (t.ex. 2023-03-01) eller som ett datum i Excel.",
+    ),
+    "födelseår som text": (
+        _set("Remisser", 0, 6, "sextiotal"),
+        "Fel: remisser.xlsx, flik Remisser, rad 2, kolumn Födelseår: 'sextiotal' är inte ett "
+        "heltal.",
+    ),
+    "negativa timmar": (
+        _set("Närvaro", 3, 4, -1),
+        "Fel: aktiviteter.xlsx, flik Närvaro, rad 5, kolumn Timmar: -1 är för litet. Värdet "
+        "måste vara större än 0.",
+    ),
+    "negativt invånarantal": (
+        _set("Uppgifter", 3, 1, -5),
+        "Fel: verksamhet.xlsx, flik Uppgifter, rad 5, kolumn Värde (Invånare): -5 är för litet. "
+        "Minsta tillåtna värde är 1.",
+    ),
+    "styrgruppsmöten som text": (
+        _set("Uppgifter", 4, 1, "fyra"),
+        "Fel: verksamhet.xlsx, flik Uppgifter, rad 6, kolumn Värde (Styrgruppsmöten): 'fyra' är "
+        "inte ett heltal.",
+    ),
+    "kommun saknas": (
+        lambda b: b.rows["Uppgifter"].pop(0),
+        "Fel: verksamhet.xlsx, flik Uppgifter, kolumn Värde (Kommun): Fältet Kommun saknas. "
+        "Lägg till en rad med Kommun i kolumnen Fält och värdet i Värde.",
+    ),
+    "samma fält två gånger": (
+        lambda b: b.rows["Uppgifter"].append(["År", 2024]),
+        "Fel: verksamhet.xlsx, flik Uppgifter, rad 7, kolumn Fält: Fältet År står på flera "
+        "rader. Ta bort den ena raden.",
+    ),
     "kolumn med nästan rätt namn": (
         lambda b: b.headers["Aktiviteter"].__setitem__(1, "Fokusomrde"),
         "Fel: aktiviteter.xlsx, flik Aktiviteter, rad 1, kolumn Fokusområde: Kolumnen "
@@ -172,14 +262,122 @@ BAD_INPUT = {
 }
 
 
+def _rename_to(suffix):
+    def change(folder):
+        (folder / "remisser.xlsx").rename(folder / f"remisser{suffix}")
+
+    return change
+
+
+def _merge_cells(folder):
+    book = load_workbook(folder / "remisser.xlsx")
+    book["Remisser"].merge_cells("C3:C5")
+    book.save(folder / "remisser.xlsx")
+
+
+def _formula_without_value(folder):
+    book = load_workbook(folder / "aktiviteter.xlsx")
+    book["Närvaro"]["E4"] = "=E3*2"  # openpyxl saves no computed result
+    book.save(folder / "aktiviteter.xlsx")
+
+
+def _only_headers(folder):
+    book = load_workbook(folder / "aktiviteter.xlsx")
+    for sheet in book.worksheets:
+        sheet.delete_rows(2, sheet.max_row)
+    book.save(folder / "aktiviteter.xlsx")
+
+
+def _other_format(suffix):
+    return (
+        f"Fel: remisser.xlsx: Filen remisser.xlsx saknas, men remisser{suffix} finns. "
+        "Programmet läser bara Excel-arbetsböcker (.xlsx). Öppna filen i Excel och välj Spara "
+        "som > Excel-arbetsbok (*.xlsx) med namnet remisser.xlsx."
+    )
+
+
+FILE_CASES = {
+    "arbetsbok saknas": (
+        lambda folder: (folder / "aktiviteter.xlsx").unlink(),
+        "Fel: aktiviteter.xlsx: Filen aktiviteter.xlsx saknas i {folder}. Lägg alla tre "
+        "arbetsböckerna i mappen: remisser.xlsx, aktiviteter.xlsx, verksamhet.xlsx.",
+    ),
+    "sparad som .xls": (_rename_to(".xls"), _other_format(".xls")),
+    "sparad som .xlsm": (_rename_to(".xlsm"), _other_format(".xlsm")),
+    "sparad som .ods": (_rename_to(".ods"), _other_format(".ods")),
+    "sparad som .csv": (_rename_to(".csv"), _other_format(".csv")),
+    "tom fil": (
+        lambda folder: (folder / "remisser.xlsx").write_bytes(b""),
+        "Fel: remisser.xlsx: Filen är tom (0 byte). Spara arbetsboken på nytt från Excel som "
+        ".xlsx.",
+    ),
+    "trasig fil": (
+        lambda folder: (folder / "aktiviteter.xlsx").write_bytes(b"PK\x03\x04 not a workbook"),
+        "Fel: aktiviteter.xlsx: Filen går inte att öppna som en Excel-arbetsbok (.xlsx). Den "
+        "kan vara skadad eller lösenordsskyddad. Öppna den i Excel, ta bort ett eventuellt "
+        "lösenord och spara som Excel-arbetsbok (.xlsx).",
+    ),
+    "lösenordsskyddad fil": (
+        lambda folder: (folder / "verksamhet.xlsx").write_bytes(OLE_MAGIC + b"\0" * 504),
+        "Fel: verksamhet.xlsx: Filen är lösenordsskyddad, eller sparad i det gamla "
+        "Excel-formatet (.xls) fast namnet slutar på .xlsx. Öppna den i Excel, ta bort "
+        "lösenordet (Arkiv > Information > Skydda arbetsbok) och spara som Excel-arbetsbok "
+        "(.xlsx).",
+    ),
+    "bara rubriker": (
+        _only_headers,
+        "Fel: aktiviteter.xlsx: Arbetsboken innehåller bara rubriker, inga rader med "
+        "uppgifter. Fyll i uppgifterna, eller kontrollera att du sparade rätt fil.",
+    ),
+    "sammanfogade celler": (
+        _merge_cells,
+        "Fel: remisser.xlsx, flik Remisser, rad 3, kolumn Kanal: Sammanfogade celler (C3:C5). "
+        "Bara den första cellen har ett värde, de andra raderna blir tomma. Markera cellerna och "
+        "välj Sammanfoga och centrera > Dela upp celler; fyll sedan i värdet på varje rad.",
+    ),
+    "formel utan sparat resultat": (
+        _formula_without_value,
+        "Fel: aktiviteter.xlsx, flik Närvaro, rad 4, kolumn Timmar: Cellen E4 innehåller en "
+        "formel utan sparat resultat. Öppna filen i Excel och spara den igen, så sparas "
+        "resultatet. Eller skriv in värdet i stället för formeln.",
+    ),
+}
+
+
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
-def test_bad_input_is_reported_in_swedish(books, case):
+def test_bad_input_is_reported_in_swedish(books, case, tmp_path, capsys):
     change, expected = BAD_INPUT[case]
     change(books)
-    result = validate(books.write(), today=TODAY)
+    folder = books.write()
+    result = validate(folder, today=TODAY)
     lines = [p.line() for p in result.errors]
     assert expected in lines
     assert not result.ok and result.dataset is None
+    _assert_cli_fails(folder, tmp_path, capsys, expected)
+
+
+@pytest.mark.parametrize("case", sorted(FILE_CASES))
+def test_bad_files_are_reported_in_swedish(books, case, tmp_path, capsys):
+    change, expected = FILE_CASES[case]
+    folder = books.write()
+    change(folder)
+    expected = expected.format(folder=folder)
+    assert expected in [p.line() for p in validate(folder, today=TODAY).errors]
+    _assert_cli_fails(folder, tmp_path, capsys, expected)
+
+
+def _assert_cli_fails(folder, tmp_path, capsys, expected):
+    """The command line says the same, exits 1 and writes no report."""
+    out = tmp_path / "out"
+    assert cli.main(["report", "--raw", str(folder), "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert expected in printed
+    assert "Traceback" not in printed
+    assert [p.name for p in out.iterdir()] == ["valideringsrapport.xlsx"]
+
+
+def test_there_are_at_least_forty_kinds_of_bad_input():
+    assert len(BAD_INPUT) + len(FILE_CASES) >= 40
 
 
 def test_all_problems_are_reported_at_once(books):
@@ -214,43 +412,6 @@ def test_headers_ignore_case_and_non_breaking_spaces(books):
     books.headers["Remisser"][0] = "\u00a0klient-id "
     books.headers["Samtal"][2] = "SAMTALSTYP"
     assert validate(books.write(), today=TODAY).ok
-
-
-def test_missing_workbook_is_named(books):
-    folder = books.write()
-    (folder / "aktiviteter.xlsx").unlink()
-    result = validate(folder, today=TODAY)
-    assert [p.line() for p in result.errors] == [
-        f"Fel: aktiviteter.xlsx: Filen aktiviteter.xlsx saknas i {folder}. Lägg alla tre "
-        "arbetsböckerna i mappen: remisser.xlsx, aktiviteter.xlsx, verksamhet.xlsx."
-    ]
-
-
-def test_other_format_than_xlsx(books):
-    folder = books.write()
-    (folder / "remisser.xlsx").rename(folder / "remisser.xls")
-    lines = [p.line() for p in validate(folder, today=TODAY).errors]
-    assert lines == [
-        "Fel: remisser.xlsx: Filen remisser.xlsx saknas, men remisser.xls finns. Programmet "
-        "läser bara Excel-arbetsböcker (.xlsx). Öppna filen i Excel och välj Spara som > "
-        "Excel-arbetsbok (*.xlsx) med namnet remisser.xlsx."
-    ]
-
-
-def test_empty_and_corrupt_files(books):
-    folder = books.write()
-    (folder / "remisser.xlsx").write_bytes(b"")
-    (folder / "aktiviteter.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
-    lines = [p.line() for p in validate(folder, today=TODAY).errors]
-    assert (
-        "Fel: remisser.xlsx: Filen är tom (0 byte). Spara arbetsboken på nytt från Excel "
-        "som .xlsx." in lines
-    )
-    assert (
-        "Fel: aktiviteter.xlsx: Filen går inte att öppna som en Excel-arbetsbok (.xlsx). "
-        "Den kan vara skadad eller lösenordsskyddad. Öppna den i Excel, ta bort ett "
-        "eventuellt lösenord och spara som Excel-arbetsbok (.xlsx)." in lines
-    )
 
 
 def test_missing_sheet(books):
