@@ -11,7 +11,10 @@ OUT ?= output
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: help report check test lint clean example template
+SKRIV_OVER ?=
+OVERWRITE := $(if $(SKRIV_OVER),--skriv-over,)
+
+.PHONY: help report check mallar nytt-ar pdf test lint clean example template
 
 help: ## Visa de här kommandona
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +36,15 @@ report: $(RUN_STAMP) ## Kontrollera underlaget och skriv rapport och nyckeltal (
 
 check: $(RUN_STAMP) ## Kontrollera bara underlaget, skriv ingen rapport
 	@$(BIN)/halsocenter check --raw "$(RAW)" --out "$(OUT)"
+
+mallar: $(RUN_STAMP) ## Skriv tomma arbetsböcker i data/raw att fylla i (SKRIV_OVER=1 ersätter)
+	@$(BIN)/halsocenter mallar --ut "$(RAW)" $(OVERWRITE)
+
+nytt-ar: $(RUN_STAMP) ## Förbered nästa års verksamhet.xlsx i output/ (SKRIV_OVER=1 ersätter)
+	@$(BIN)/halsocenter nytt-ar --raw "$(RAW)" --out "$(OUT)" $(OVERWRITE)
+
+pdf: report ## Gör PDF av rapporten (kräver LibreOffice)
+	@$(BIN)/halsocenter pdf --out "$(OUT)"
 
 lint: $(TEST_STAMP) ## Kör ruff (kodstil)
 	@$(BIN)/ruff check pipeline tests tools

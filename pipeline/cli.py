@@ -90,6 +90,76 @@ def run_report(raw: Path, out: Path, today: dt.date | None = None) -> int:
     return 0
 
 
+def run_mallar(target: Path, overwrite: bool) -> int:
+    from pipeline.mallar import TemplateExists, write_blank_workbooks
+
+    try:
+        paths = write_blank_workbooks(target, overwrite=overwrite)
+    except TemplateExists as existing:
+        say(
+            f"Filerna finns redan i {target}: {existing}. Inget skrevs över. Vill du ersätta dem "
+            "med tomma mallar, kör: halsocenter mallar --skriv-over (make mallar SKRIV_OVER=1)."
+        )
+        return 1
+    for path in paths:
+        say(f"Skrev den tomma mallen {path}")
+    say("Öppna filerna i Excel; fliken Instruktioner förklarar varje kolumn.")
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    return input(f"{question} (ja/nej) ").strip().casefold() in ("j", "ja", "y", "yes")
+
+
+def run_nytt_ar(raw: Path, out: Path, overwrite: bool) -> int:
+    from pipeline.nytt_ar import next_year_rows, write_next_year
+
+    result = run_check(raw, out)
+    fil = "verksamhet.xlsx"
+    if result.errors_in(fil) or "ar" not in result.uppgifter:
+        say(f"Rätta först felen i {fil}; nästa års fil byggs från den.")
+        return 1
+    year = int(result.uppgifter["ar"]) + 1
+    kommun = result.uppgifter["kommun"]
+    target = out / f"{kommun}-{year}-verksamhet.xlsx"
+    if target.exists() and not overwrite and not _confirm(f"{target} finns redan. Skriv över?"):
+        say(
+            f"{target} finns redan och skrevs inte över. Kör med --skriv-over "
+            "(make nytt-ar SKRIV_OVER=1) för att ersätta den."
+        )
+        return 1
+    rows = next_year_rows(result.uppgifter, result.sheet("Texter").data, result.sheet("Plan").data)
+    write_next_year(target, rows)
+    say(
+        f"Skrev {target}: År {year}, {len(rows['Plan'])} planerade aktiviteter från årets "
+        f"framtidsplan och {len(rows['Texter'])} texter som utkast."
+    )
+    say(
+        f"När det nya året börjar: spara undan årets {fil}, byt namn på den nya filen till "
+        f"{fil} och lägg den i {raw}."
+    )
+    return 0
+
+
+def run_pdf(out: Path) -> int:
+    from pipeline.pdf import PdfProblem, to_pdf
+
+    reports = sorted(out.glob("*-verksamhetsberattelse.docx"))
+    if not reports:
+        say(f"Det finns ingen rapport i {out}. Kör först: make report")
+        return 1
+    try:
+        for report in reports:
+            say(f"Gör PDF av {report.name} ...")
+            say(f"Skrev {to_pdf(report)}")
+    except PdfProblem as problem:
+        say(str(problem))
+        return 1
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="halsocenter",
@@ -113,14 +183,50 @@ def _parser() -> argparse.ArgumentParser:
             default=config.OUTPUT,
             help="mappen där resultatet skrivs (standard: output)",
         )
+    mallar = commands.add_parser(
+        "mallar",
+        help="skriv tomma arbetsböcker att fylla i",
+        description="Skriv tomma arbetsböcker att fylla i.",
+    )
+    mallar.add_argument(
+        "--ut",
+        type=Path,
+        default=config.RAW,
+        help="mappen där mallarna skrivs (standard: data/raw)",
+    )
+    mallar.add_argument(
+        "--skriv-over", action="store_true", help="ersätt befintliga filer med tomma mallar"
+    )
+    nytt = commands.add_parser(
+        "nytt-ar",
+        help="förbered nästa års verksamhet.xlsx",
+        description="Förbered nästa års verksamhet.xlsx.",
+    )
+    nytt.add_argument("--raw", type=Path, default=config.RAW)
+    nytt.add_argument("--out", type=Path, default=config.OUTPUT)
+    nytt.add_argument(
+        "--skriv-over", action="store_true", help="ersätt en tidigare förberedd fil utan att fråga"
+    )
+    pdf = commands.add_parser(
+        "pdf",
+        help="gör PDF av rapporten (kräver LibreOffice)",
+        description="Gör PDF av rapporten (kräver LibreOffice).",
+    )
+    pdf.add_argument("--out", type=Path, default=config.OUTPUT)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    out: Path = args.out
+    out: Path = getattr(args, "out", config.OUTPUT)
     try:
+        if args.command == "mallar":
+            return run_mallar(args.ut, args.skriv_over)
+        if args.command == "pdf":
+            return run_pdf(out)
         raw = choose_input(args.raw)
+        if args.command == "nytt-ar":
+            return run_nytt_ar(raw, out, args.skriv_over)
         if args.command == "check":
             return 0 if run_check(raw, out).ok else 1
         return run_report(raw, out)

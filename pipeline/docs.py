@@ -23,7 +23,7 @@ TYPES = {
 }
 
 
-def _requirement(column: Column, names: dict[str, str]) -> str:
+def requirement_text(column: Column, names: dict[str, str]) -> str:
     if column.obligatorisk:
         text = "obligatorisk"
     elif column.obligatorisk_om:
@@ -69,7 +69,7 @@ def column_tables() -> str:
             names = {c.nyckel: c.namn for c in rows}
             for column in rows:
                 lines.append(
-                    f"| {column.namn} | {TYPES[column.typ]} | {_requirement(column, names)} "
+                    f"| {column.namn} | {TYPES[column.typ]} | {requirement_text(column, names)} "
                     f"| {column.beskrivning.strip()} |"
                 )
             lines.append("")

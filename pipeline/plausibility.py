@@ -23,7 +23,7 @@ def find_warnings(data: dict[str, pd.DataFrame], startdatum, ar: int | None) -> 
         inkom = remisser.set_index("klient_id")["inkom"]
         inkom = inkom[~inkom.index.duplicated()]
         first = samtal[samtal["samtalstyp"] == "Första samtal"].dropna(subset=["klient_id"])
-        referral_day = first["klient_id"].map(inkom)
+        referral_day = first["klient_id"].map(inkom.to_dict())
         for row, day, referred in zip(first.index, first["datum"], referral_day, strict=True):
             if pd.notna(day) and pd.notna(referred) and day < referred:
                 found.append(

@@ -63,6 +63,13 @@ class ValidationResult:
     problems: list[Problem]
     sheets: list[SheetResult] = field(default_factory=list)
     dataset: Dataset | None = None
+    uppgifter: dict[str, object] = field(default_factory=dict)
+
+    def sheet(self, flik: str) -> SheetResult | None:
+        return next((s for s in self.sheets if s.flik == flik), None)
+
+    def errors_in(self, fil: str) -> list[Problem]:
+        return [p for p in self.errors if p.fil == fil]
 
     @property
     def errors(self) -> list[Problem]:
@@ -359,6 +366,7 @@ def _check_fields(raw: RawSheet, sheet: Sheet, context: _Context):
             if row is None:
                 problem = f"Fältet {spec.namn} saknas."
                 fix = f"Lägg till en rad med {spec.namn} i kolumnen Fält och värdet i Värde."
+            fix = fix.replace("Kolumnen ", "Fältet ", 1)
             problems.append(
                 Problem(
                     raw.fil, raw.flik, row, f"Värde ({spec.namn})", show_value(value), problem, fix
@@ -480,7 +488,7 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
     )
     problems.extend(w for w in warnings if (w.fil, w.flik, w.rad, w.kolumn) not in error_cells)
     problems = sorted(set(problems), key=sort_key)
-    result = ValidationResult(problems, results)
+    result = ValidationResult(problems, results, uppgifter=fields)
     if result.errors or len(sheets) < 7:
         return result
     result.dataset = Dataset(

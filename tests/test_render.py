@@ -262,3 +262,16 @@ def test_template_variable_missing_from_context_is_named(books, tmp_path):
     assert str(error.value) == (
         "Mallen mall.docx använder variabler som inte finns: annan_okand, okand_variabel."
     )
+
+
+def test_table_of_contents_and_page_numbers(example_report):
+    report, _ = example_report
+    package = zipfile.ZipFile(io.BytesIO(report.docx))
+    body = package.read("word/document.xml").decode()
+    assert 'TOC \\o "1-2" \\h \\z \\u' in body
+    footers = [n for n in package.namelist() if n.startswith("word/footer")]
+    footer = "".join(package.read(n).decode() for n in footers)
+    assert " PAGE " in footer
+    assert "Hälsocenter Vaggeryds kommun – verksamhetsberättelse 2023 – sida" in footer
+    settings = package.read("word/settings.xml").decode()
+    assert "updateFields" in settings

@@ -1,0 +1,53 @@
+"""A new year: next year's verksamhet.xlsx, prepared from this year's.
+
+År + 1; this year's Framtidsplan becomes next year's planned Aktivitet (with
+Uppföljning and Framtidsplan empty); the coach's texts are kept as drafts,
+marked so that validation warns until they are rewritten.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import contract
+from pipeline.mallar import build
+from pipeline.plausibility import DRAFT_MARKER
+from pipeline.xlsx import save_workbook
+
+
+def next_year_rows(uppgifter: dict, texter: pd.DataFrame, plan: pd.DataFrame) -> dict:
+    """Rows per sheet of next year's verksamhet.xlsx."""
+    year = int(uppgifter["ar"])
+    sheet = contract.workbook("verksamhet.xlsx").sheet("Uppgifter")
+    carried = {"ar": year + 1, "styrgruppsmoten": None}
+    fields = []
+    for field in sheet.falt:
+        value = carried.get(field.nyckel, uppgifter.get(field.nyckel))
+        if isinstance(value, pd.Timestamp):
+            value = value.date()
+        fields.append([field.namn, value])
+    drafts = [
+        [avsnitt, f"{DRAFT_MARKER} från {year}] {text}"]
+        for avsnitt, text in texter[["avsnitt", "text"]].itertuples(index=False)
+    ]
+    planned = [
+        [area, f"{aktivitet} ({framtid})", None, None]
+        for area, aktivitet, framtid in plan[["fokusomrade", "aktivitet", "framtidsplan"]]
+        .dropna(subset=["framtidsplan"])
+        .itertuples(index=False)
+    ]
+    return {"Uppgifter": fields, "Texter": drafts, "Plan": planned}
+
+
+def write_next_year(target: Path, rows: dict) -> Path:
+    """The blank verksamhet workbook (drop-downs, instructions) filled with the rows."""
+    book = build(contract.workbook("verksamhet.xlsx"))
+    uppgifter = book["Uppgifter"]
+    for index, (_name, value) in enumerate(rows["Uppgifter"], start=2):
+        uppgifter.cell(index, 2, value)
+    for name in ("Texter", "Plan"):
+        for row in rows[name]:
+            book[name].append(row)
+    return save_workbook(book, target)

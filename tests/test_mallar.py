@@ -1,0 +1,134 @@
+"""Blank workbooks from the contract: drop-downs, instructions, and they pass when filled in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline import cli, config, contract
+from pipeline.mallar import TemplateExists, write_blank_workbooks
+from pipeline.validate import validate
+from tests.conftest import BASE_ROWS, TODAY
+
+
+def _drop_down(book, sheet_name: str, column_letter: str) -> list[str]:
+    """The values offered by the drop-down on the column, read from the list it points to."""
+    sheet = book[sheet_name]
+    for rule in sheet.data_validations.dataValidation:
+        if rule.type == "list" and any(str(r).startswith(column_letter) for r in rule.sqref.ranges):
+            list_sheet, cells = rule.formula1.split("!")
+            lists = book[list_sheet.strip("'")]
+            first, last = cells.replace("$", "").split(":")
+            return [c.value for row in lists[first:last] for c in row]
+    raise AssertionError(f"no drop-down on {sheet_name}!{column_letter}")
+
+
+def test_blank_workbooks_have_the_contract_drop_downs(tmp_path):
+    write_blank_workbooks(tmp_path)
+    remisser = load_workbook(tmp_path / "remisser.xlsx")
+    assert remisser.sheetnames == ["Instruktioner", "Remisser", "Samtal", "Listor"]
+    assert remisser["Listor"].sheet_state == "hidden"
+    assert [c.value for c in remisser["Remisser"][1]] == contract.headers(
+        contract.workbook("remisser.xlsx").sheet("Remisser")
+    )
+    assert remisser["Remisser"].freeze_panes == "A2"
+    assert remisser["Remisser"]["A1"].font.bold
+    assert _drop_down(remisser, "Remisser", "C") == ["FaR", "Remiss", "Egen kontakt"]
+    assert _drop_down(remisser, "Remisser", "F") == ["Kvinna", "Man", "Annat/uppger ej"]
+    assert _drop_down(remisser, "Samtal", "C") == [
+        "Första samtal",
+        "Uppföljande samtal",
+        "Spontant besök",
+    ]
+    assert remisser["Remisser"].column_dimensions["B"].number_format == "yyyy-mm-dd"
+
+    aktiviteter = load_workbook(tmp_path / "aktiviteter.xlsx")
+    assert _drop_down(aktiviteter, "Aktiviteter", "B") == [
+        "Fysisk aktivitet",
+        "Matvanor",
+        "Stress och återhämtning",
+        "Gemenskap, psykiskt välbefinnande och existentiell hälsa",
+        "Föreläsningar",
+        "Övrigt",
+    ]
+
+    verksamhet = load_workbook(tmp_path / "verksamhet.xlsx")
+    assert [verksamhet["Uppgifter"].cell(r, 1).value for r in range(2, 7)] == [
+        "Kommun",
+        "År",
+        "Startdatum",
+        "Invånare",
+        "Styrgruppsmöten",
+    ]
+    assert _drop_down(verksamhet, "Uppgifter", "B") == [k.namn for k in contract.kommuner()]
+    assert len(_drop_down(verksamhet, "Uppgifter", "B")) == 13
+
+
+def test_instructions_explain_every_column(tmp_path):
+    write_blank_workbooks(tmp_path)
+    text = [
+        row[0]
+        for row in load_workbook(tmp_path / "aktiviteter.xlsx")["Instruktioner"].iter_rows(
+            values_only=True
+        )
+        if row and row[0]
+    ]
+    for sheet in contract.workbook("aktiviteter.xlsx").flikar:
+        for column in sheet.kolumner:
+            assert column.namn in text
+    assert any("personnummer" in line for line in text)
+
+
+def test_filled_in_blank_workbooks_pass_and_make_a_report(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    assert cli.main(["mallar", "--ut", str(raw)]) == 0
+    for fil, sheets in {w.fil: w.flikar for w in contract.workbooks()}.items():
+        book = load_workbook(raw / fil)
+        for sheet in sheets:
+            if sheet.typ == "falt":
+                values = dict(BASE_ROWS[sheet.namn])
+                for row in range(2, 2 + len(sheet.falt)):
+                    name = book[sheet.namn].cell(row, 1).value
+                    book[sheet.namn].cell(row, 2, values[name])
+            else:
+                for row in BASE_ROWS[sheet.namn]:
+                    book[sheet.namn].append(row)
+        book.save(raw / fil)
+    assert validate(raw, today=TODAY).ok
+    out = tmp_path / "out"
+    assert cli.main(["report", "--raw", str(raw), "--out", str(out)]) == 0
+    assert (out / "Vaggeryd-2023-verksamhetsberattelse.docx").is_file()
+
+
+def test_blank_workbooks_never_overwrite_without_asking(tmp_path, capsys):
+    shutil.copy(config.EXAMPLE / "remisser.xlsx", tmp_path / "remisser.xlsx")
+    before = (tmp_path / "remisser.xlsx").read_bytes()
+    with pytest.raises(TemplateExists):
+        write_blank_workbooks(tmp_path)
+    assert cli.main(["mallar", "--ut", str(tmp_path)]) == 1
+    assert "Filerna finns redan" in capsys.readouterr().out
+    assert (tmp_path / "remisser.xlsx").read_bytes() == before
+    assert not (tmp_path / "aktiviteter.xlsx").exists()
+    assert cli.main(["mallar", "--ut", str(tmp_path), "--skriv-over"]) == 0
+    assert (tmp_path / "remisser.xlsx").read_bytes() != before
+
+
+def test_blank_workbooks_are_the_same_bytes_each_time(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    write_blank_workbooks(first)
+    write_blank_workbooks(second)
+    for fil in config.WORKBOOKS:
+        assert (first / fil).read_bytes() == (second / fil).read_bytes()
+
+
+def test_dates_typed_as_dates_in_the_template_are_read(tmp_path):
+    write_blank_workbooks(tmp_path)
+    book = load_workbook(tmp_path / "verksamhet.xlsx")
+    assert book["Uppgifter"]["B4"].number_format == "yyyy-mm-dd"
+    book["Uppgifter"]["B4"] = dt.date(2021, 10, 25)
+    book.save(tmp_path / "verksamhet.xlsx")
+    result = validate(tmp_path, today=TODAY)
+    assert result.uppgifter["startdatum"].date() == dt.date(2021, 10, 25)
