@@ -124,6 +124,8 @@ def _statistics(current: KeyFigures, previous: KeyFigures | None, threshold: int
                         "foregaende": _cell(before.varde, before.undertryckt, threshold)
                         if before
                         else MISSING,
+                        # A suppressed count has no change either: it would give it away.
+                        "forandring": forandring(before.varde if before else None, figure.varde),
                     }
                 )
         return rows

@@ -322,10 +322,16 @@ def build(path: Path) -> None:
     doc.add_heading("Inkomna ärenden per kanal och remittent", level=2)
     _table(
         doc,
-        ["Uppdelning", "Kategori", "{{ ar - 1 }}", "{{ ar }}"],
+        ["Uppdelning", "Kategori", "{{ ar - 1 }}", "{{ ar }}", "Förändring"],
         "{%tr for rad in statistik.inflode %}",
-        ["{{ rad.dimension }}", "{{ rad.kategori }}", "{{ rad.foregaende }}", "{{ rad.varde }}"],
-        numeric=2,
+        [
+            "{{ rad.dimension }}",
+            "{{ rad.kategori }}",
+            "{{ rad.foregaende }}",
+            "{{ rad.varde }}",
+            "{{ rad.forandring }}",
+        ],
+        numeric=3,
     )
     doc.add_heading("Kön och ålder", level=2)
     doc.add_paragraph(
@@ -334,10 +340,16 @@ def build(path: Path) -> None:
     )
     _table(
         doc,
-        ["Uppdelning", "Kategori", "{{ ar - 1 }}", "{{ ar }}"],
+        ["Uppdelning", "Kategori", "{{ ar - 1 }}", "{{ ar }}", "Förändring"],
         "{%tr for rad in statistik.demografi %}",
-        ["{{ rad.dimension }}", "{{ rad.kategori }}", "{{ rad.foregaende }}", "{{ rad.varde }}"],
-        numeric=2,
+        [
+            "{{ rad.dimension }}",
+            "{{ rad.kategori }}",
+            "{{ rad.foregaende }}",
+            "{{ rad.varde }}",
+            "{{ rad.forandring }}",
+        ],
+        numeric=3,
     )
     doc.add_heading("Aktiviteter per fokusområde", level=2)
     _table(
