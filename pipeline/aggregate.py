@@ -49,6 +49,23 @@ class KeyFigures:
         return [f for f in self.figures if f.nyckeltal == nyckeltal and f.dimension == dimension]
 
 
+def categories(dimension: str) -> list[str]:
+    """Every category of a breakdown dimension, in the contract's order."""
+    fmt = contract.key_figure_format()
+    remisser = contract.workbook("remisser.xlsx").sheet("Remisser")
+    if dimension == "remittent":
+        return [*remisser.column("remittent").varden, fmt.remittent_saknas]
+    if dimension in ("kanal", "kon"):
+        return list(remisser.column(dimension).varden)
+    if dimension == "aldersgrupp":
+        return [g["namn"] for g in fmt.aldersgrupper] + [fmt.alder_saknas]
+    if dimension == "fokusomrade":
+        return list(
+            contract.workbook("aktiviteter.xlsx").sheet("Aktiviteter").column("fokusomrade").varden
+        )
+    raise ValueError(f"okänd dimension: {dimension}")
+
+
 def _in_year(dates: pd.Series, year: int) -> pd.Series:
     return dates.dt.year == year
 
@@ -135,22 +152,15 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
     if dataset.invanare is not None:
         total("invanare", dataset.invanare)
 
-    remisser_sheet = contract.workbook("remisser.xlsx").sheet("Remisser")
     breakdowns = {
-        "kanal": (inkomna["kanal"], list(remisser_sheet.column("kanal").varden)),
-        "remittent": (
-            inkomna["remittent"].fillna(fmt.remittent_saknas),
-            [*remisser_sheet.column("remittent").varden, fmt.remittent_saknas],
-        ),
-        "kon": (inkomna["kon"], list(remisser_sheet.column("kon").varden)),
-        "aldersgrupp": (
-            _age_group(inkomna["fodelsear"], year),
-            [g["namn"] for g in fmt.aldersgrupper] + [fmt.alder_saknas],
-        ),
+        "kanal": inkomna["kanal"],
+        "remittent": inkomna["remittent"].fillna(fmt.remittent_saknas),
+        "kon": inkomna["kon"],
+        "aldersgrupp": _age_group(inkomna["fodelsear"], year),
     }
-    for dimension, (values, categories) in breakdowns.items():
+    for dimension, values in breakdowns.items():
         suppress = dimension in fmt.undertryck_dimensioner and threshold > 0
-        for kategori, count in _counts(values, categories).items():
+        for kategori, count in _counts(values, categories(dimension)).items():
             hidden = suppress and 1 <= count < threshold
             figures.append(
                 Figure("arenden_inkomna", dimension, kategori, None if hidden else count, hidden)
@@ -166,9 +176,7 @@ ACTIVITY_FIGURES = ("tillfallen", "unika_deltagare", "deltagartillfallen", "delt
 def _activity_figures(dataset: Dataset, year: int) -> list[Figure]:
     table = activity_table(dataset, year)
     narvaro = table.attrs["narvaro"]
-    areas = list(
-        contract.workbook("aktiviteter.xlsx").sheet("Aktiviteter").column("fokusomrade").varden
-    )
+    areas = categories("fokusomrade")
     figures = []
     for row in table.itertuples(index=False):
         figures.append(Figure("aktiviteter", "aktivitet", row.aktivitet, 1))
