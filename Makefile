@@ -7,6 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 RAW ?= data/raw
 OUT ?= output
+IN ?= data/region
 
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
@@ -14,7 +15,7 @@ TEST_STAMP := $(VENV)/.installed-test
 SKRIV_OVER ?=
 OVERWRITE := $(if $(SKRIV_OVER),--skriv-over,)
 
-.PHONY: help report check mallar nytt-ar pdf test lint clean example template
+.PHONY: help report check mallar nytt-ar pdf compare test lint clean example template
 
 help: ## Visa de här kommandona
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +46,9 @@ nytt-ar: $(RUN_STAMP) ## Förbered nästa års verksamhet.xlsx i output/ (SKRIV_
 
 pdf: report ## Gör PDF av rapporten (kräver LibreOffice)
 	@$(BIN)/halsocenter pdf --out "$(OUT)"
+
+compare: $(RUN_STAMP) ## Jämför kommunernas nyckeltal.csv i data/region (IN=mapp OUT=mapp)
+	@$(BIN)/halsocenter compare --in "$(IN)" --out "$(OUT)"
 
 lint: $(TEST_STAMP) ## Kör ruff (kodstil)
 	@$(BIN)/ruff check pipeline tests tools

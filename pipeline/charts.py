@@ -87,3 +87,64 @@ def focus_hours(year: int, areas: list[str], hours: list[float]) -> Chart:
         + "."
     )
     return Chart(_png(figure), alt, title)
+
+
+def bars_across(title: str, labels: list[str], values: list, mean=None) -> Chart:
+    """Horizontal bars per municipality; '..' and missing values are left out and said so."""
+    shown = [
+        (label, v) for label, v in zip(labels, values, strict=True) if isinstance(v, int | float)
+    ]
+    figure, axes = plt.subplots(figsize=(7, 0.32 * max(len(shown), 1) + 1.3))
+    names = [label for label, _ in shown][::-1]
+    numbers = [v for _, v in shown][::-1]
+    axes.barh(names, numbers, color=COLORS[0])
+    if isinstance(mean, int | float):
+        axes.axvline(mean, color="#d62728", linewidth=1, linestyle="--", label="Ovägt medel")
+        axes.legend(frameon=False, fontsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(title, fontsize=10)
+    figure.tight_layout()
+    left_out = [
+        label for label, v in zip(labels, values, strict=True) if not isinstance(v, int | float)
+    ]
+    alt = (
+        f"Liggande stapeldiagram: {title.lower()} per kommun. "
+        + "; ".join(f"{label}: {tal(round(v, 1))}" for label, v in shown)
+        + "."
+    )
+    if isinstance(mean, int | float):
+        alt += f" Ovägt medel: {tal(round(mean, 1))}."
+    if left_out:
+        alt += " Utan värde: " + ", ".join(left_out) + "."
+    return Chart(_png(figure), alt, title)
+
+
+def lines_over_years(title: str, years: list[int], series: dict[str, list]) -> Chart:
+    """One line per municipality over the years (gaps where there is no value)."""
+    figure, axes = plt.subplots(figsize=(7, 4))
+    for name, values in series.items():
+        points = [(y, v) for y, v in zip(years, values, strict=True) if isinstance(v, int | float)]
+        if points:
+            axes.plot(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                marker="o",
+                linewidth=1,
+                markersize=3,
+                label=name,
+            )
+    axes.set_xticks(years, [str(y) for y in years])
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(title, fontsize=10)
+    axes.legend(frameon=False, fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1, 0.5))
+    figure.tight_layout()
+    parts = []
+    for name, values in series.items():
+        known = [
+            f"{y} {tal(round(v, 1))}"
+            for y, v in zip(years, values, strict=True)
+            if isinstance(v, int | float)
+        ]
+        parts.append(f"{name}: {', '.join(known) if known else 'inga värden'}")
+    alt = f"Linjediagram: {title.lower()} per kommun och år. " + "; ".join(parts) + "."
+    return Chart(_png(figure), alt, title)

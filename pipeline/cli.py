@@ -14,7 +14,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from pipeline import config
+from pipeline import config, contract
 
 LOG_NAME = "halsocenter-fel.log"
 
@@ -160,6 +160,65 @@ def run_pdf(out: Path) -> int:
     return 0
 
 
+def run_compare(folder: Path, out: Path, year: int | None) -> int:
+    from pipeline import compare, compare_docx, compare_xlsx
+    from pipeline.files import write_bytes
+
+    say(f"Läser nyckeltalsfilerna i {folder} ...")
+    if not folder.is_dir():
+        say(f"Mappen {folder} finns inte. Lägg kommunernas nyckeltalsfiler (.csv) där.")
+        return 1
+    comparison = compare.load(folder, year)
+    used = [f for f in comparison.files if f.used]
+    skipped = [f for f in comparison.files if not f.used]
+    say(f"Läste {len(comparison.files)} filer: {len(used)} används, {len(skipped)} hoppades över.")
+    for entry in skipped:
+        say(f"Hoppade över {entry.path.name}: {entry.problem}")
+    if not any(comparison.has_file(k.kod) for k in contract.kommuner()):
+        say(
+            f"Det finns inga användbara nyckeltal för {comparison.ar or 'något år'} i {folder}. "
+            "Inget skrevs."
+        )
+        return 1
+    missing = comparison.missing()
+    if missing:
+        say(f"Kommuner utan fil för {comparison.ar}: {', '.join(k.namn for k in missing)}.")
+    say("Skriver jämförelsen ...")
+    workbook = compare_xlsx.write(out / f"jamforelse-{comparison.ar}.xlsx", comparison)
+    report, _ = compare_docx.render(comparison)
+    document = write_bytes(out / f"jamforelse-{comparison.ar}.docx", report)
+    say(f"Klart. Arbetsboken: {workbook}")
+    say(f"Rapporten: {document}")
+    return 1 if skipped else 0
+
+
+def run_exempel(kommun: str, year: int, seed: int, target: Path | None, overwrite: bool) -> int:
+    from pipeline import synthetic
+
+    found = contract.kommun(kommun)
+    if found is None:
+        say(
+            f"Okänd kommun '{kommun}'. Välj en av: "
+            f"{', '.join(k.namn for k in contract.kommuner())}."
+        )
+        return 1
+    target = target or config.OUTPUT / f"exempel-{found.namn}-{year}"
+    existing = [f for f in config.WORKBOOKS if (target / f).exists()]
+    if existing and not overwrite:
+        say(
+            f"{target} innehåller redan {', '.join(existing)}. Inget skrevs över; kör med "
+            "--skriv-over för att ersätta filerna."
+        )
+        return 1
+    for path in synthetic.write(target, found.namn, year, seed):
+        say(f"Skrev {path}")
+    say(
+        f"Påhittade exempeldata för {found.namn} {year} (slumpfrö {seed}). Bygg rapporten med: "
+        f"halsocenter report --raw {target}"
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="halsocenter",
@@ -213,6 +272,37 @@ def _parser() -> argparse.ArgumentParser:
         description="Gör PDF av rapporten (kräver LibreOffice).",
     )
     pdf.add_argument("--out", type=Path, default=config.OUTPUT)
+    jamfor = commands.add_parser(
+        "compare",
+        help="jämför många kommuners nyckeltalsfiler",
+        description="Jämför många kommuners nyckeltal.csv (regional jämförelse).",
+    )
+    jamfor.add_argument(
+        "--in",
+        dest="indir",
+        type=Path,
+        default=config.REGION,
+        help="mappen med nyckeltalsfilerna (standard: data/region)",
+    )
+    jamfor.add_argument("--out", type=Path, default=config.OUTPUT)
+    jamfor.add_argument(
+        "--ar",
+        type=int,
+        default=None,
+        help="året som jämförs (standard: det senaste året i filerna)",
+    )
+    exempel = commands.add_parser(
+        "exempel",
+        help="skriv påhittade exempelarbetsböcker för en kommun och ett år",
+        description="Skriv påhittade men realistiska arbetsböcker (för test och demo).",
+    )
+    exempel.add_argument("--kommun", required=True)
+    exempel.add_argument("--ar", type=int, required=True)
+    exempel.add_argument("--seed", type=int, default=1)
+    exempel.add_argument(
+        "--ut", type=Path, default=None, help="mappen (standard: output/exempel-<kommun>-<år>)"
+    )
+    exempel.add_argument("--skriv-over", action="store_true")
     return parser
 
 
@@ -224,6 +314,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_mallar(args.ut, args.skriv_over)
         if args.command == "pdf":
             return run_pdf(out)
+        if args.command == "compare":
+            return run_compare(args.indir, out, args.ar)
+        if args.command == "exempel":
+            return run_exempel(args.kommun, args.ar, args.seed, args.ut, args.skriv_over)
         raw = choose_input(args.raw)
         if args.command == "nytt-ar":
             return run_nytt_ar(raw, out, args.skriv_over)

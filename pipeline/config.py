@@ -15,6 +15,7 @@ TEMPLATES = ROOT / "templates"
 OUTPUT = ROOT / "output"
 
 REPORT_TEMPLATE = TEMPLATES / "verksamhetsberattelse.docx"
+COMPARISON_TEMPLATE = TEMPLATES / "jamforelse.docx"
 
 WORKBOOKS = ("remisser.xlsx", "aktiviteter.xlsx", "verksamhet.xlsx")
 

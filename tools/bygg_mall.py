@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.config import REPORT_TEMPLATE  # noqa: E402
+from pipeline.config import COMPARISON_TEMPLATE, REPORT_TEMPLATE  # noqa: E402
 
 REGIONAL_GOALS = [
     (
@@ -152,7 +152,8 @@ def _language(doc) -> None:
     r_pr.append(lang)
 
 
-def build(path: Path) -> None:
+def _new_document(title: str):
+    """A blank document in Swedish with no author, Calibri 11."""
     doc = Document()
     _language(doc)
     doc.styles["Normal"].font.name = "Calibri"
@@ -160,10 +161,15 @@ def build(path: Path) -> None:
     props = doc.core_properties
     props.author = ""
     props.last_modified_by = ""
-    props.title = "Verksamhetsberättelse och verksamhetsplan, Hälsocenter"
+    props.title = title
     props.language = "sv-SE"
     props.comments = ""
-    props.keywords = "Hälsocenter; verksamhetsberättelse; Region Jönköpings län"
+    props.keywords = "Hälsocenter; Region Jönköpings län"
+    return doc
+
+
+def build(path: Path) -> None:
+    doc = _new_document("Verksamhetsberättelse och verksamhetsplan, Hälsocenter")
 
     footer = doc.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -403,7 +409,55 @@ def build(path: Path) -> None:
     doc.save(path)
 
 
+def build_comparison(path: Path) -> None:
+    """The template of the regional comparison report (make compare)."""
+    doc = _new_document("Hälsocenter i Jönköpings län – jämförelse")
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Hälsocenter i Jönköpings län – jämförelse {{ ar }} – sida ")
+    _field(footer, "PAGE", "1")
+    doc.add_paragraph("Hälsocenter i Jönköpings län – jämförelse {{ ar }}", style="Title")
+    doc.add_paragraph(
+        "Jämförelsen bygger på nyckeltalsfilerna (nyckeltal.csv) från länets Hälsocenter. Den "
+        "omfattar {{ antal_med_fil }} av {{ antal_kommuner }} kommuner för {{ ar }}."
+    )
+    doc.add_paragraph("{%p if saknas %}")
+    doc.add_paragraph("Kommuner utan nyckeltalsfil för {{ ar }}: {{ saknas|join(', ') }}.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if overhoppade %}")
+    doc.add_paragraph("Filer som hoppades över på grund av fel:")
+    doc.add_paragraph("{%p for f in overhoppade %}")
+    doc.add_paragraph("{{ f.fil }}: {{ f.problem }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_heading("Inflöde, samtal och aktiviteter {{ ar }}", level=1)
+    _table(
+        doc,
+        ["Kommun", *[f"{{{{ rubriker[{i}] }}}}" for i in range(6)]],
+        "{%tr for rad in tabell %}",
+        ["{{ rad.kommun }}", *[f"{{{{ rad.celler[{i}] }}}}" for i in range(6)]],
+        numeric=6,
+        widths=[3.4, 2.3, 2.2, 2.3, 2.2, 2.6, 2.4],
+    )
+    doc.add_paragraph(
+        "”..” betyder att värdet är undertryckt för att det gäller 1–4 personer; det är aldrig "
+        "0. ”ingen fil” betyder att kommunen inte har skickat någon nyckeltalsfil. Per 1 000 "
+        "invånare räknas där kommunen har angett sitt invånarantal. Ovägt medel är medelvärdet "
+        "av kommunernas värden, där varje kommun väger lika."
+    )
+    doc.add_heading("Kommunerna jämförda", level=1)
+    doc.add_paragraph("{%p for d in diagram %}")
+    doc.add_heading("{{ d.rubrik }}", level=2)
+    doc.add_paragraph("{{ d.bild }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_heading("Utveckling över åren", level=1)
+    doc.add_paragraph("Åren i jämförelsen: {{ ar_lista }}.")
+    doc.add_paragraph("{{ trend }}")
+    doc.save(path)
+
+
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else REPORT_TEMPLATE
-    build(target)
-    print(f"Skrev {target}")
+    build(REPORT_TEMPLATE)
+    print(f"Skrev {REPORT_TEMPLATE}")
+    build_comparison(COMPARISON_TEMPLATE)
+    print(f"Skrev {COMPARISON_TEMPLATE}")
