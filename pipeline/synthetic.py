@@ -109,11 +109,16 @@ def _referrals(rng, kommun, year, start, population, count=None):
     return remisser, samtal
 
 
-def _attendance(rng, year, start, rows_wanted=None):
+def _attendance(rng, year, start, population, rows_wanted=None):
     """Närvaro rows in `year`; with rows_wanted, exactly that many."""
     first_day = max(start, D(year, 1, 1))
+    scale = 1 + population / 40000  # larger municipalities run larger groups
     sessions = []
-    for name, _area, _typ, hours, heads, size in ACTIVITIES:
+    for name, _area, _typ, hours, heads, base_size in ACTIVITIES:
+        if rng.random() < 0.15 and rows_wanted is None:
+            continue  # not every activity runs every year
+        heads = None if heads is None else round(heads * scale)
+        size = None if base_size is None else round(base_size * scale)
         if heads is not None:
             for _ in range(rng.randint(1, 3)):
                 day = first_day + dt.timedelta(
@@ -157,7 +162,7 @@ def generate(kommun: str, ar: int, seed: int = 1, narvaro_rader: int | None = No
         remisser += r
         samtal += s
         rows_wanted = narvaro_rader if year == ar else None
-        narvaro += _attendance(rng, year, start, rows_wanted)
+        narvaro += _attendance(rng, year, start, population, rows_wanted)
     end = D(ar, 12, 31)
     samtal = [row for row in samtal if row[1] <= min(end + dt.timedelta(days=30), D.today())]
     rng = random.Random(f"{name}:{seed}:{ar}:verksamhet")
