@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
 import pandas as pd
 
 from pipeline.contract import Column
@@ -69,37 +70,59 @@ def _as_number(value: object, integer: bool) -> tuple[object, str | None]:
     return number, None
 
 
-def coerce_column(raw: pd.Series, column: Column) -> tuple[pd.Series, dict[int, str]]:
-    """Typed values and {excel_row: message} for the cells that could not be read."""
-    bad: dict[int, str] = {}
-    present = raw.dropna()
-    if column.typ in ("text", "id", "val"):
-        values = present.map(_as_text)
-        if column.typ == "val":
-            canonical = {v.casefold(): v for v in column.varden}
-            values = values.map(lambda v: canonical.get(v.casefold(), v) if v else v)
-        typed = pd.Series(pd.NA, index=raw.index, dtype="object")
-        typed[values.index] = values.where(values.notna(), pd.NA)
-        return typed.astype("string"), bad
+def _text(value: object) -> tuple[object, str | None]:
+    return _as_text(value), None
 
+
+def _converter(column: Column):
+    if column.typ in ("text", "id"):
+        return _text
+    if column.typ == "val":
+        canonical = {v.casefold(): v for v in column.varden}
+
+        def choice(value: object) -> tuple[object, str | None]:
+            text = _as_text(value)
+            return (canonical.get(text.casefold(), text) if text else text), None
+
+        return choice
     if column.typ == "datum":
-        typed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-        converter = _as_date
-    elif column.typ == "heltal":
-        typed = pd.Series(pd.NA, index=raw.index, dtype="Int64")
-        converter = lambda v: _as_number(v, integer=True)  # noqa: E731
-    elif column.typ == "decimaltal":
-        typed = pd.Series(pd.NA, index=raw.index, dtype="Float64")
-        converter = lambda v: _as_number(v, integer=False)  # noqa: E731
-    else:
-        raise ValueError(f"okänd kolumntyp i kontraktet: {column.typ}")
+        return _as_date
+    if column.typ == "heltal":
+        return lambda v: _as_number(v, integer=True)
+    if column.typ == "decimaltal":
+        return lambda v: _as_number(v, integer=False)
+    raise ValueError(f"okänd kolumntyp i kontraktet: {column.typ}")
 
-    results = [converter(v) for v in present]
-    good_index = [i for i, (_, m) in zip(present.index, results, strict=True) if m is None]
-    good_values = [v for v, m in results if m is None]
-    for row, (_, message) in zip(present.index, results, strict=True):
-        if message is not None:
-            bad[int(row)] = message
-    if good_index:
-        typed[good_index] = good_values
+
+EMPTY = {
+    "text": "string",
+    "id": "string",
+    "val": "string",
+    "datum": "datetime64[ns]",
+    "heltal": "Int64",
+    "decimaltal": "Float64",
+}
+
+
+def coerce_column(raw: pd.Series, column: Column) -> tuple[pd.Series, dict[int, str]]:
+    """Typed values and {excel_row: message} for the cells that could not be read.
+
+    Each distinct cell value is converted once (pd.factorize): a column of
+    100 000 dates holds a few hundred distinct days, a choice column a handful
+    of values.
+    """
+    present = raw.dropna()
+    codes, uniques = pd.factorize(present.to_numpy(dtype=object), use_na_sentinel=True)
+    convert = _converter(column)
+    results = [convert(value) for value in uniques]
+    failed = np.array([message is not None for _, message in results], dtype=bool)
+    converted = [None if message is not None else value for value, message in results]
+    dtype = EMPTY[column.typ]
+    typed_uniques = pd.Series(converted, dtype=object).astype(dtype)
+    typed = pd.Series(typed_uniques.take(codes).array, index=present.index).reindex(raw.index)
+    bad: dict[int, str] = {}
+    if failed.any():
+        for row, code in zip(present.index, codes, strict=True):
+            if failed[code]:
+                bad[int(row)] = results[code][1]
     return typed, bad

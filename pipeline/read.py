@@ -126,7 +126,7 @@ def read_sheet(book: CalamineWorkbook, workbook: Workbook, sheet: Sheet, path: P
         else pd.DataFrame(columns=range(width), dtype=object)
     )
     frame.index = pd.RangeIndex(2, 2 + len(frame))
-    frame = frame.where(frame.map(lambda v: v != "" and v is not None), None)
+    frame = frame.mask(frame.eq(""), None)  # calamine gives "" for an empty cell
 
     problems: list[Problem] = []
     by_header = {normalize_header(h): i for i, h in reversed(list(enumerate(header))) if h != ""}

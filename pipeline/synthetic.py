@@ -153,7 +153,8 @@ def generate(kommun: str, ar: int, seed: int = 1, narvaro_rader: int | None = No
         raise ValueError(f"Okänd kommun: {kommun}")
     name = contract.kommun(kommun).namn
     population = POPULATION[name]
-    start = _start(name, seed)
+    # A benchmark set is one year exactly as large as asked: no history before it.
+    start = D(ar, 1, 1) if narvaro_rader else _start(name, seed)
     remisser, samtal, narvaro = [], [], []
     for year in range(start.year, ar + 1):
         rng = random.Random(f"{name}:{seed}:{year}")

@@ -14,10 +14,14 @@ _LINE_BREAKS = re.compile(r"\r\n|\r|[\x0b\x0c\u2028\u2029]|_x000[BbCc]_")
 _EXCEL_ESCAPE_CR = re.compile(r"_x000[Dd]_")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACES = "\u00a0\u2007\u202f\ufeff \t"
+# Printable ASCII with no space at either end needs no cleaning (most codes and names).
+_ALREADY_CLEAN = re.compile(r"[!-~](?:[ -~]*[!-~])?\Z")
 
 
 def clean_text(value: str) -> str:
     """A cell's text as Word can hold it: NFC, line breaks as \\n, no control characters."""
+    if _ALREADY_CLEAN.match(value) and "_x" not in value:
+        return value
     text = _EXCEL_ESCAPE_CR.sub("", value)
     text = _LINE_BREAKS.sub("\n", text)
     text = _ILLEGAL.sub("", text)

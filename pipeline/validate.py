@@ -439,6 +439,13 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
     results: list[SheetResult] = []
     fields: dict[str, object] = {}
     order = ("verksamhet.xlsx", "remisser.xlsx", "aktiviteter.xlsx")
+    referenced = {
+        (c.finns_i.flik, c.finns_i.kolumn)
+        for w in contract.workbooks()
+        for s in w.flikar
+        for c in s.kolumner
+        if c.finns_i
+    }
     for fil in order:
         workbook: Workbook = contract.workbook(fil)
         try:
@@ -458,11 +465,10 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
                 results.append(result)
                 sheets[sheet.namn] = result
                 for column in sheet.kolumner:
-                    context.references[(sheet.namn, column.nyckel)] = (
-                        set(result.data[column.nyckel].dropna().astype(str))
-                        if column.nyckel in result.data
-                        else set()
-                    )
+                    if (sheet.namn, column.nyckel) in referenced:
+                        context.references[(sheet.namn, column.nyckel)] = set(
+                            result.data[column.nyckel].dropna().unique()
+                        )
             read_here = [sheets[s.namn] for s in workbook.flikar if s.namn in sheets]
             if len(read_here) == len(workbook.flikar) and not any(
                 r.rows_read - r.empty_rows for r in read_here
