@@ -15,6 +15,7 @@ import traceback
 from pathlib import Path
 
 from pipeline import config, contract
+from pipeline.progress import stage
 
 LOG_NAME = "halsocenter-fel.log"
 
@@ -47,11 +48,12 @@ def run_check(raw: Path, out: Path, today: dt.date | None = None):
     from pipeline.report_problems import summary_lines, write_validation_report
     from pipeline.validate import validate
 
-    say(f"Läser och kontrollerar arbetsböckerna i {raw} ...")
-    result = validate(raw, today=today)
-    report_path = write_validation_report(
-        out / "valideringsrapport.xlsx", result.problems, result.sheets
-    )
+    with stage("validate_total", f"Läser och kontrollerar arbetsböckerna i {raw} ..."):
+        result = validate(raw, today=today)
+    with stage("write"):
+        report_path = write_validation_report(
+            out / "valideringsrapport.xlsx", result.problems, result.sheets
+        )
     for line in summary_lines(result.problems):
         say(line)
     errors = len(result.errors)
@@ -75,16 +77,18 @@ def run_report(raw: Path, out: Path, today: dt.date | None = None) -> int:
         return 1
     dataset = result.dataset
     threshold = config.suppression_threshold()
-    say(f"Räknar nyckeltal för {dataset.kommun.namn} {dataset.ar} ...")
-    figures = aggregate.compute(dataset, threshold=threshold)
-    previous = None
-    if dataset.startdatum.year <= dataset.ar - 1:
-        previous = aggregate.compute(dataset, dataset.ar - 1, threshold=threshold)
-    say("Skriver Word-rapporten ...")
-    report = render.render(dataset, figures, previous, threshold=threshold)
+    with stage("aggregate", f"Räknar nyckeltal för {dataset.kommun.namn} {dataset.ar} ..."):
+        figures = aggregate.compute(dataset, threshold=threshold)
+        previous = None
+        if dataset.startdatum.year <= dataset.ar - 1:
+            previous = aggregate.compute(dataset, dataset.ar - 1, threshold=threshold)
+        csv_text = aggregate.to_csv(figures)
+    with stage("render", "Skriver Word-rapporten ..."):
+        report = render.render(dataset, figures, previous, threshold=threshold)
     stem = f"{dataset.kommun.namn}-{dataset.ar}"
-    csv_path = write_bytes(out / f"{stem}-nyckeltal.csv", aggregate.to_csv(figures).encode("utf-8"))
-    docx_path = write_bytes(out / f"{stem}-verksamhetsberattelse.docx", report.docx)
+    with stage("write"):
+        csv_path = write_bytes(out / f"{stem}-nyckeltal.csv", csv_text.encode("utf-8"))
+        docx_path = write_bytes(out / f"{stem}-verksamhetsberattelse.docx", report.docx)
     say(f"Klart. Rapporten: {docx_path}")
     say(f"Nyckeltalen: {csv_path}")
     return 0
@@ -164,11 +168,11 @@ def run_compare(folder: Path, out: Path, year: int | None) -> int:
     from pipeline import compare, compare_docx, compare_xlsx
     from pipeline.files import write_bytes
 
-    say(f"Läser nyckeltalsfilerna i {folder} ...")
     if not folder.is_dir():
         say(f"Mappen {folder} finns inte. Lägg kommunernas nyckeltalsfiler (.csv) där.")
         return 1
-    comparison = compare.load(folder, year)
+    with stage("read", f"Läser nyckeltalsfilerna i {folder} ..."):
+        comparison = compare.load(folder, year)
     used = [f for f in comparison.files if f.used]
     skipped = [f for f in comparison.files if not f.used]
     say(f"Läste {len(comparison.files)} filer: {len(used)} används, {len(skipped)} hoppades över.")
@@ -183,10 +187,10 @@ def run_compare(folder: Path, out: Path, year: int | None) -> int:
     missing = comparison.missing()
     if missing:
         say(f"Kommuner utan fil för {comparison.ar}: {', '.join(k.namn for k in missing)}.")
-    say("Skriver jämförelsen ...")
-    workbook = compare_xlsx.write(out / f"jamforelse-{comparison.ar}.xlsx", comparison)
-    report, _ = compare_docx.render(comparison)
-    document = write_bytes(out / f"jamforelse-{comparison.ar}.docx", report)
+    with stage("render", "Skriver jämförelsen ..."):
+        workbook = compare_xlsx.write(out / f"jamforelse-{comparison.ar}.xlsx", comparison)
+        report, _ = compare_docx.render(comparison)
+        document = write_bytes(out / f"jamforelse-{comparison.ar}.docx", report)
     say(f"Klart. Arbetsboken: {workbook}")
     say(f"Rapporten: {document}")
     return 1 if skipped else 0

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.contract import Column
-from pipeline.text import clean_text
+from pipeline.text import clean_text, clean_texts
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
@@ -70,21 +70,7 @@ def _as_number(value: object, integer: bool) -> tuple[object, str | None]:
     return number, None
 
 
-def _text(value: object) -> tuple[object, str | None]:
-    return _as_text(value), None
-
-
 def _converter(column: Column):
-    if column.typ in ("text", "id"):
-        return _text
-    if column.typ == "val":
-        canonical = {v.casefold(): v for v in column.varden}
-
-        def choice(value: object) -> tuple[object, str | None]:
-            text = _as_text(value)
-            return (canonical.get(text.casefold(), text) if text else text), None
-
-        return choice
     if column.typ == "datum":
         return _as_date
     if column.typ == "heltal":
@@ -92,6 +78,22 @@ def _converter(column: Column):
     if column.typ == "decimaltal":
         return lambda v: _as_number(v, integer=False)
     raise ValueError(f"okänd kolumntyp i kontraktet: {column.typ}")
+
+
+def _texts(values: list, column: Column) -> list[tuple[object, None]]:
+    """Text cells, cleaned in bulk; choices mapped to the contract's spelling."""
+    strings = [i for i, v in enumerate(values) if type(v) is str]
+    cleaned = clean_texts([values[i] for i in strings])
+    texts: list = [None] * len(values)
+    for i, text in zip(strings, cleaned, strict=True):
+        texts[i] = text or None
+    for i, value in enumerate(values):
+        if type(value) is not str:
+            texts[i] = _as_text(value)
+    if column.typ == "val":
+        canonical = {v.casefold(): v for v in column.varden}
+        texts = [canonical.get(t.casefold(), t) if t else t for t in texts]
+    return [(t, None) for t in texts]
 
 
 EMPTY = {
@@ -113,8 +115,11 @@ def coerce_column(raw: pd.Series, column: Column) -> tuple[pd.Series, dict[int, 
     """
     present = raw.dropna()
     codes, uniques = pd.factorize(present.to_numpy(dtype=object), use_na_sentinel=True)
-    convert = _converter(column)
-    results = [convert(value) for value in uniques]
+    if column.typ in ("text", "id", "val"):
+        results = _texts(list(uniques), column)
+    else:
+        convert = _converter(column)
+        results = [convert(value) for value in uniques]
     failed = np.array([message is not None for _, message in results], dtype=bool)
     converted = [None if message is not None else value for value, message in results]
     dtype = EMPTY[column.typ]

@@ -24,19 +24,22 @@ def find_warnings(data: dict[str, pd.DataFrame], startdatum, ar: int | None) -> 
         inkom = inkom[~inkom.index.duplicated()]
         first = samtal[samtal["samtalstyp"] == "Första samtal"].dropna(subset=["klient_id"])
         referral_day = first["klient_id"].map(inkom.to_dict())
-        for row, day, referred in zip(first.index, first["datum"], referral_day, strict=True):
-            if pd.notna(day) and pd.notna(referred) and day < referred:
-                found.append(
-                    _warning(
-                        "remisser.xlsx",
-                        "Samtal",
-                        row,
-                        "Datum",
-                        day,
-                        f"Första samtalet är daterat före remissen (Inkom {show_value(referred)}).",
-                        "Kontrollera datumen.",
-                    )
+        early = first["datum"] < pd.to_datetime(referral_day)
+        early = early.fillna(False).astype(bool)
+        for row, day, referred in zip(
+            first.index[early], first["datum"][early], referral_day[early], strict=True
+        ):
+            found.append(
+                _warning(
+                    "remisser.xlsx",
+                    "Samtal",
+                    row,
+                    "Datum",
+                    day,
+                    f"Första samtalet är daterat före remissen (Inkom {show_value(referred)}).",
+                    "Kontrollera datumen.",
                 )
+            )
         if ar is not None:
             cutoff = pd.Timestamp(year=ar, month=12, day=31) - pd.Timedelta(
                 days=DAYS_WITHOUT_CONVERSATION

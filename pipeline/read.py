@@ -8,6 +8,7 @@ the Excel row number, with one column per contract column. Header problems
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
 from pipeline.contract import Sheet, Workbook
-from pipeline.inspect_xlsx import excel_ref, formulas_without_value, is_ole
+from pipeline.inspect_xlsx import excel_ref, is_ole
 from pipeline.problems import FEL, NOTIS, Problem
 from pipeline.text import normalize_header
 
@@ -89,8 +90,14 @@ def _find_sheet(book: CalamineWorkbook, wanted: str) -> str | None:
     return by_folded.get(wanted.casefold())
 
 
-def read_sheet(book: CalamineWorkbook, workbook: Workbook, sheet: Sheet, path: Path) -> RawSheet:
-    """One sheet as raw cells under contract keys; problems for missing sheet or columns."""
+def read_sheet(
+    book: CalamineWorkbook, workbook: Workbook, sheet: Sheet, formulas: Callable[[], dict]
+) -> RawSheet:
+    """One sheet as raw cells under contract keys; problems for missing sheet or columns.
+
+    `formulas` gives the formula cells without a value per sheet; it is asked only
+    after calamine has parsed the sheet, so that a background scan can overlap.
+    """
     fil = workbook.fil
     keys = [c.nyckel for c in sheet.kolumner]
     empty = pd.DataFrame(columns=keys, dtype=object)
@@ -119,7 +126,7 @@ def read_sheet(book: CalamineWorkbook, workbook: Workbook, sheet: Sheet, path: P
     if not rows:
         rows = [[]]
     header, data = rows[0], rows[1:]
-    width = max((len(r) for r in rows), default=0)
+    width = len(header)  # calamine returns a rectangle: every row is as wide
     frame = (
         pd.DataFrame(data, columns=range(width), dtype=object)
         if data
@@ -159,7 +166,9 @@ def read_sheet(book: CalamineWorkbook, workbook: Workbook, sheet: Sheet, path: P
                 )
             )
 
-    problems.extend(_unreadable_cells(fil, sheet, actual, calamine_sheet, header, path))
+    problems.extend(
+        _unreadable_cells(fil, sheet, calamine_sheet, header, formulas().get(actual, []))
+    )
     empty_rows = frame.isna().all(axis=1)
     cells = pd.DataFrame(
         {key: frame[positions[key]] if key in positions else None for key in keys},
@@ -203,7 +212,7 @@ def _missing_column(fil: str, sheet: Sheet, name: str, header: list) -> Problem:
     )
 
 
-def _unreadable_cells(fil, sheet: Sheet, actual: str, calamine_sheet, header, path: Path):
+def _unreadable_cells(fil, sheet: Sheet, calamine_sheet, header, formula_refs: list[str]):
     """Merged cells in the data area and formulas without a saved value."""
 
     def column_name(index: int) -> str:
@@ -224,7 +233,7 @@ def _unreadable_cells(fil, sheet: Sheet, actual: str, calamine_sheet, header, pa
             "Markera cellerna och välj Sammanfoga och centrera > Dela upp celler; fyll sedan i "
             "värdet på varje rad.",
         )
-    for ref in formulas_without_value(path, actual):
+    for ref in formula_refs:
         column_letters = "".join(c for c in ref if c.isalpha())
         row = int(ref[len(column_letters) :])
         index = 0

@@ -136,9 +136,11 @@ def _attendance(rng, year, start, population, rows_wanted=None):
             day += dt.timedelta(days=7 * rng.choice([1, 1, 2]))
     if rows_wanted is not None:
         groups = [s for s in sessions if s[2] is not None]
+        # More participants, each coming about twenty times, as in a large group programme.
+        pool = max(50, rows_wanted // 20)
         while len(sessions) < rows_wanted:
             day, name, person, _, hours = groups[len(sessions) % len(groups)]
-            sessions.append((day, name, f"{person}-{len(sessions)}", None, hours))
+            sessions.append((day, name, f"{person}-{len(sessions) % pool}", None, hours))
         sessions = sessions[:rows_wanted]
     return [list(s) for s in sorted(sessions, key=lambda s: (s[0], s[1], s[2] or ""))]
 

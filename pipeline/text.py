@@ -28,6 +28,28 @@ def clean_text(value: str) -> str:
     return unicodedata.normalize("NFC", text).strip(_SPACES + "\n")
 
 
+# Characters clean_text would change; with the spaces and line breaks checked below.
+_NEEDS_CLEANING = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f\u00a0\u2007\u2028\u2029\u202f\ufeff\ufffe\uffff]|_x00"
+)
+
+
+def clean_texts(values: list[str]) -> list[str]:
+    """clean_text over many values; one pass over them all when none needs cleaning."""
+    joined = "\n".join(values)
+    clean = (
+        not _NEEDS_CLEANING.search(joined)
+        # a value that begins or ends with a space or a line break
+        and not any(part in joined for part in ("\n ", " \n", "\n\n"))
+        and not joined.startswith((" ", "\n"))
+        and not joined.endswith((" ", "\n"))
+        and unicodedata.is_normalized("NFC", joined)
+    )
+    if clean:
+        return list(values)
+    return [clean_text(v) for v in values]
+
+
 def normalize_header(value: object) -> str:
     """Header cells match ignoring case, surrounding spaces and non-breaking spaces."""
     if value is None:

@@ -19,8 +19,10 @@ import pandera.pandas as pa
 from pipeline import config, contract, personnummer
 from pipeline.coerce import DATE_HELP, coerce_column
 from pipeline.contract import Column, Kommun, Sheet, Workbook
+from pipeline.inspect_xlsx import FormulaScan
 from pipeline.plausibility import find_warnings
 from pipeline.problems import FEL, Problem, show_value, sort_key
+from pipeline.progress import stage
 from pipeline.read import RawSheet, WorkbookError, open_workbook, read_sheet
 from pipeline.text import paragraphs
 
@@ -165,7 +167,8 @@ def _column_checks(column: Column, context: _Context) -> list[tuple[pa.Check, Me
         known = context.references.get((ref.flik, ref.kolumn), set())
         checks.append(
             (
-                pa.Check.isin(sorted(known)),
+                # A custom check over a set: pandera copies the allowed values of isin.
+                pa.Check(lambda s, known=known: s.isin(known), name="finns_i"),
                 lambda v: (
                     f"'{v}' finns inte i fliken {ref.flik}.",
                     f"Lägg till raden i fliken {ref.flik} eller rätta stavningen.",
@@ -446,16 +449,21 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
         for c in s.kolumner
         if c.finns_i
     }
+    scan = FormulaScan([raw_dir / fil for fil in order])
     for fil in order:
         workbook: Workbook = contract.workbook(fil)
         try:
-            book = open_workbook(raw_dir / fil)
+            with stage("read"):
+                book = open_workbook(raw_dir / fil)
         except WorkbookError as error:
             problems.append(error.problem)
             continue
         try:
             for sheet in workbook.flikar:
-                raw = read_sheet(book, workbook, sheet, raw_dir / fil)
+                with stage("read"):
+                    raw = read_sheet(
+                        book, workbook, sheet, lambda fil=fil: scan.result(raw_dir / fil)
+                    )
                 if sheet.typ == "falt":
                     result, found, fields = _check_fields(raw, sheet, context)
                     context.ar = fields.get("ar")

@@ -1,0 +1,62 @@
+"""One measured run of the report in this process: import time, stage times, peak memory.
+
+Used by bench/run.py in a fresh interpreter; prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+start = time.perf_counter()
+import docx  # noqa: E402,F401
+import matplotlib  # noqa: E402,F401
+import pandas  # noqa: E402,F401
+import pandera  # noqa: E402,F401
+
+imports = time.perf_counter() - start
+
+from pipeline import cli, progress  # noqa: E402
+
+
+def main() -> None:
+    folder = Path(sys.argv[1])
+    profile = sys.argv[2] if len(sys.argv) > 2 else None
+    with tempfile.TemporaryDirectory() as out:
+        progress.reset()
+        if profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        code = cli.run_report(folder, Path(out))
+        if profile:
+            profiler.disable()
+            with open(profile, "w", encoding="utf-8") as handle:
+                stats = pstats.Stats(profiler, stream=handle)
+                stats.sort_stats("tottime").print_stats(25)
+    if code != 0:
+        raise SystemExit(f"rapporten misslyckades för {folder}")
+    times = dict(progress.TIMES)
+    print(
+        json.dumps(
+            {
+                "imports": imports,
+                "read": times.get("read", 0.0),
+                "validate": times.get("validate_total", 0.0) - times.get("read", 0.0),
+                "aggregate": times.get("aggregate", 0.0),
+                "render": times.get("render", 0.0),
+                "write": times.get("write", 0.0),
+                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
