@@ -34,6 +34,7 @@ class KeyFigures:
     kommun: str
     ar: int
     figures: list[Figure]
+    activities: pd.DataFrame | None = None  # per activity, for the report's sentences
 
     def value(self, nyckeltal: str, dimension: str = TOTAL, kategori: str = TOTAL):
         for figure in self.figures:
@@ -95,8 +96,9 @@ def _conversations(samtal: pd.DataFrame, kind: str | None, outcome: str) -> pd.S
     return samtal.loc[mask.fillna(False).astype(bool), "datum"]
 
 
-def activity_table(dataset: Dataset, year: int) -> pd.DataFrame:
-    """Per activity with attendance in the year: area, sessions, participants, hours."""
+def activity_table(dataset: Dataset, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per activity with attendance in the year (area, sessions, participants, hours),
+    and the year's attendance rows with their focus area."""
     narvaro = dataset.narvaro[_in_year(dataset.narvaro["datum"], year)]
     narvaro = narvaro.merge(
         dataset.aktiviteter[["aktivitet", "fokusomrade", "typ"]], on="aktivitet", how="left"
@@ -110,8 +112,7 @@ def activity_table(dataset: Dataset, year: int) -> pd.DataFrame:
         deltagartillfallen=("huvuden", "sum"),
         deltagartimmar=("timmar_totalt", "sum"),
     ).reset_index()
-    table.attrs["narvaro"] = narvaro
-    return table
+    return table, narvaro
 
 
 def compute(dataset: Dataset, year: int | None = None, threshold: int | None = None) -> KeyFigures:
@@ -166,16 +167,15 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
                 Figure("arenden_inkomna", dimension, kategori, None if hidden else count, hidden)
             )
 
-    figures.extend(_activity_figures(dataset, year))
-    return KeyFigures(dataset.kommun.kod, dataset.kommun.namn, year, figures)
+    table, narvaro = activity_table(dataset, year)
+    figures.extend(_activity_figures(table, narvaro))
+    return KeyFigures(dataset.kommun.kod, dataset.kommun.namn, year, figures, table)
 
 
 ACTIVITY_FIGURES = ("tillfallen", "unika_deltagare", "deltagartillfallen", "deltagartimmar")
 
 
-def _activity_figures(dataset: Dataset, year: int) -> list[Figure]:
-    table = activity_table(dataset, year)
-    narvaro = table.attrs["narvaro"]
+def _activity_figures(table: pd.DataFrame, narvaro: pd.DataFrame) -> list[Figure]:
     areas = categories("fokusomrade")
     figures = []
     for row in table.itertuples(index=False):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -80,34 +81,39 @@ def _converter(column: Column):
     raise ValueError(f"okänd kolumntyp i kontraktet: {column.typ}")
 
 
-def _texts(values: list, column: Column) -> list[tuple[object, None]]:
+def _texts(values: list, column: Column) -> list:
     """Text cells, cleaned in bulk; choices mapped to the contract's spelling."""
-    strings = [i for i, v in enumerate(values) if type(v) is str]
-    cleaned = clean_texts([values[i] for i in strings])
-    texts: list = [None] * len(values)
-    for i, text in zip(strings, cleaned, strict=True):
-        texts[i] = text or None
-    for i, value in enumerate(values):
-        if type(value) is not str:
-            texts[i] = _as_text(value)
+    if all(type(v) is str for v in values):
+        texts = [t or None for t in clean_texts(values)]
+    else:
+        texts = [_as_text(v) if type(v) is not str else (clean_text(v) or None) for v in values]
     if column.typ == "val":
         canonical = {v.casefold(): v for v in column.varden}
         texts = [canonical.get(t.casefold(), t) if t else t for t in texts]
-    return [(t, None) for t in texts]
+    return texts
 
 
-EMPTY = {
-    "text": "string",
-    "id": "string",
-    "val": "string",
+# Text stays in object columns: pandas' python-backed string dtype tests for NA in a
+# Python loop, which costs seconds at a million rows.
+DTYPES = {
+    "text": object,
+    "id": object,
+    "val": object,
     "datum": "datetime64[ns]",
     "heltal": "Int64",
     "decimaltal": "Float64",
 }
 
 
-def coerce_column(raw: pd.Series, column: Column) -> tuple[pd.Series, dict[int, str]]:
-    """Typed values and {excel_row: message} for the cells that could not be read.
+@dataclass
+class Coerced:
+    values: pd.Series  # typed, indexed by Excel row
+    bad: dict[int, str]  # {excel_row: message} for cells that could not be read
+    distinct: list  # the distinct typed values (for checks that need each value once)
+
+
+def coerce_column(raw: pd.Series, column: Column) -> Coerced:
+    """Typed values and a message for every cell that could not be read.
 
     Each distinct cell value is converted once (pd.factorize): a column of
     100 000 dates holds a few hundred distinct days, a choice column a handful
@@ -115,19 +121,29 @@ def coerce_column(raw: pd.Series, column: Column) -> tuple[pd.Series, dict[int, 
     """
     present = raw.dropna()
     codes, uniques = pd.factorize(present.to_numpy(dtype=object), use_na_sentinel=True)
+    uniques = uniques.tolist()
+    messages: dict[int, str] = {}
     if column.typ in ("text", "id", "val"):
-        results = _texts(list(uniques), column)
+        converted = _texts(uniques, column)
     else:
         convert = _converter(column)
-        results = [convert(value) for value in uniques]
-    failed = np.array([message is not None for _, message in results], dtype=bool)
-    converted = [None if message is not None else value for value, message in results]
-    dtype = EMPTY[column.typ]
-    typed_uniques = pd.Series(converted, dtype=object).astype(dtype)
-    typed = pd.Series(typed_uniques.take(codes).array, index=present.index).reindex(raw.index)
+        converted = []
+        for index, value in enumerate(uniques):
+            typed_value, message = convert(value)
+            if message is not None:
+                messages[index] = message
+            converted.append(typed_value)
+    dtype = DTYPES[column.typ]
+    if dtype is object:
+        typed_uniques = np.empty(len(converted), dtype=object)
+        typed_uniques[:] = converted
+        taken = typed_uniques[codes]
+    else:
+        taken = pd.Series(converted, dtype=object).astype(dtype).array.take(codes)
+    typed = pd.Series(taken, index=present.index, dtype=dtype).reindex(raw.index)
     bad: dict[int, str] = {}
-    if failed.any():
-        for row, code in zip(present.index, codes, strict=True):
-            if failed[code]:
-                bad[int(row)] = results[code][1]
-    return typed, bad
+    if messages:
+        failed = np.isin(codes, list(messages))
+        for row, code in zip(present.index[failed], codes[failed], strict=True):
+            bad[int(row)] = messages[int(code)]
+    return Coerced(typed, bad, [v for v in converted if v is not None])

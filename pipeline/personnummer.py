@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-import pandas as pd
-
 # Six or eight date digits, an optional separator (-, + or a space) and four digits,
 # not embedded in a longer run of digits.
 _PATTERN = re.compile(r"(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{4})(?!\d)")
@@ -63,7 +60,7 @@ def mask_all(text: str) -> str:
     return _PATTERN.sub(lambda m: mask(m.group(0)), text)
 
 
-_DIGITS_AS_ZERO = str.maketrans("0123456789", "0000000000")
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 
 
 def might_contain_personnummer(text: str) -> bool:
@@ -72,18 +69,14 @@ def might_contain_personnummer(text: str) -> bool:
     Every digit becomes 0 and the shapes are looked for as plain substrings, which
     is far faster than a regular expression over megabytes of codes.
     """
-    zeros = text.translate(_DIGITS_AS_ZERO)
-    return any(shape in zeros for shape in ("0" * 10, "000000-0000", "000000+0000", "000000 0000"))
+    zeros = text.encode("utf-8").translate(_DIGITS_AS_ZERO)
+    shapes = (b"0" * 10, b"000000-0000", b"000000+0000", b"000000 0000")
+    return any(shape in zeros for shape in shapes)
 
 
-def flag(series: pd.Series) -> pd.Series:
-    """True where a value looks like a personnummer (NA counts as fine).
-
-    One regex pass over the distinct values joined together decides whether any
-    value needs a closer look; usually none does.
-    """
-    distinct = [str(v) for v in np.asarray(series.dropna().unique(), dtype=object).tolist()]
-    if not might_contain_personnummer("\n".join(distinct)):
-        return pd.Series(False, index=series.index)
-    flagged = {v for v in distinct if looks_like_personnummer(v)}
-    return series.isin(flagged).fillna(False).astype(bool)
+def flagged_values(values: list[str]) -> set[str]:
+    """The values that look like a personnummer; one quick pass decides if any might."""
+    texts = [str(v) for v in values]
+    if not might_contain_personnummer("\n".join(texts)):
+        return set()
+    return {v for v in texts if looks_like_personnummer(v)}

@@ -20,7 +20,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 from lxml import etree
 
 from pipeline import charts, config, contract
-from pipeline.aggregate import KeyFigures, activity_table
+from pipeline.aggregate import KeyFigures
 from pipeline.formatting import MISSING, antal, datum, forandring, slug, tal
 from pipeline.ooxml import finalize_docx
 from pipeline.validate import Dataset
@@ -210,7 +210,7 @@ def build_context(
     """Everything the template may use, as plain values (images are added at render)."""
     avsnitt = contract.workbook("verksamhet.xlsx").sheet("Texter").column("avsnitt").varden
     value = figures.value
-    activities = activity_table(dataset, figures.ar).sort_values(
+    activities = figures.activities.sort_values(
         ["deltagartimmar", "aktivitet"], ascending=[False, True]
     )
     return {

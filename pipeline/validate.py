@@ -87,6 +87,7 @@ class _Context:
     ar: int | None = None
     today: pd.Timestamp = field(default_factory=lambda: pd.Timestamp(dt.date.today()))
     references: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    flagged: dict[str, set[str]] = field(default_factory=dict)  # personnummer per id column
 
 
 # --- column checks -------------------------------------------------------------
@@ -110,9 +111,11 @@ def _column_checks(column: Column, context: _Context) -> list[tuple[pa.Check, Me
             )
         )
     if column.typ == "id":
+        flagged = context.flagged.get(column.nyckel, set())
         checks.append(
             (
-                pa.Check(lambda s: ~personnummer.flag(s), name="personnummer"),
+                # The distinct values were screened once, when the column was read.
+                pa.Check(lambda s, flagged=flagged: ~s.isin(flagged), name="personnummer"),
                 lambda v: (
                     f"Värdet ser ut som ett personnummer ({personnummer.mask(str(v))}). "
                     "Personnummer får inte finnas i underlaget.",
@@ -280,9 +283,11 @@ def _check_table(raw: RawSheet, sheet: Sheet, context: _Context) -> tuple[SheetR
         problems.append(Problem(raw.fil, raw.flik, row, kolumn, show_value(value), problem, fix))
 
     for column in sheet.kolumner:
-        values, bad = coerce_column(raw.cells[column.nyckel], column)
-        typed[column.nyckel] = values
-        for row, message in bad.items():
+        coerced = coerce_column(raw.cells[column.nyckel], column)
+        typed[column.nyckel] = coerced.values
+        if column.typ == "id":
+            context.flagged[column.nyckel] = personnummer.flagged_values(coerced.distinct)
+        for row, message in coerced.bad.items():
             fix = DATE_HELP if column.typ == "datum" else ""
             add(row, column.namn, raw.cells.at[row, column.nyckel], message, fix)
     data = pd.DataFrame(typed, index=raw.cells.index)
@@ -345,9 +350,9 @@ def _check_fields(raw: RawSheet, sheet: Sheet, context: _Context):
     one_row = pd.DataFrame({f.nyckel: [cells.get(f.nyckel)] for f in sheet.falt}, dtype=object)
     typed = {}
     for spec in sheet.falt:
-        values, bad = coerce_column(one_row[spec.nyckel], spec)
-        typed[spec.nyckel] = values
-        for message in bad.values():
+        coerced = coerce_column(one_row[spec.nyckel], spec)
+        typed[spec.nyckel] = coerced.values
+        for message in coerced.bad.values():
             problems.append(
                 Problem(
                     raw.fil,
