@@ -1,3 +1,5 @@
 from pipeline.cli import main
 
-raise SystemExit(main())
+# The guard matters: a spawned helper process imports this module again.
+if __name__ == "__main__":
+    raise SystemExit(main())

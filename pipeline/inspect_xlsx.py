@@ -87,9 +87,11 @@ class FormulaScan:
     with it; a second process does, on the machine's second core.
     """
 
-    def __init__(self, paths: list[Path]):
+    def __init__(self, paths: list[Path], background: bool = True):
         self._results: dict[str, dict[str, list[str]]] = {}
-        large = [p for p in paths if p.is_file() and p.stat().st_size > BACKGROUND_BYTES]
+        large = [
+            p for p in paths if background and p.is_file() and p.stat().st_size > BACKGROUND_BYTES
+        ]
         self._large = {p.name for p in large}
         self._process = None
         if large:

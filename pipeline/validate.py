@@ -434,6 +434,103 @@ def find_problems_with_files(raw_dir: Path) -> list[Problem]:
     return problems
 
 
+@dataclass
+class _WorkbookResult:
+    fil: str
+    problems: list[Problem] = field(default_factory=list)
+    results: list[SheetResult] = field(default_factory=list)
+    fields: dict[str, object] = field(default_factory=dict)
+
+
+def _referenced() -> set[tuple[str, str]]:
+    return {
+        (c.finns_i.flik, c.finns_i.kolumn)
+        for w in contract.workbooks()
+        for s in w.flikar
+        for c in s.kolumner
+        if c.finns_i
+    }
+
+
+def _validate_workbook(
+    raw_dir: Path, fil: str, context: _Context, background: bool = False
+) -> _WorkbookResult:
+    """One workbook on its own: references stay within a workbook, so it can run anywhere."""
+    workbook: Workbook = contract.workbook(fil)
+    found = _WorkbookResult(fil)
+    referenced = _referenced()
+    scan = FormulaScan([raw_dir / fil], background=background)
+    try:
+        with stage("read"):
+            book = open_workbook(raw_dir / fil)
+    except WorkbookError as error:
+        found.problems.append(error.problem)
+        return found
+    try:
+        for sheet in workbook.flikar:
+            with stage("read"):
+                raw = read_sheet(book, workbook, sheet, lambda: scan.result(raw_dir / fil))
+            if sheet.typ == "falt":
+                result, problems, found.fields = _check_fields(raw, sheet, context)
+                context.ar = found.fields.get("ar")
+            else:
+                result, problems = _check_table(raw, sheet, context)
+            found.problems.extend(problems)
+            found.results.append(result)
+            for column in sheet.kolumner:
+                if (sheet.namn, column.nyckel) in referenced:
+                    context.references[(sheet.namn, column.nyckel)] = set(
+                        result.data[column.nyckel].dropna().unique()
+                    )
+    finally:
+        book.close()
+    if len(found.results) == len(workbook.flikar) and not any(
+        r.rows_read - r.empty_rows for r in found.results
+    ):
+        found.problems.append(
+            Problem(
+                fil,
+                None,
+                None,
+                None,
+                None,
+                "Arbetsboken innehåller bara rubriker, inga rader med uppgifter.",
+                "Fyll i uppgifterna, eller kontrollera att du sparade rätt fil.",
+            )
+        )
+    return found
+
+
+PARALLEL_BYTES = 1_500_000  # both big workbooks at least this large: read them side by side
+
+
+def _validate_in_parallel(raw_dir: Path, context: _Context) -> list[_WorkbookResult]:
+    """remisser.xlsx and aktiviteter.xlsx; large ones at the same time, on two cores.
+
+    python-calamine holds the GIL while it parses, so the second workbook goes to
+    a separate process (spawned: it imports afresh, no fork of a threaded process).
+    """
+    first, second = raw_dir / "remisser.xlsx", raw_dir / "aktiviteter.xlsx"
+    if min(first.stat().st_size, second.stat().st_size) < PARALLEL_BYTES:
+        return [
+            _validate_workbook(raw_dir, "remisser.xlsx", context, background=True),
+            _validate_workbook(raw_dir, "aktiviteter.xlsx", context, background=True),
+        ]
+    import concurrent.futures
+    import multiprocessing
+
+    spawn = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        future = pool.submit(_validate_workbook, raw_dir, "remisser.xlsx", context)
+        activities = _validate_workbook(raw_dir, "aktiviteter.xlsx", context, background=True)
+        try:
+            with stage("wait"):
+                referrals = future.result()
+        except Exception:  # the helper process failed: do it here instead
+            referrals = _validate_workbook(raw_dir, "remisser.xlsx", context)
+    return [referrals, activities]
+
+
 def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
     """Check all workbooks in raw_dir; the typed dataset only when there are no errors."""
     context = _Context()
@@ -443,62 +540,13 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
     if problems:
         return ValidationResult(sorted(problems, key=sort_key))
 
-    sheets: dict[str, SheetResult] = {}
-    results: list[SheetResult] = []
-    fields: dict[str, object] = {}
-    order = ("verksamhet.xlsx", "remisser.xlsx", "aktiviteter.xlsx")
-    referenced = {
-        (c.finns_i.flik, c.finns_i.kolumn)
-        for w in contract.workbooks()
-        for s in w.flikar
-        for c in s.kolumner
-        if c.finns_i
-    }
-    scan = FormulaScan([raw_dir / fil for fil in order])
-    for fil in order:
-        workbook: Workbook = contract.workbook(fil)
-        try:
-            with stage("read"):
-                book = open_workbook(raw_dir / fil)
-        except WorkbookError as error:
-            problems.append(error.problem)
-            continue
-        try:
-            for sheet in workbook.flikar:
-                with stage("read"):
-                    raw = read_sheet(
-                        book, workbook, sheet, lambda fil=fil: scan.result(raw_dir / fil)
-                    )
-                if sheet.typ == "falt":
-                    result, found, fields = _check_fields(raw, sheet, context)
-                    context.ar = fields.get("ar")
-                else:
-                    result, found = _check_table(raw, sheet, context)
-                problems.extend(found)
-                results.append(result)
-                sheets[sheet.namn] = result
-                for column in sheet.kolumner:
-                    if (sheet.namn, column.nyckel) in referenced:
-                        context.references[(sheet.namn, column.nyckel)] = set(
-                            result.data[column.nyckel].dropna().unique()
-                        )
-            read_here = [sheets[s.namn] for s in workbook.flikar if s.namn in sheets]
-            if len(read_here) == len(workbook.flikar) and not any(
-                r.rows_read - r.empty_rows for r in read_here
-            ):
-                problems.append(
-                    Problem(
-                        fil,
-                        None,
-                        None,
-                        None,
-                        None,
-                        "Arbetsboken innehåller bara rubriker, inga rader med uppgifter.",
-                        "Fyll i uppgifterna, eller kontrollera att du sparade rätt fil.",
-                    )
-                )
-        finally:
-            book.close()
+    verksamhet = _validate_workbook(raw_dir, "verksamhet.xlsx", context, background=True)
+    context.ar = verksamhet.fields.get("ar")
+    done = [verksamhet, *_validate_in_parallel(raw_dir, context)]
+    fields = verksamhet.fields
+    results = [r for w in done for r in w.results]
+    sheets = {r.flik: r for r in results}
+    problems.extend(p for w in done for p in w.problems)
 
     # A cell that already has an error gets no warning on top.
     error_cells = {(p.fil, p.flik, p.rad, p.kolumn) for p in problems if p.niva == FEL}
