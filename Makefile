@@ -15,7 +15,7 @@ TEST_STAMP := $(VENV)/.installed-test
 SKRIV_OVER ?=
 OVERWRITE := $(if $(SKRIV_OVER),--skriv-over,)
 
-.PHONY: help report check mallar nytt-ar pdf compare test lint clean example template
+.PHONY: help report check mallar nytt-ar pdf compare bench test lint clean example template
 
 help: ## Visa de här kommandona
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,7 +33,7 @@ $(TEST_STAMP): pyproject.toml $(RUN_STAMP)
 	@touch $@
 
 report: $(RUN_STAMP) ## Kontrollera underlaget och skriv rapport och nyckeltal (RAW=mapp OUT=mapp)
-	@$(BIN)/halsocenter report --raw "$(RAW)" --out "$(OUT)"
+	@$(BIN)/halsocenter report --raw "$(RAW)" --out "$(OUT)" $(if $(TVINGA),--tvinga,)
 
 check: $(RUN_STAMP) ## Kontrollera bara underlaget, skriv ingen rapport
 	@$(BIN)/halsocenter check --raw "$(RAW)" --out "$(OUT)"
@@ -50,9 +50,12 @@ pdf: report ## Gör PDF av rapporten (kräver LibreOffice)
 compare: $(RUN_STAMP) ## Jämför kommunernas nyckeltal.csv i data/region (IN=mapp OUT=mapp)
 	@$(BIN)/halsocenter compare --in "$(IN)" --out "$(OUT)"
 
+bench: $(RUN_STAMP) ## Mät tiderna (1 000 till 1 000 000 närvarorader) och skriv bench/results.md
+	@$(BIN)/python bench/run.py
+
 lint: $(TEST_STAMP) ## Kör ruff (kodstil)
-	@$(BIN)/ruff check pipeline tests tools
-	@$(BIN)/ruff format --check pipeline tests tools
+	@$(BIN)/ruff check pipeline tests tools bench
+	@$(BIN)/ruff format --check pipeline tests tools bench
 
 test: lint ## Kör ruff och alla tester
 	@$(BIN)/python -m pytest

@@ -89,7 +89,8 @@ def measure_size(rows: int) -> dict:
     )
     read = min(float(run([PYTHON, "-c", READ_ONLY, str(folder)])[1]) for _ in range(REPEAT))
     stage_runs = [
-        json.loads(run([PYTHON, "bench/stages.py", str(folder)])[1]) for _ in range(REPEAT)
+        json.loads(run([PYTHON, "bench/stages.py", str(folder)])[1].splitlines()[-1])
+        for _ in range(REPEAT)
     ]
     stages = {key: min(r[key] for r in stage_runs) for key in stage_runs[0]}
     stages["maxrss_mb"] = max(r["maxrss_mb"] for r in stage_runs)
@@ -230,8 +231,9 @@ def main() -> int:
             "",
             f"Maskin: {machine()}.",
             "",
-            "Sekunder, bäst av 3. *Golv: import* = tolkarens start + `import pandas, pandera, docx, "
-            "matplotlib`; *golv: calamine-läsning* = bara läsningen av samma arbetsböcker med "
+            "Sekunder, bäst av 3. *Golv: import* = tolkarens start + "
+            "`import pandas, pandera, docx, matplotlib`; *golv: calamine-läsning* = "
+            "bara läsningen av samma arbetsböcker med "
             "python-calamine. *÷ golv* = `make report` delat med summan av de två; *÷ läsning* = "
             "`make report` delat med calamine-läsningen. Stegen (läsa … skriva) mäts i en körning "
             "av rapporten i samma process. Referenserna är en tiondel av närvaroraderna.",
@@ -241,9 +243,8 @@ def main() -> int:
             "`make compare` över 290 × 10 läser alla filer, kontrollerar dem och lägger åt sidan "
             "de 2 770 som kommer från kommuner utanför länet; de 13 × 10 från länet jämförs.",
             "",
-            f"## Var tiden går ({profile_rows:,} närvarorader, cProfile, efter egen tid)".replace(
-                ",", " "
-            ),
+            f"## Var tiden går ({f'{profile_rows:,}'.replace(',', ' ')} närvarorader; "
+            "cProfile, sorterat efter egen tid)",
             "",
             "```",
             where,

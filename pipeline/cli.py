@@ -67,10 +67,17 @@ def run_check(raw: Path, out: Path, today: dt.date | None = None):
     return result
 
 
-def run_report(raw: Path, out: Path, today: dt.date | None = None) -> int:
-    from pipeline import aggregate, render
+def run_report(raw: Path, out: Path, today: dt.date | None = None, force: bool = True) -> int:
+    from pipeline import aggregate, render, unchanged
     from pipeline.files import write_bytes
 
+    fingerprint = unchanged.fingerprint(raw, config.suppression_threshold())
+    if not force and unchanged.is_current(out, fingerprint):
+        say(
+            f"Inget har ändrats sedan förra körningen; rapporten i {out} är aktuell. "
+            "(Kör med --tvinga för att bygga om ändå.)"
+        )
+        return 0
     result = run_check(raw, out, today)
     if not result.ok:
         say("Rapporten skrevs inte, och tidigare rapporter i mappen lämnades orörda.")
@@ -89,6 +96,7 @@ def run_report(raw: Path, out: Path, today: dt.date | None = None) -> int:
     with stage("write"):
         csv_path = write_bytes(out / f"{stem}-nyckeltal.csv", csv_text.encode("utf-8"))
         docx_path = write_bytes(out / f"{stem}-verksamhetsberattelse.docx", report.docx)
+        unchanged.remember(out, fingerprint, [csv_path, docx_path])
     say(f"Klart. Rapporten: {docx_path}")
     say(f"Nyckeltalen: {csv_path}")
     return 0
@@ -246,6 +254,11 @@ def _parser() -> argparse.ArgumentParser:
             default=config.OUTPUT,
             help="mappen där resultatet skrivs (standard: output)",
         )
+        command.add_argument(
+            "--tvinga",
+            action="store_true",
+            help="bygg om även om underlaget inte har ändrats sedan förra körningen",
+        )
     mallar = commands.add_parser(
         "mallar",
         help="skriv tomma arbetsböcker att fylla i",
@@ -327,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_nytt_ar(raw, out, args.skriv_over)
         if args.command == "check":
             return 0 if run_check(raw, out).ok else 1
-        return run_report(raw, out)
+        return run_report(raw, out, force=args.tvinga)
     except KeyboardInterrupt:
         say("Avbrutet. Inga filer ändrades.")
         return 130

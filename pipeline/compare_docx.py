@@ -22,7 +22,7 @@ from pipeline.compare import (
 )
 from pipeline.formatting import tal
 from pipeline.ooxml import finalize_docx
-from pipeline.render import AltTextImage, TemplateProblem, jinja_environment
+from pipeline.render import AltTextImage, fill_template
 
 TABLE = [
     FigureColumn("arenden_inkomna", "", "", "Inkomna ärenden"),
@@ -108,18 +108,9 @@ def render(
         "trend": images[-1],
         "ar_lista": ", ".join(str(y) for y in comparison.years),
     }
-    env = jinja_environment()
-    missing = tpl.get_undeclared_template_variables(jinja_env=env, context=context)
-    if missing:
-        raise TemplateProblem(
-            f"Mallen {template.name} använder variabler som inte finns: "
-            f"{', '.join(sorted(missing))}."
-        )
-    tpl.render(context, jinja_env=env, autoescape=True)
-    buffer = io.BytesIO()
-    tpl.save(buffer)
+    filled = fill_template(tpl, template, context)
     data = finalize_docx(
-        buffer.getvalue(),
+        filled,
         title=f"Hälsocenter i Jönköpings län – jämförelse {comparison.ar}",
         subject="Hälsocenter i Jönköpings län",
         keywords="Hälsocenter; jämförelse; nyckeltal",

@@ -81,6 +81,24 @@ def jinja_environment() -> Environment:
     return env
 
 
+def fill_template(tpl: DocxTemplate, template: Path, context: dict) -> bytes:
+    """Render a docxtpl template: variables checked first, values escaped, errors in Swedish."""
+    env = jinja_environment()
+    missing = tpl.get_undeclared_template_variables(jinja_env=env, context=context)
+    if missing:
+        raise TemplateProblem(
+            f"Mallen {template.name} använder variabler som inte finns: "
+            f"{', '.join(sorted(missing))}."
+        )
+    try:
+        tpl.render(context, jinja_env=env, autoescape=True)
+    except TemplateError as error:
+        raise TemplateProblem(f"Mallen {template.name} kunde inte fyllas i: {error}") from error
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return buffer.getvalue()
+
+
 def _cell(figure_value, hidden: bool, threshold: int) -> str:
     return f"1–{threshold - 1}" if hidden else tal(figure_value)
 
@@ -281,21 +299,9 @@ def render(
             tpl, io.BytesIO(made[1].png), made[1].alt_text, made[1].title, width=Mm(160)
         ),
     }
-    env = jinja_environment()
-    missing = tpl.get_undeclared_template_variables(jinja_env=env, context=context)
-    if missing:
-        raise TemplateProblem(
-            f"Mallen {template.name} använder variabler som inte finns: "
-            f"{', '.join(sorted(missing))}."
-        )
-    try:
-        tpl.render(context, jinja_env=env, autoescape=True)
-    except TemplateError as error:
-        raise TemplateProblem(f"Mallen {template.name} kunde inte fyllas i: {error}") from error
-    buffer = io.BytesIO()
-    tpl.save(buffer)
+    filled = fill_template(tpl, template, context)
     data = finalize_docx(
-        buffer.getvalue(),
+        filled,
         title=f"Verksamhetsberättelse och verksamhetsplan {figures.ar}, Hälsocenter "
         f"{dataset.kommun.kommunnamn}",
         subject="Hälsocenter i Jönköpings län",

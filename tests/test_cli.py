@@ -29,7 +29,7 @@ def test_empty_raw_folder_builds_from_the_example(tmp_path, capsys):
     code, printed = _run(capsys, "report", "--raw", str(raw), "--out", str(out))
     assert code == 0, printed
     assert f"Mappen {raw} innehåller inga arbetsböcker. Rapporten byggs från exempeldata" in printed
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "Vaggeryd-2023-nyckeltal.csv",
         "Vaggeryd-2023-verksamhetsberattelse.docx",
         "valideringsrapport.xlsx",
@@ -91,7 +91,9 @@ def test_failure_while_writing_leaves_earlier_files(books, tmp_path, capsys, mon
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(aggregate, "to_csv", broken)
-    code, printed = _run(capsys, "report", "--raw", str(books.write()), "--out", str(out))
+    code, printed = _run(
+        capsys, "report", "--raw", str(books.write()), "--out", str(out), "--tvinga"
+    )
     assert code == 2
     assert printed.splitlines()[-1] == (
         f"Ett oväntat fel inträffade (RuntimeError). Ingen rapport skrevs. Detaljer finns i "
@@ -182,3 +184,34 @@ def test_make_report_on_a_copy(tmp_path):
     assert "Rapporten byggs från exempeldata" in result.stdout
     assert (copy / "ut" / "Vaggeryd-2023-verksamhetsberattelse.docx").is_file()
     assert (copy / "ut" / "Vaggeryd-2023-nyckeltal.csv").is_file()
+
+
+def test_unchanged_input_is_not_built_again(books, tmp_path, capsys):
+    raw, out = books.write(), tmp_path / "out"
+    assert _run(capsys, "report", "--raw", str(raw), "--out", str(out))[0] == 0
+    report = out / "Vaggeryd-2023-verksamhetsberattelse.docx"
+    written = report.stat().st_mtime_ns
+    code, printed = _run(capsys, "report", "--raw", str(raw), "--out", str(out))
+    assert code == 0
+    assert "Inget har ändrats sedan förra körningen" in printed
+    assert report.stat().st_mtime_ns == written
+    # A changed workbook, a missing output or --tvinga builds it again.
+    books.rows["Remisser"][0][5] = "Man"
+    books.write()
+    code, printed = _run(capsys, "report", "--raw", str(raw), "--out", str(out))
+    assert "Klart." in printed
+    (out / "Vaggeryd-2023-nyckeltal.csv").unlink()
+    assert "Klart." in _run(capsys, "report", "--raw", str(raw), "--out", str(out))[1]
+    assert "Klart." in _run(capsys, "report", "--raw", str(raw), "--out", str(out), "--tvinga")[1]
+
+
+def test_check_imports_neither_matplotlib_nor_docx(tmp_path):
+    code = (
+        "import sys; from pipeline import cli; "
+        f"rc = cli.main(['check', '--raw', {str(config.EXAMPLE)!r}, '--out', {str(tmp_path)!r}]); "
+        "print(rc, 'matplotlib' in sys.modules, 'docx' in sys.modules, 'docxtpl' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.split()[-4:] == ["0", "False", "False", "False"]

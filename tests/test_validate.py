@@ -460,3 +460,17 @@ def test_rows_with_errors_are_counted(books):
     result = validate(books.write(), today=TODAY)
     remisser = next(s for s in result.sheets if s.flik == "Remisser")
     assert remisser.error_rows == 2
+
+
+def test_large_workbooks_are_validated_side_by_side(books, monkeypatch):
+    """The parallel path (a spawned helper process) gives the same result as one process."""
+    from pipeline import validate as validation
+
+    folder = books.write()
+    alone = validate(folder, today=TODAY)
+    monkeypatch.setattr(validation, "PARALLEL_BYTES", 0)
+    together = validate(folder, today=TODAY)
+    assert together.problems == alone.problems
+    assert together.ok
+    for name in ("remisser", "samtal", "aktiviteter", "narvaro"):
+        assert getattr(together.dataset, name).equals(getattr(alone.dataset, name))
