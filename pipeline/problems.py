@@ -47,6 +47,11 @@ class Problem:
         return f"{text} {self.atgard}" if self.atgard else text
 
 
+def file_problem(fil: str, problem: str, atgard: str) -> Problem:
+    """A problem with a whole workbook: no sheet, row or column."""
+    return Problem(fil, None, None, None, None, problem, atgard)
+
+
 def sort_key(problem: Problem) -> tuple:
     return (
         problem.fil,

@@ -17,7 +17,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from pipeline.contract import Sheet, Workbook
 from pipeline.inspect_xlsx import excel_ref, is_ole
-from pipeline.problems import FEL, NOTIS, Problem
+from pipeline.problems import FEL, NOTIS, Problem, file_problem
 from pipeline.text import normalize_header
 
 
@@ -43,24 +43,16 @@ def open_workbook(path: Path) -> CalamineWorkbook:
     fil = path.name
     if path.stat().st_size == 0:
         raise WorkbookError(
-            Problem(
+            file_problem(
                 fil,
-                None,
-                None,
-                None,
-                None,
                 "Filen är tom (0 byte).",
                 "Spara arbetsboken på nytt från Excel som .xlsx.",
             )
         )
     if is_ole(path):
         raise WorkbookError(
-            Problem(
+            file_problem(
                 fil,
-                None,
-                None,
-                None,
-                None,
                 "Filen är lösenordsskyddad, eller sparad i det gamla Excel-formatet (.xls) "
                 "fast namnet slutar på .xlsx.",
                 "Öppna den i Excel, ta bort lösenordet (Arkiv > Information > Skydda "
@@ -71,12 +63,8 @@ def open_workbook(path: Path) -> CalamineWorkbook:
         return CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as error:
         raise WorkbookError(
-            Problem(
+            file_problem(
                 fil,
-                None,
-                None,
-                None,
-                None,
                 "Filen går inte att öppna som en Excel-arbetsbok (.xlsx). Den kan vara "
                 "skadad eller lösenordsskyddad.",
                 "Öppna den i Excel, ta bort ett eventuellt lösenord och spara som "

@@ -21,7 +21,7 @@ from pipeline.coerce import DATE_HELP, coerce_column
 from pipeline.contract import Column, Kommun, Sheet, Workbook
 from pipeline.inspect_xlsx import FormulaScan
 from pipeline.plausibility import find_warnings
-from pipeline.problems import FEL, Problem, show_value, sort_key
+from pipeline.problems import FEL, Problem, file_problem, show_value, sort_key
 from pipeline.progress import stage
 from pipeline.read import RawSheet, WorkbookError, open_workbook, read_sheet
 from pipeline.text import paragraphs
@@ -407,12 +407,8 @@ def find_problems_with_files(raw_dir: Path) -> list[Problem]:
         )
         if others:
             problems.append(
-                Problem(
+                file_problem(
                     fil,
-                    None,
-                    None,
-                    None,
-                    None,
                     f"Filen {fil} saknas, men {', '.join(others)} finns. Programmet läser bara "
                     "Excel-arbetsböcker (.xlsx).",
                     f"Öppna filen i Excel och välj Spara som > Excel-arbetsbok (*.xlsx) med namnet "
@@ -421,12 +417,8 @@ def find_problems_with_files(raw_dir: Path) -> list[Problem]:
             )
         else:
             problems.append(
-                Problem(
+                file_problem(
                     fil,
-                    None,
-                    None,
-                    None,
-                    None,
                     f"Filen {fil} saknas i {raw_dir}.",
                     "Lägg alla tre arbetsböckerna i mappen: " + ", ".join(config.WORKBOOKS) + ".",
                 )
@@ -488,12 +480,8 @@ def _validate_workbook(
         r.rows_read - r.empty_rows for r in found.results
     ):
         found.problems.append(
-            Problem(
+            file_problem(
                 fil,
-                None,
-                None,
-                None,
-                None,
                 "Arbetsboken innehåller bara rubriker, inga rader med uppgifter.",
                 "Fyll i uppgifterna, eller kontrollera att du sparade rätt fil.",
             )

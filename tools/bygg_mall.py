@@ -84,6 +84,14 @@ def _field(paragraph, instruction: str, placeholder: str) -> None:
     run_with(end)
 
 
+def _page_footer(doc, text: str) -> None:
+    """A centred footer: the text followed by the page number."""
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(text)
+    _field(footer, "PAGE", "1")
+
+
 def _repeat_header(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
@@ -171,10 +179,7 @@ def _new_document(title: str):
 def build(path: Path) -> None:
     doc = _new_document("Verksamhetsberättelse och verksamhetsplan, Hälsocenter")
 
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Hälsocenter {{ kommunnamn }} – verksamhetsberättelse {{ ar }} – sida ")
-    _field(footer, "PAGE", "1")
+    _page_footer(doc, "Hälsocenter {{ kommunnamn }} – verksamhetsberättelse {{ ar }} – sida ")
 
     doc.add_paragraph("Verksamhetsberättelse och verksamhetsplan {{ ar }}", style="Title")
     doc.add_paragraph("Hälsocenter {{ kommunnamn }}", style="Subtitle")
@@ -412,10 +417,7 @@ def build(path: Path) -> None:
 def build_comparison(path: Path) -> None:
     """The template of the regional comparison report (make compare)."""
     doc = _new_document("Hälsocenter i Jönköpings län – jämförelse")
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Hälsocenter i Jönköpings län – jämförelse {{ ar }} – sida ")
-    _field(footer, "PAGE", "1")
+    _page_footer(doc, "Hälsocenter i Jönköpings län – jämförelse {{ ar }} – sida ")
     doc.add_paragraph("Hälsocenter i Jönköpings län – jämförelse {{ ar }}", style="Title")
     doc.add_paragraph(
         "Jämförelsen bygger på nyckeltalsfilerna (nyckeltal.csv) från länets Hälsocenter. Den "
