@@ -60,4 +60,20 @@ def finalize_docx(data: bytes, title: str, subject: str, keywords: str, stamp: s
     core = CORE_XML.format(
         title=escape(title), subject=escape(subject), keywords=escape(keywords), stamp=stamp
     )
-    return rewrite(data, {"docProps/core.xml": core.encode("utf-8")})
+    finished = rewrite(data, {"docProps/core.xml": core.encode("utf-8")})
+    _prove_well_formed(finished)
+    return finished
+
+
+class BrokenDocument(Exception):
+    """The finished document would not open: it is never written."""
+
+
+def _prove_well_formed(data: bytes) -> None:
+    """Open the finished document again, as Word would, before anyone gets it."""
+    import docx
+
+    try:
+        docx.Document(io.BytesIO(data))
+    except Exception as error:
+        raise BrokenDocument(f"Word-filen blev trasig och skrevs inte: {error}") from error

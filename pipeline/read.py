@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from pipeline.contract import Sheet, Workbook
 from pipeline.inspect_xlsx import excel_ref, is_ole
@@ -109,6 +109,21 @@ def read_sheet(
             ],
         )
 
+    problems: list[Problem] = []
+    hidden = next((m for m in book.sheets_metadata if m.name == actual), None)
+    if hidden is not None and hidden.visible != SheetVisibleEnum.Visible:
+        problems.append(
+            Problem(
+                fil,
+                sheet.namn,
+                None,
+                None,
+                None,
+                f"Fliken {sheet.namn} är dold i Excel men läses ändå.",
+                "",
+                NOTIS,
+            )
+        )
     calamine_sheet = book.get_sheet_by_name(actual)
     rows = calamine_sheet.to_python(skip_empty_area=False)
     if not rows:
@@ -123,7 +138,6 @@ def read_sheet(
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     frame = frame.mask(frame.eq(""), None)  # calamine gives "" for an empty cell
 
-    problems: list[Problem] = []
     by_header = {normalize_header(h): i for i, h in reversed(list(enumerate(header))) if h != ""}
     positions: dict[str, int] = {}
     for column in sheet.kolumner:

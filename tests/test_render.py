@@ -278,3 +278,16 @@ def test_table_of_contents_and_page_numbers(example_report):
     assert "Hälsocenter Vaggeryds kommun – verksamhetsberättelse 2023 – sida" in footer
     settings = package.read("word/settings.xml").decode()
     assert "updateFields" in settings
+
+
+def test_a_broken_document_is_never_handed_out(example_report):
+    from pipeline.ooxml import BrokenDocument, finalize_docx
+
+    report, _ = example_report
+    package = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(report.docx)) as source, zipfile.ZipFile(package, "w") as out:
+        for name in source.namelist():
+            data = source.read(name)
+            out.writestr(name, data[:-20] if name == "word/document.xml" else data)
+    with pytest.raises(BrokenDocument, match="Word-filen blev trasig"):
+        finalize_docx(package.getvalue(), "t", "s", "k", "2024-01-01T00:00:00Z")

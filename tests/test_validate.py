@@ -474,3 +474,15 @@ def test_large_workbooks_are_validated_side_by_side(books, monkeypatch):
     assert together.ok
     for name in ("remisser", "samtal", "aktiviteter", "narvaro"):
         assert getattr(together.dataset, name).equals(getattr(alone.dataset, name))
+
+
+def test_hidden_sheet_is_read_with_a_notice(books):
+    folder = books.write()
+    book = load_workbook(folder / "remisser.xlsx")
+    book["Samtal"].sheet_state = "hidden"
+    book.save(folder / "remisser.xlsx")
+    result = validate(folder, today=TODAY)
+    assert result.ok
+    assert "Notis: remisser.xlsx, flik Samtal: Fliken Samtal är dold i Excel men läses ändå." in [
+        p.line() for p in result.problems
+    ]
