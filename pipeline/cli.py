@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import logging
 import sys
 import traceback
 from pathlib import Path
@@ -367,7 +366,6 @@ def _write_log(out: Path) -> Path:
     with path.open("a", encoding="utf-8") as handle:
         handle.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n")
         handle.write(traceback.format_exc())
-    logging.getLogger(__name__).debug("logged to %s", path)
     return path
 
 

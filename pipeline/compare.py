@@ -141,7 +141,6 @@ def _parse(text: str, fmt) -> tuple[dict, list[tuple[str, int]]]:
         raise ValueError("Filen är tom.")
     header = [h.strip().lstrip("\ufeff") for h in header]
     if "schema_version" in header:
-        versions = set()
         position = header.index("schema_version")
         rows = list(reader)
         versions = {r[position].strip() for r in rows if len(r) > position}

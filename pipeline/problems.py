@@ -52,6 +52,11 @@ def file_problem(fil: str, problem: str, atgard: str) -> Problem:
     return Problem(fil, None, None, None, None, problem, atgard)
 
 
+def sheet_notice(fil: str, flik: str, text: str) -> Problem:
+    """Something worth knowing about a whole sheet, which does not stop the report."""
+    return Problem(fil, flik, None, None, None, text, "", NOTIS)
+
+
 def sort_key(problem: Problem) -> tuple:
     return (
         problem.fil,

@@ -17,7 +17,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from pipeline.contract import Sheet, Workbook
 from pipeline.inspect_xlsx import excel_ref, is_ole
-from pipeline.problems import FEL, NOTIS, Problem, file_problem
+from pipeline.problems import FEL, NOTIS, Problem, file_problem, sheet_notice
 from pipeline.text import normalize_header
 
 
@@ -113,16 +113,7 @@ def read_sheet(
     hidden = next((m for m in book.sheets_metadata if m.name == actual), None)
     if hidden is not None and hidden.visible != SheetVisibleEnum.Visible:
         problems.append(
-            Problem(
-                fil,
-                sheet.namn,
-                None,
-                None,
-                None,
-                f"Fliken {sheet.namn} är dold i Excel men läses ändå.",
-                "",
-                NOTIS,
-            )
+            sheet_notice(fil, sheet.namn, f"Fliken {sheet.namn} är dold i Excel men läses ändå.")
         )
     calamine_sheet = book.get_sheet_by_name(actual)
     rows = calamine_sheet.to_python(skip_empty_area=False)
@@ -179,15 +170,8 @@ def read_sheet(
     )[~empty_rows]
     if empty_rows.any():
         problems.append(
-            Problem(
-                fil,
-                sheet.namn,
-                None,
-                None,
-                None,
-                f"{int(empty_rows.sum())} helt tomma rader hoppades över.",
-                "",
-                NOTIS,
+            sheet_notice(
+                fil, sheet.namn, f"{int(empty_rows.sum())} helt tomma rader hoppades över."
             )
         )
     return RawSheet(fil, sheet.namn, cells, len(frame), int(empty_rows.sum()), problems)

@@ -9,7 +9,6 @@ against the context before rendering.
 from __future__ import annotations
 
 import io
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +23,6 @@ from pipeline.aggregate import KeyFigures
 from pipeline.formatting import MISSING, antal, datum, forandring, slug, tal
 from pipeline.ooxml import finalize_docx
 from pipeline.validate import Dataset
-
-log = logging.getLogger(__name__)
 
 MAIN_AREAS = 4  # the first four focus areas always get a plan table
 
