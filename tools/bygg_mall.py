@@ -120,7 +120,9 @@ def _table(doc, headers, loop, cells, numeric: int = 0, widths: list[float] | No
     first_number = len(headers) - numeric
     for index, (cell, text) in enumerate(zip(table.rows[0].cells, headers, strict=True)):
         cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.size = Pt(9)  # long Swedish headings stay on whole words
         if index >= first_number:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(table.rows[0])
@@ -326,7 +328,7 @@ def build(path: Path) -> None:
             "{{ rad.sedan_start }}",
         ],
         numeric=4,
-        widths=[5.5, 2.3, 2.3, 2.6, 2.6],
+        widths=[5.0, 2.2, 2.2, 3.0, 2.6],
     )
     doc.add_paragraph("")
     doc.add_paragraph("{{ diagram.manad }}")
