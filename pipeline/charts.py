@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from pipeline.formatting import MONTHS_SHORT, tal
@@ -56,7 +57,7 @@ def monthly(year: int, referrals: list[int], first_talks: list[int]) -> Chart:
     axes.legend(frameon=False, fontsize=8)
     title = f"Inkomna ärenden och första samtal per månad {year}"
     axes.set_title(title, fontsize=10)
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.08, right=0.98, bottom=0.1, top=0.9)  # fixed: one draw
     alt = (
         f"Stapeldiagram: {title.lower()}. Inkomna ärenden: "
         + ", ".join(f"{m} {tal(v)}" for m, v in zip(MONTHS_SHORT, referrals, strict=True))
@@ -79,7 +80,7 @@ def focus_hours(year: int, areas: list[str], hours: list[float]) -> Chart:
     axes.spines[["top", "right"]].set_visible(False)
     title = f"Deltagartimmar per fokusområde {year}"
     axes.set_title(title, fontsize=10)
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.36, right=0.95, bottom=0.12, top=0.9)
     alt = (
         f"Liggande stapeldiagram: {title.lower()}. "
         + "; ".join(f"{a}: {tal(h)}" for a, h in zip(areas, hours, strict=True))
@@ -100,10 +101,10 @@ def bars_across(title: str, labels: list[str], values: list, mean=None) -> Chart
     axes.barh(names, numbers, color=COLORS[0])
     if isinstance(mean, int | float):
         axes.axvline(mean, color="#d62728", linewidth=1, linestyle="--", label="Ovägt medel")
-        axes.legend(frameon=False, fontsize=8)
+        axes.legend(frameon=False, fontsize=8, loc="lower right", bbox_to_anchor=(1.0, 1.0))
     axes.spines[["top", "right"]].set_visible(False)
-    axes.set_title(title, fontsize=10)
-    figure.tight_layout()
+    axes.set_title(title, fontsize=10, loc="left")
+    figure.subplots_adjust(left=0.2, right=0.97, bottom=0.08, top=0.92)
     left_out = [
         label for label, v in zip(labels, values, strict=True) if not isinstance(v, int | float)
     ]
@@ -123,6 +124,7 @@ def lines_over_years(title: str, years: list[int], series: dict[str, list]) -> C
     """One line per municipality over the years (gaps where there is no value)."""
     figure = Figure(figsize=(7, 4))
     axes = figure.subplots()
+    axes.set_prop_cycle(color=colormaps["tab20"].colors)  # 13 municipalities, 13 colours
     for name, values in series.items():
         points = [(y, v) for y, v in zip(years, values, strict=True) if isinstance(v, int | float)]
         if points:
@@ -138,7 +140,7 @@ def lines_over_years(title: str, years: list[int], series: dict[str, list]) -> C
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(title, fontsize=10)
     axes.legend(frameon=False, fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1, 0.5))
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.08, right=0.74, bottom=0.08, top=0.92)
     parts = []
     for name, values in series.items():
         known = [
