@@ -253,11 +253,12 @@ def _parser() -> argparse.ArgumentParser:
             default=config.OUTPUT,
             help="mappen där resultatet skrivs (standard: output)",
         )
-        command.add_argument(
-            "--tvinga",
-            action="store_true",
-            help="bygg om även om underlaget inte har ändrats sedan förra körningen",
-        )
+        if name == "report":
+            command.add_argument(
+                "--tvinga",
+                action="store_true",
+                help="bygg om även om underlaget inte har ändrats sedan förra körningen",
+            )
     mallar = commands.add_parser(
         "mallar",
         help="skriv tomma arbetsböcker att fylla i",

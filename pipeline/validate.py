@@ -21,7 +21,7 @@ from pipeline.coerce import DATE_HELP, coerce_column
 from pipeline.contract import Column, Kommun, Sheet, Workbook
 from pipeline.inspect_xlsx import FormulaScan
 from pipeline.plausibility import find_warnings
-from pipeline.problems import FEL, Problem, file_problem, show_value, sort_key
+from pipeline.problems import FEL, NOTIS, Problem, file_problem, show_value, sort_key
 from pipeline.progress import stage
 from pipeline.read import RawSheet, WorkbookError, open_workbook, read_sheet
 from pipeline.text import paragraphs
@@ -328,7 +328,7 @@ def _check_fields(raw: RawSheet, sheet: Sheet, context: _Context):
                     show_value(name),
                     f"Okänt fält '{name}'; raden hoppas över.",
                     f"Kända fält: {', '.join(f.namn for f in sheet.falt)}.",
-                    "notis",
+                    NOTIS,
                 )
             )
             continue
