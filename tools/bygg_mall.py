@@ -142,6 +142,23 @@ def _table(doc, headers, loop, cells, numeric: int = 0, widths: list[float] | No
     return table
 
 
+def _breakdown_table(doc, key: str) -> None:
+    """A breakdown of received cases (statistik.<key>): last year, this year, the change."""
+    _table(
+        doc,
+        ["Uppdelning", "Kategori", "{{ ar - 1 }}", "{{ ar }}", "Förändring"],
+        f"{{%tr for rad in statistik.{key} %}}",
+        [
+            "{{ rad.dimension }}",
+            "{{ rad.kategori }}",
+            "{{ rad.foregaende }}",
+            "{{ rad.varde }}",
+            "{{ rad.forandring }}",
+        ],
+        numeric=3,
+    )
+
+
 def _texts(doc, key: str) -> None:
     doc.add_paragraph(f"{{%p for stycke in texter.{key} %}}")
     doc.add_paragraph("{{ stycke }}")
@@ -333,37 +350,13 @@ def build(path: Path) -> None:
     doc.add_paragraph("")
     doc.add_paragraph("{{ diagram.manad }}")
     doc.add_heading("Inkomna ärenden per kanal och remittent", level=2)
-    _table(
-        doc,
-        ["Uppdelning", "Kategori", "{{ ar - 1 }}", "{{ ar }}", "Förändring"],
-        "{%tr for rad in statistik.inflode %}",
-        [
-            "{{ rad.dimension }}",
-            "{{ rad.kategori }}",
-            "{{ rad.foregaende }}",
-            "{{ rad.varde }}",
-            "{{ rad.forandring }}",
-        ],
-        numeric=3,
-    )
+    _breakdown_table(doc, "inflode")
     doc.add_heading("Kön och ålder", level=2)
     doc.add_paragraph(
         "Antal mellan 1 och {{ undertryck_grans - 1 }} visas som "
         "”1–{{ undertryck_grans - 1 }}” för att ingen enskild person ska kunna pekas ut."
     )
-    _table(
-        doc,
-        ["Uppdelning", "Kategori", "{{ ar - 1 }}", "{{ ar }}", "Förändring"],
-        "{%tr for rad in statistik.demografi %}",
-        [
-            "{{ rad.dimension }}",
-            "{{ rad.kategori }}",
-            "{{ rad.foregaende }}",
-            "{{ rad.varde }}",
-            "{{ rad.forandring }}",
-        ],
-        numeric=3,
-    )
+    _breakdown_table(doc, "demografi")
     doc.add_heading("Aktiviteter per fokusområde", level=2)
     _table(
         doc,
