@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import contract
+from pipeline.contract import categories
 from pipeline.validate import Dataset
 
 TOTAL = ""
@@ -49,23 +50,6 @@ class KeyFigures:
 
     def breakdown(self, nyckeltal: str, dimension: str) -> list[Figure]:
         return [f for f in self.figures if f.nyckeltal == nyckeltal and f.dimension == dimension]
-
-
-def categories(dimension: str) -> list[str]:
-    """Every category of a breakdown dimension, in the contract's order."""
-    fmt = contract.key_figure_format()
-    remisser = contract.workbook("remisser.xlsx").sheet("Remisser")
-    if dimension == "remittent":
-        return [*remisser.column("remittent").varden, fmt.remittent_saknas]
-    if dimension in ("kanal", "kon"):
-        return list(remisser.column(dimension).varden)
-    if dimension == "aldersgrupp":
-        return [g["namn"] for g in fmt.aldersgrupper] + [fmt.alder_saknas]
-    if dimension == "fokusomrade":
-        return list(
-            contract.workbook("aktiviteter.xlsx").sheet("Aktiviteter").column("fokusomrade").varden
-        )
-    raise ValueError(f"okänd dimension: {dimension}")
 
 
 def _in_year(dates: pd.Series, year: int) -> pd.Series:

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from pipeline import config, contract
-from pipeline.aggregate import categories
+from pipeline.contract import categories
 
 SUPPRESSED = ".."
 NO_FILE = "ingen fil"

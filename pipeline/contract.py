@@ -168,3 +168,18 @@ def key_figure_format() -> KeyFigureFormat:
         remittent_saknas=raw.pop("remittent_saknas"),
         extra=raw,
     )
+
+
+def categories(dimension: str) -> list[str]:
+    """Every category of a breakdown dimension, in the contract's order."""
+    fmt = key_figure_format()
+    remisser = workbook("remisser.xlsx").sheet("Remisser")
+    if dimension == "remittent":
+        return [*remisser.column("remittent").varden, fmt.remittent_saknas]
+    if dimension in ("kanal", "kon"):
+        return list(remisser.column(dimension).varden)
+    if dimension == "aldersgrupp":
+        return [g["namn"] for g in fmt.aldersgrupper] + [fmt.alder_saknas]
+    if dimension == "fokusomrade":
+        return list(workbook("aktiviteter.xlsx").sheet("Aktiviteter").column("fokusomrade").varden)
+    raise ValueError(f"okänd dimension: {dimension}")
