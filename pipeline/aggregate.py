@@ -165,7 +165,7 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
 
     breakdowns = {
         "kanal": inkomna["kanal"],
-        "remittent": inkomna["remittent"].fillna(fmt.remittent_saknas),
+        "remittent": inkomna.loc[inkomna["kanal"] != "Egen kontakt", "remittent"],
         "kon": inkomna["kon"],
         "aldersgrupp": _age_group(inkomna["fodelsear"], year),
     }

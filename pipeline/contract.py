@@ -44,6 +44,9 @@ class Column:
     max: float | str | None = None
     over: float | None = None
     finns_i: Reference | None = None
+    bara_om: tuple[Condition, ...] = ()  # may be filled only when every condition holds
+    hogst_kolumn: str | None = None  # at most the value of this column on the same row
+    om_kolumnen_saknas: str = ""  # what a missing optional column means for the figures
     beskrivning: str = ""
 
     def allowed_text(self) -> str:
@@ -58,6 +61,7 @@ class Sheet:
     kolumner: tuple[Column, ...]
     falt: tuple[Column, ...] = ()
     regler: tuple[dict, ...] = ()
+    valfri: bool = False  # an optional sheet: a workbook without it is fine
 
     def column(self, nyckel: str) -> Column:
         return next(c for c in (*self.kolumner, *self.falt) if c.nyckel == nyckel)
@@ -89,7 +93,8 @@ class KeyFigureFormat:
     undertryck_grans: int
     aldersgrupper: tuple[dict, ...]
     alder_saknas: str
-    remittent_saknas: str
+    foljsamhet_saknas: str
+    manader: tuple[str, ...]
     extra: dict = field(default_factory=dict)
 
 
@@ -101,6 +106,8 @@ def _column(raw: dict) -> Column:
     for key in ("obligatorisk_om", "obligatorisk_utom"):
         if key in raw:
             raw[key] = Condition(raw[key]["kolumn"], tuple(raw[key]["varden"]))
+    if "bara_om" in raw:
+        raw["bara_om"] = tuple(Condition(c["kolumn"], tuple(c["varden"])) for c in raw["bara_om"])
     if "finns_i" in raw:
         raw["finns_i"] = Reference(**raw["finns_i"])
     if "varden" in raw:
@@ -128,6 +135,7 @@ def workbooks() -> tuple[Workbook, ...]:
                 kolumner=tuple(_column(c) for c in s["kolumner"]),
                 falt=tuple(_column(c) for c in s.get("falt", ())),
                 regler=tuple(s.get("regler", ())),
+                valfri=bool(s.get("valfri", False)),
             )
             for s in raw["flikar"]
         )
@@ -165,7 +173,8 @@ def key_figure_format() -> KeyFigureFormat:
         undertryck_grans=raw.pop("undertryck_grans"),
         aldersgrupper=tuple(raw.pop("aldersgrupper")),
         alder_saknas=raw.pop("alder_saknas"),
-        remittent_saknas=raw.pop("remittent_saknas"),
+        foljsamhet_saknas=raw.pop("foljsamhet_saknas"),
+        manader=tuple(raw.pop("manader")),
         extra=raw,
     )
 
@@ -174,10 +183,13 @@ def categories(dimension: str) -> list[str]:
     """Every category of a breakdown dimension, in the contract's order."""
     fmt = key_figure_format()
     remisser = workbook("remisser.xlsx").sheet("Remisser")
-    if dimension == "remittent":
-        return [*remisser.column("remittent").varden, fmt.remittent_saknas]
-    if dimension in ("kanal", "kon"):
+    if dimension in ("kanal", "kon", "remittent"):
         return list(remisser.column(dimension).varden)
+    if dimension == "foljsamhet":
+        samtal = workbook("remisser.xlsx").sheet("Samtal")
+        return [*samtal.column("foljsamhet").varden, fmt.foljsamhet_saknas]
+    if dimension == "manad":
+        return list(fmt.manader)
     if dimension == "aldersgrupp":
         return [g["namn"] for g in fmt.aldersgrupper] + [fmt.alder_saknas]
     if dimension == "fokusomrade":

@@ -90,6 +90,8 @@ def read_sheet(
     keys = [c.nyckel for c in sheet.kolumner]
     empty = pd.DataFrame(columns=keys, dtype=object)
     actual = _find_sheet(book, sheet.namn)
+    if actual is None and sheet.valfri:
+        return RawSheet(fil, sheet.namn, empty)
     if actual is None:
         return RawSheet(
             fil,

@@ -58,6 +58,7 @@ class Dataset:
     texter: dict[str, list[str]]
     plan: pd.DataFrame
     source: Path
+    tidigare_ar: pd.DataFrame | None = None  # totals of years before the rows begin
 
 
 @dataclass
@@ -544,7 +545,8 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
     problems.extend(w for w in warnings if (w.fil, w.flik, w.rad, w.kolumn) not in error_cells)
     problems = sorted(set(problems), key=sort_key)
     result = ValidationResult(problems, results, uppgifter=fields)
-    if result.errors or len(sheets) < 7:
+    expected = {s.namn for w in contract.workbooks() for s in w.flikar}
+    if result.errors or set(sheets) != expected:
         return result
     result.dataset = Dataset(
         kommun=contract.kommun(fields["kommun"]),
@@ -561,6 +563,7 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
         texter=_texts(sheets["Texter"].data),
         plan=sheets["Plan"].data,
         source=raw_dir,
+        tidigare_ar=sheets["Tidigare år"].data,
     )
     return result
 

@@ -94,7 +94,7 @@ def test_filled_in_blank_workbooks_pass_and_make_a_report(tmp_path, capsys):
                     name = book[sheet.namn].cell(row, 1).value
                     book[sheet.namn].cell(row, 2, values[name])
             else:
-                for row in BASE_ROWS[sheet.namn]:
+                for row in BASE_ROWS.get(sheet.namn, []):
                     book[sheet.namn].append(row)
         book.save(raw / fil)
     assert validate(raw, today=TODAY).ok
