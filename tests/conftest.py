@@ -95,7 +95,9 @@ class Workbooks:
     def write(self) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
         for fil, sheets in FILES.items():
-            write_workbook(self.folder / fil, {s: (self.headers[s], self.rows.get(s, [])) for s in sheets})
+            write_workbook(
+                self.folder / fil, {s: (self.headers[s], self.rows.get(s, [])) for s in sheets}
+            )
         return self.folder
 
 
