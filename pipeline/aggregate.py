@@ -16,6 +16,8 @@ import pandas as pd
 
 from pipeline import contract
 from pipeline.contract import categories
+from pipeline.history import History, history
+from pipeline.suppression import labelled, protect
 from pipeline.validate import Dataset
 
 TOTAL = ""
@@ -28,6 +30,7 @@ class Figure:
     kategori: str
     varde: float | int | None
     undertryckt: bool = False
+    secondary: bool = False  # hidden only so that the group's small counts stay hidden
 
 
 @dataclass
@@ -104,6 +107,7 @@ def activity_table(dataset: Dataset, year: int) -> tuple[pd.DataFrame, pd.DataFr
     grouped = codes.groupby("activity", sort=False).agg(
         tillfallen=("day", "nunique"),
         unika_deltagare=("person", "nunique"),
+        med_id=("person", "count"),
         deltagartillfallen=("heads", "sum"),
         deltagartimmar=("hours", "sum"),
     )
@@ -131,22 +135,18 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
     year = dataset.ar if year is None else year
     threshold = fmt.undertryck_grans if threshold is None else threshold
     remisser, samtal = dataset.remisser, dataset.samtal
-    start = dataset.startdatum
     figures: list[Figure] = []
 
     def total(name: str, value) -> None:
         figures.append(Figure(name, TOTAL, TOTAL, value))
 
     inkomna = remisser[_in_year(remisser["inkom"], year)]
-    sedan_start = remisser[_since_start(remisser["inkom"], start, year)]
     total("arenden_inkomna", len(inkomna))
     total("far_inkomna", int((inkomna["kanal"] == "FaR").sum()))
-    total("arenden_sedan_start", len(sedan_start))
-    total("far_sedan_start", int((sedan_start["kanal"] == "FaR").sum()))
 
     forsta = _conversations(samtal, "Första samtal", "Genomfört")
     total("forsta_samtal", int(_in_year(forsta, year).sum()))
-    total("forsta_samtal_sedan_start", int(_since_start(forsta, start, year).sum()))
+    figures.extend(_since_start_figures(dataset, year, forsta))
     total(
         "uppfoljande_samtal",
         int(_in_year(_conversations(samtal, "Uppföljande samtal", "Genomfört"), year).sum()),
@@ -165,21 +165,99 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
 
     breakdowns = {
         "kanal": inkomna["kanal"],
+        # An own contact has no prescriber: the breakdown covers FaR and Remiss only.
         "remittent": inkomna.loc[inkomna["kanal"] != "Egen kontakt", "remittent"],
         "kon": inkomna["kon"],
         "aldersgrupp": _age_group(inkomna["fodelsear"], year),
     }
     for dimension, values in breakdowns.items():
-        suppress = dimension in fmt.undertryck_dimensioner and threshold > 0
-        for kategori, count in _counts(values, categories(dimension)).items():
-            hidden = suppress and 1 <= count < threshold
-            figures.append(
-                Figure("arenden_inkomna", dimension, kategori, None if hidden else count, hidden)
+        figures.extend(
+            breakdown_figures(
+                "arenden_inkomna", dimension, _counts(values, categories(dimension)), threshold
             )
+        )
+    months = categories("manad")
+    for name, dates in (("arenden_inkomna", inkomna["inkom"]), ("forsta_samtal", forsta)):
+        in_year = dates[_in_year(dates, year)]
+        counts = in_year.dt.month.value_counts()
+        for number, kategori in enumerate(months, start=1):
+            figures.append(Figure(name, "manad", kategori, int(counts.get(number, 0))))
 
     table, codes = activity_table(dataset, year)
     figures.extend(_activity_figures(table, codes))
     return KeyFigures(dataset.kommun.kod, dataset.kommun.namn, year, figures, table)
+
+
+def breakdown_figures(
+    nyckeltal: str, dimension: str, counts: dict[str, int], threshold: int
+) -> list[Figure]:
+    """One published group; in the contract's suppressed dimensions, protected as a whole."""
+    fmt = contract.key_figure_format()
+    if dimension not in fmt.undertryck_dimensioner:
+        return [Figure(nyckeltal, dimension, k, v) for k, v in counts.items()]
+    hidden = protect(counts, threshold)
+    small = labelled(counts, hidden, threshold)
+    return [
+        Figure(nyckeltal, dimension, k, None, True, k not in small)
+        if k in hidden
+        else Figure(nyckeltal, dimension, k, v)
+        for k, v in counts.items()
+    ]
+
+
+def year_history(dataset: Dataset, year: int | None = None) -> History:
+    return history(
+        dataset.remisser["inkom"],
+        dataset.tidigare_ar,
+        dataset.startdatum,
+        dataset.ar if year is None else year,
+    )
+
+
+def _since_start_figures(dataset: Dataset, year: int, forsta: pd.Series) -> list[Figure]:
+    """The "sedan start" totals: rows since Startdatum plus Tidigare år, only when complete.
+
+    With a year missing, the figures are left out (unknown), never a partial sum.
+    """
+    known = year_history(dataset, year)
+    if not known.complete:
+        return []
+    remisser, start = dataset.remisser, dataset.startdatum
+    since = remisser[_since_start(remisser["inkom"], start, year)]
+    rows = {
+        "arenden_sedan_start": (len(since), "arenden"),
+        "far_sedan_start": (int((since["kanal"] == "FaR").sum()), "far"),
+        "forsta_samtal_sedan_start": (
+            int(_since_start(forsta, start, year).sum()),
+            "forsta_samtal",
+        ),
+    }
+    figures = []
+    for name, (from_rows, key) in rows.items():
+        earlier = known.earlier_total(key)
+        if earlier is not None:
+            figures.append(Figure(name, TOTAL, TOTAL, from_rows + earlier))
+    return figures
+
+
+def previous_year(dataset: Dataset, threshold: int | None = None) -> KeyFigures | None:
+    """Last year's figures: from the rows, else the totals in Tidigare år, else None."""
+    year = dataset.ar - 1
+    known = year_history(dataset)
+    if year < known.start_year:
+        return None
+    if year in known.registered:
+        return compute(dataset, year, threshold)
+    typed = known.earlier.get(year)
+    if typed is None:
+        return None
+    names = {"arenden_inkomna": "arenden", "far_inkomna": "far", "forsta_samtal": "forsta_samtal"}
+    figures = [
+        Figure(name, TOTAL, TOTAL, typed[key])
+        for name, key in names.items()
+        if typed[key] is not None
+    ]
+    return KeyFigures(dataset.kommun.kod, dataset.kommun.namn, year, figures, None)
 
 
 ACTIVITY_FIGURES = ("tillfallen", "unika_deltagare", "deltagartillfallen", "deltagartimmar")
@@ -191,13 +269,16 @@ def _activity_figures(table: pd.DataFrame, codes: pd.DataFrame) -> list[Figure]:
     for row in table.itertuples(index=False):
         figures.append(Figure("aktiviteter", "aktivitet", row.aktivitet, 1))
         for name in ACTIVITY_FIGURES:
+            if name == "unika_deltagare" and not row.med_id:
+                continue  # head counts only: how many different people came is unknown
             figures.append(Figure(name, "aktivitet", row.aktivitet, _number(getattr(row, name))))
 
     def area_figures(dimension: str, kategori: str, part: pd.DataFrame, people) -> None:
         figures.append(Figure("aktiviteter", dimension, kategori, len(part)))
         figures.append(Figure("tillfallen", dimension, kategori, int(part["tillfallen"].sum())))
-        distinct = len(np.unique(people[~np.isnan(people)]))
-        figures.append(Figure("unika_deltagare", dimension, kategori, distinct))
+        if len(part) == 0 or part["med_id"].any():
+            distinct = len(np.unique(people[~np.isnan(people)]))
+            figures.append(Figure("unika_deltagare", dimension, kategori, distinct))
         figures.append(
             Figure("deltagartillfallen", dimension, kategori, int(part["deltagartillfallen"].sum()))
         )

@@ -85,9 +85,7 @@ def run_report(raw: Path, out: Path, today: dt.date | None = None, force: bool =
     threshold = config.suppression_threshold()
     with stage("aggregate", f"Räknar nyckeltal för {dataset.kommun.namn} {dataset.ar} ..."):
         figures = aggregate.compute(dataset, threshold=threshold)
-        previous = None
-        if dataset.startdatum.year <= dataset.ar - 1:
-            previous = aggregate.compute(dataset, dataset.ar - 1, threshold=threshold)
+        previous = aggregate.previous_year(dataset, threshold=threshold)
         csv_text = aggregate.to_csv(figures)
     with stage("render", "Skriver Word-rapporten ..."):
         report = render.render(dataset, figures, previous, threshold=threshold)

@@ -22,6 +22,8 @@ MONTHS = [
 ]
 MONTHS_SHORT = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 MISSING = "–"
+SECONDARY = ".."  # a count hidden so that the small ones cannot be worked out
+UNKNOWN = "uppgift saknas"
 
 
 def tal(value) -> str:

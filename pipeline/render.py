@@ -12,15 +12,15 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined, TemplateError
 from lxml import etree
 
 from pipeline import charts, config, contract
-from pipeline.aggregate import KeyFigures
-from pipeline.formatting import MISSING, antal, datum, forandring, slug, tal
+from pipeline.aggregate import KeyFigures, year_history
+from pipeline.formatting import MISSING, SECONDARY, UNKNOWN, antal, datum, forandring, slug, tal
+from pipeline.history import years_text
 from pipeline.ooxml import finalize_docx
 from pipeline.validate import Dataset
 
@@ -96,8 +96,31 @@ def fill_template(tpl: DocxTemplate, template: Path, context: dict) -> bytes:
     return buffer.getvalue()
 
 
-def _cell(figure_value, hidden: bool, threshold: int) -> str:
-    return f"1–{threshold - 1}" if hidden else tal(figure_value)
+def _cell(figure, threshold: int) -> str:
+    """A breakdown count as published: the number, '1–4' for a small one, '..' for a secondary."""
+    if figure is None:
+        return MISSING
+    if figure.undertryckt:
+        return SECONDARY if figure.secondary else small_count_label(threshold)
+    return tal(figure.varde)
+
+
+def small_count_label(threshold: int) -> str:
+    return f"1–{threshold - 1}"
+
+
+def suppression_note(threshold: int) -> str:
+    """The one sentence beside a table with hidden counts; it follows the threshold."""
+    return (
+        f"”{small_count_label(threshold)}” betyder mellan 1 och {threshold - 1} personer. "
+        f"”{SECONDARY}” betyder att antalet döljs för att de små antalen inte ska kunna räknas "
+        "fram ur summan. Ingen enskild person ska kunna pekas ut."
+    )
+
+
+def _since_start_cell(figures: KeyFigures, name: str) -> str:
+    value = figures.value(name)
+    return UNKNOWN if value is None else tal(value)
 
 
 def _statistics(current: KeyFigures, previous: KeyFigures | None, threshold: int) -> dict:
@@ -113,33 +136,27 @@ def _statistics(current: KeyFigures, previous: KeyFigures | None, threshold: int
                 "varde": tal(value),
                 "foregaende": tal(prev(name)),
                 "forandring": forandring(prev(name), value),
-                "sedan_start": tal(current.value(since)) if since else MISSING,
+                "sedan_start": _since_start_cell(current, since) if since else MISSING,
             }
         )
 
     def breakdown(dimensions):
         rows = []
         for dimension in dimensions:
+            before_group = (
+                {f.kategori: f for f in previous.breakdown("arenden_inkomna", dimension)}
+                if previous
+                else {}
+            )
             for figure in current.breakdown("arenden_inkomna", dimension):
-                before = None
-                if previous:
-                    before = next(
-                        (
-                            f
-                            for f in previous.breakdown("arenden_inkomna", dimension)
-                            if f.kategori == figure.kategori
-                        ),
-                        None,
-                    )
+                before = before_group.get(figure.kategori)
                 rows.append(
                     {
                         "dimension": DIMENSION_LABELS[dimension],
                         "kategori": figure.kategori,
-                        "varde": _cell(figure.varde, figure.undertryckt, threshold),
-                        "foregaende": _cell(before.varde, before.undertryckt, threshold)
-                        if before
-                        else MISSING,
-                        # A suppressed count has no change either: it would give it away.
+                        "varde": _cell(figure, threshold),
+                        "foregaende": _cell(before, threshold),
+                        # A hidden count has no change either: it would give it away.
                         "forandring": forandring(before.varde if before else None, figure.varde),
                     }
                 )
@@ -163,32 +180,29 @@ def _statistics(current: KeyFigures, previous: KeyFigures | None, threshold: int
                 },
             }
         )
+    inflode, demografi = breakdown(["kanal", "remittent"]), breakdown(["kon", "aldersgrupp"])
+    shown = [r[c] for r in inflode + demografi for c in ("varde", "foregaende")]
     return {
         "samtal": samtal,
-        "inflode": breakdown(["kanal", "remittent"]),
-        "demografi": breakdown(["kon", "aldersgrupp"]),
+        "inflode": inflode,
+        "demografi": demografi,
         "fokusomraden": areas,
+        "undertryckt": any(v in (small_count_label(threshold), SECONDARY) for v in shown),
+        "undertryck_not": suppression_note(threshold),
+        "okanda_deltagare": any(r["unika_deltagare"] == MISSING for r in areas),
+        "sedan_start_saknas": current.value("arenden_sedan_start") is None,
     }
 
 
-def _monthly_counts(dates: pd.Series, year: int) -> list[int]:
-    in_year = dates[dates.dt.year == year]
-    counts = in_year.dt.month.value_counts()
-    return [int(counts.get(month, 0)) for month in range(1, 13)]
+def _charts(figures: KeyFigures) -> list[charts.Chart]:
+    """The charts, drawn from the key figures alone (months are the contract's `manad`)."""
 
+    def monthly(name: str) -> list[int]:
+        return [int(f.varde) for f in figures.breakdown(name, "manad")]
 
-def _charts(dataset: Dataset, figures: KeyFigures) -> list[charts.Chart]:
-    samtal = dataset.samtal
-    first = samtal.loc[
-        (samtal["samtalstyp"] == "Första samtal") & (samtal["utfall"] == "Genomfört"), "datum"
-    ]
     areas = figures.breakdown("deltagartimmar", "fokusomrade")
     return [
-        charts.monthly(
-            figures.ar,
-            _monthly_counts(dataset.remisser["inkom"], figures.ar),
-            _monthly_counts(first, figures.ar),
-        ),
+        charts.monthly(figures.ar, monthly("arenden_inkomna"), monthly("forsta_samtal")),
         charts.focus_hours(
             figures.ar, [f.kategori for f in areas], [float(f.varde) for f in areas]
         ),
@@ -225,6 +239,7 @@ def build_context(
     """Everything the template may use, as plain values (images are added at render)."""
     avsnitt = contract.workbook("verksamhet.xlsx").sheet("Texter").column("avsnitt").varden
     value = figures.value
+    missing_years = year_history(dataset).missing
     activities = figures.activities.sort_values(
         ["deltagartimmar", "aktivitet"], ascending=[False, True]
     )
@@ -242,6 +257,7 @@ def build_context(
             "remiss": value("arenden_inkomna", "kanal", "Remiss"),
             "egen": value("arenden_inkomna", "kanal", "Egen kontakt"),
         },
+        "saknade_ar": years_text(year_history(dataset).missing) if missing_years else "",
         "sedan_start": {
             "arenden": value("arenden_sedan_start"),
             "far": value("far_sedan_start"),
@@ -263,7 +279,8 @@ def build_context(
             {
                 "aktivitet": r.aktivitet,
                 "fokusomrade": r.fokusomrade,
-                "unika_deltagare": int(r.unika_deltagare),
+                # Head counts only: how many different people came is unknown.
+                "unika_deltagare": int(r.unika_deltagare) if r.med_id else None,
                 "deltagartillfallen": int(r.deltagartillfallen),
                 "tillfallen": int(r.tillfallen),
                 "deltagartimmar": float(r.deltagartimmar),
@@ -287,7 +304,7 @@ def render(
         threshold = contract.key_figure_format().undertryck_grans
     context = build_context(dataset, figures, previous, threshold)
     tpl = DocxTemplate(template)
-    made = _charts(dataset, figures)
+    made = _charts(figures)
     context["diagram"] = {
         "manad": AltTextImage(
             tpl, io.BytesIO(made[0].png), made[0].alt_text, made[0].title, width=Mm(160)

@@ -51,13 +51,22 @@ def test_breakdowns_with_small_counts_suppressed(figures):
         "Annan": 0,
     }  # FaR and Remiss only: A5's own contact has no prescriber and is not "uppgift saknas"
     kon = {
-        f.kategori: (f.varde, f.undertryckt) for f in figures.breakdown("arenden_inkomna", "kon")
+        f.kategori: (f.varde, f.undertryckt, f.secondary)
+        for f in figures.breakdown("arenden_inkomna", "kon")
     }
-    # 3 women, 1 man, 1 unknown: all between 1 and 4, so all suppressed; zero is shown.
-    assert kon == {"Kvinna": (None, True), "Man": (None, True), "Annat/uppger ej": (None, True)}
-    ages = {f.kategori: f.undertryckt for f in figures.breakdown("arenden_inkomna", "aldersgrupp")}
-    assert ages["18–29"] is False  # zero is not suppressed
-    assert ages["0–17"] is True  # born 2010 → 13 years
+    # 3 women, 1 man, 1 unknown: all small (1–4), together 5, so no more need hiding.
+    assert kon == {
+        "Kvinna": (None, True, False),
+        "Man": (None, True, False),
+        "Annat/uppger ej": (None, True, False),
+    }
+    ages = {
+        f.kategori: (f.undertryckt, f.secondary)
+        for f in figures.breakdown("arenden_inkomna", "aldersgrupp")
+    }
+    # Five groups of 1 and two of 0 behind a total of 5: even with every count hidden,
+    # five "1–4" labels would say each is 1, so all are shown as ".." (secondary).
+    assert ages == dict.fromkeys(ages, (True, True)) and len(ages) == 7
 
 
 def test_suppression_threshold_is_a_setting(books):
@@ -95,10 +104,12 @@ def test_activity_figures(figures):
     assert value("aktiviteter", "fokusomrade", "Fysisk aktivitet") == 2
     assert value("tillfallen", "fokusomrade", "Fysisk aktivitet") == 3
     assert value("deltagartimmar", "fokusomrade", "Fysisk aktivitet") == 6
-    # A lecture with a head count: 70 people × 1.5 hours, no unique participants.
+    # A lecture with a head count: 70 people × 1.5 hours; how many different people is
+    # unknown, so the figure is left out (never 0).
     assert value("deltagartillfallen", "aktivitet", "Föreläsning om sömn") == 70
     assert value("deltagartimmar", "aktivitet", "Föreläsning om sömn") == 105
-    assert value("unika_deltagare", "aktivitet", "Föreläsning om sömn") == 0
+    assert value("unika_deltagare", "aktivitet", "Föreläsning om sömn") is None
+    assert value("unika_deltagare", "fokusomrade", "Föreläsningar") is None
     assert value("aktiviteter", "fokusomrade", "Stress och återhämtning") == 0
     assert value("aktiviteter") == 4
     assert value("unika_deltagare") == 4

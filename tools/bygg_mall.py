@@ -296,12 +296,21 @@ def build(path: Path) -> None:
             _texts(doc, key)
 
     doc.add_heading("Beskrivning av lokalt Hälsocenter", level=1)
+    doc.add_paragraph("{%p if sedan_start.arenden is not none %}")
     doc.add_paragraph(
         "Hälsocenter {{ kommunnamn }} tog emot sin första klient den {{ startdatum|datum }}. "
-        "Sedan dess har det kommit {{ sedan_start.arenden|antal('ärende', 'ärenden') }}, varav "
-        "{{ sedan_start.far|tal }} FaR, och det har genomförts "
-        "{{ sedan_start.forsta_samtal|antal('första samtal', 'första samtal') }}."
+        "Sedan dess har det kommit {{ sedan_start.arenden|antal('ärende', 'ärenden') }}"
+        "{% if sedan_start.far is not none %}, varav {{ sedan_start.far|tal }} FaR{% endif %}"
+        "{% if sedan_start.forsta_samtal is not none %}, och det har genomförts "
+        "{{ sedan_start.forsta_samtal|antal('första samtal', 'första samtal') }}{% endif %}."
     )
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph(
+        "Hälsocenter {{ kommunnamn }} tog emot sin första klient den {{ startdatum|datum }}. "
+        "Hur många ärenden som har kommit sedan dess redovisas inte, eftersom uppgifter saknas "
+        "för {{ saknade_ar }}."
+    )
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph(
         "Under {{ ar }} har det kommit {{ aret.arenden|antal('ärende', 'ärenden') }}, varav "
         "{{ aret.far|tal }} FaR, och det har genomförts "
@@ -352,10 +361,9 @@ def build(path: Path) -> None:
     doc.add_heading("Inkomna ärenden per kanal och remittent", level=2)
     _breakdown_table(doc, "inflode")
     doc.add_heading("Kön och ålder", level=2)
-    doc.add_paragraph(
-        "Antal mellan 1 och {{ undertryck_grans - 1 }} visas som "
-        "”1–{{ undertryck_grans - 1 }}” för att ingen enskild person ska kunna pekas ut."
-    )
+    doc.add_paragraph("{%p if statistik.undertryckt %}")
+    doc.add_paragraph("{{ statistik.undertryck_not }}")
+    doc.add_paragraph("{%p endif %}")
     _breakdown_table(doc, "demografi")
     doc.add_heading("Aktiviteter per fokusområde", level=2)
     _table(
@@ -380,6 +388,12 @@ def build(path: Path) -> None:
         numeric=5,
         widths=[4.2, 2.5, 2.4, 2.5, 3.0, 2.9],
     )
+    doc.add_paragraph("{%p if statistik.okanda_deltagare %}")
+    doc.add_paragraph(
+        "”–” under Unika deltagare betyder att antalet inte är känt: de tillfällena räknades "
+        "bara i antal deltagare (till exempel åhörare på en föreläsning), inte per person."
+    )
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("")
     doc.add_paragraph("{{ diagram.fokusomraden }}")
 

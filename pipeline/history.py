@@ -1,0 +1,70 @@
+"""Which years the data covers: registered in remisser.xlsx, typed into `Tidigare år`, or missing.
+
+A coach often starts using the program after the Hälsocenter opened. The rows of
+remisser.xlsx then cover the years from their earliest Inkom on; earlier years
+exist only as totals in old reports, which the coach types into the sheet
+`Tidigare år`. "Sedan start" is a true total only when every year from the year
+of Startdatum to the report year is one or the other; a year without data is
+never shown as 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class History:
+    start_year: int
+    report_year: int
+    registered: tuple[int, ...]  # years whose figures come from the rows
+    earlier: dict[int, dict]  # year → {"arenden", "far", "forsta_samtal"} from Tidigare år
+    missing: tuple[int, ...]  # years since start with no data at all
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def earlier_total(self, key: str) -> int | None:
+        """A figure summed over Tidigare år; None when a year lacks it."""
+        values = [row.get(key) for row in self.earlier.values()]
+        if any(v is None for v in values):
+            return None
+        return int(sum(values))
+
+
+def _value(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def history(
+    inkom: pd.Series, tidigare: pd.DataFrame | None, startdatum: pd.Timestamp, report_year: int
+) -> History:
+    """The years from Startdatum's year to the report year, each registered, earlier or missing."""
+    dates = inkom.dropna()
+    first_registered = min(int(dates.dt.year.min()), report_year) if len(dates) else report_year
+    registered = tuple(range(first_registered, report_year + 1))
+    earlier: dict[int, dict] = {}
+    if tidigare is not None and len(tidigare):
+        for row in tidigare.itertuples(index=False):
+            year = _value(row.ar)
+            if year is None or year in registered or year > report_year:
+                continue
+            earlier[year] = {
+                "arenden": _value(row.arenden),
+                "far": _value(row.far),
+                "forsta_samtal": _value(row.forsta_samtal),
+            }
+    start_year = int(startdatum.year)
+    missing = tuple(
+        y for y in range(start_year, report_year + 1) if y not in registered and y not in earlier
+    )
+    return History(start_year, report_year, registered, earlier, missing)
+
+
+def years_text(years) -> str:
+    """2021, 2022 och 2023."""
+    years = [str(y) for y in years]
+    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " och " + years[-1]
