@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.contract import Column
-from pipeline.text import clean_text, clean_texts
+from pipeline.text import clean_text, clean_texts, normalize_id
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
@@ -90,6 +90,8 @@ def _texts(values: list, column: Column) -> list:
     if column.typ == "val":
         canonical = {v.casefold(): v for v in column.varden}
         texts = [canonical.get(t.casefold(), t) if t else t for t in texts]
+    if column.typ == "id":
+        texts = [normalize_id(t) or None if t else t for t in texts]
     return texts
 
 

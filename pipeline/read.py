@@ -17,7 +17,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from pipeline.contract import Sheet, Workbook
 from pipeline.inspect_xlsx import excel_ref, is_ole
-from pipeline.problems import FEL, NOTIS, Problem, file_problem, sheet_notice
+from pipeline.problems import FEL, NOTIS, VARNING, Problem, file_problem, sheet_notice
 from pipeline.text import normalize_header
 
 
@@ -132,6 +132,10 @@ def read_sheet(
     frame = frame.mask(frame.eq(""), None)  # calamine gives "" for an empty cell
 
     by_header = {normalize_header(h): i for i, h in reversed(list(enumerate(header))) if h != ""}
+    known = {normalize_header(c.namn) for c in sheet.kolumner}
+    problems.extend(_twice(fil, sheet, header, known))
+    unknown = [str(h) for h in header if h != "" and normalize_header(h) not in known]
+    near_misses: set[str] = set()
     positions: dict[str, int] = {}
     for column in sheet.kolumner:
         position = by_header.get(normalize_header(column.namn))
@@ -144,10 +148,14 @@ def read_sheet(
             or (sheet.typ == "falt")
         ):
             problems.append(_missing_column(fil, sheet, column.namn, header))
+        else:
+            problem = _missing_optional(fil, sheet, column, unknown)
+            if problem is not None:
+                problems.append(problem)
+                near_misses.add(problem.varde or "")
 
-    known = {normalize_header(c.namn) for c in sheet.kolumner}
     for h in header:
-        if h != "" and normalize_header(h) not in known:
+        if h != "" and normalize_header(h) not in known and str(h) not in near_misses:
             problems.append(
                 Problem(
                     fil,
@@ -177,6 +185,68 @@ def read_sheet(
             )
         )
     return RawSheet(fil, sheet.namn, cells, len(frame), int(empty_rows.sum()), problems)
+
+
+def _close(name: str, candidates: list[str]) -> str | None:
+    """The candidate that looks like a misspelling of name (case-insensitive)."""
+    close = difflib.get_close_matches(
+        name.casefold(), [c.casefold() for c in candidates], n=1, cutoff=0.6
+    )
+    return next(c for c in candidates if c.casefold() == close[0]) if close else None
+
+
+def _missing_optional(fil: str, sheet: Sheet, column, unknown: list[str]) -> Problem | None:
+    """An optional column that is not there: a warning when another header looks like it."""
+    effect = column.om_kolumnen_saknas or "Kolumnen räknas som tom på varje rad."
+    written = _close(column.namn, unknown)
+    if written is not None:
+        return Problem(
+            fil,
+            sheet.namn,
+            1,
+            written,
+            written,
+            f"Kolumnen {written} finns inte i mallen. Menade du '{column.namn}'? Som det är nu "
+            f"läses kolumnen inte: {effect}",
+            f"Byt namn på rubriken till '{column.namn}'.",
+            VARNING,
+        )
+    if column.om_kolumnen_saknas:
+        return Problem(
+            fil,
+            sheet.namn,
+            1,
+            column.namn,
+            None,
+            f"Kolumnen {column.namn} saknas (den är frivillig). {effect}",
+            f"Lägg till kolumnen {column.namn} om du vill ha med de uppgifterna.",
+            NOTIS,
+        )
+    return None
+
+
+def _twice(fil: str, sheet: Sheet, header: list, known: set[str]):
+    """A contract column whose header stands in two columns: which one is meant is unclear."""
+    seen: dict[str, list[int]] = {}
+    for index, h in enumerate(header):
+        if h != "" and normalize_header(h) in known:
+            seen.setdefault(normalize_header(h), []).append(index)
+    for indexes in seen.values():
+        if len(indexes) > 1:
+            name = str(header[indexes[0]]).strip()
+            letters = " och ".join(excel_ref(0, i).rstrip("1") for i in indexes)
+            yield Problem(
+                fil,
+                sheet.namn,
+                1,
+                name,
+                None,
+                f"Rubriken {name} står i två kolumner ({letters}). Programmet vet inte vilken "
+                "som gäller.",
+                "Ta bort den ena kolumnen eller byt namn på den, så att varje rubrik finns en "
+                "gång.",
+                FEL,
+            )
 
 
 def _missing_column(fil: str, sheet: Sheet, name: str, header: list) -> Problem:

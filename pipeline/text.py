@@ -60,3 +60,17 @@ def normalize_header(value: object) -> str:
 def paragraphs(value: str) -> list[str]:
     """A cell's line breaks become paragraphs; blank lines are dropped."""
     return [line.strip(_SPACES) for line in value.split("\n") if line.strip(_SPACES)]
+
+
+# Characters a person does not see: zero-width space, non-joiner, joiner, word joiner,
+# soft hyphen, byte order mark.
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\u00ad\ufeff]")
+
+
+def normalize_id(value: str) -> str:
+    """An ID as a person reads it: no invisible characters, no surrounding spaces, one case.
+
+    `d001`, `D001`, `D001 ` and `D001` followed by a zero-width space are the same code.
+    """
+    text = _INVISIBLE.sub("", value).replace("\u00a0", " ").strip()
+    return " ".join(text.split()).upper()

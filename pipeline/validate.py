@@ -19,9 +19,10 @@ import pandera.pandas as pa
 from pipeline import config, contract, personnummer
 from pipeline.coerce import DATE_HELP, coerce_column
 from pipeline.contract import Column, Kommun, Sheet, Workbook
+from pipeline.history import history, years_text
 from pipeline.inspect_xlsx import FormulaScan
 from pipeline.plausibility import find_warnings
-from pipeline.problems import FEL, NOTIS, Problem, file_problem, show_value, sort_key
+from pipeline.problems import FEL, NOTIS, VARNING, Problem, file_problem, show_value, sort_key
 from pipeline.progress import stage
 from pipeline.read import RawSheet, WorkbookError, open_workbook, read_sheet
 from pipeline.text import paragraphs
@@ -88,7 +89,9 @@ class _Context:
     ar: int | None = None
     today: pd.Timestamp = field(default_factory=lambda: pd.Timestamp(dt.date.today()))
     references: dict[tuple[str, str], set[str]] = field(default_factory=dict)
-    flagged: dict[str, set[str]] = field(default_factory=dict)  # personnummer per id column
+    flagged: dict[str, set[str]] = field(default_factory=dict)  # personnummer per column
+    # Per workbook: each ID as matched → the ways it was written (d001, D001, 'D001 ').
+    id_spellings: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
 
 # --- column checks -------------------------------------------------------------
@@ -111,16 +114,27 @@ def _column_checks(column: Column, context: _Context) -> list[tuple[pa.Check, Me
                 lambda v: (f"Värdet '{v}' är inte tillåtet.", f"Tillåtna värden: {allowed}."),
             )
         )
-    if column.typ == "id":
+    if column.typ in ("id", "text"):
         flagged = context.flagged.get(column.nyckel, set())
+        if column.typ == "id":
+            message = (
+                "Värdet ser ut som ett personnummer ({}). Personnummer får inte finnas i "
+                "underlaget.",
+                "Använd en egen kod i stället, t.ex. K0231.",
+            )
+        else:
+            message = (
+                "Texten innehåller något som ser ut som ett personnummer ({}). Personnummer får "
+                "inte finnas i underlaget, och rapporten är en offentlig handling.",
+                "Ta bort numret ur cellen. Skriv aldrig personnummer, inte heller i fritext.",
+            )
         checks.append(
             (
                 # The distinct values were screened once, when the column was read.
                 pa.Check(lambda s, flagged=flagged: ~s.isin(flagged), name="personnummer"),
-                lambda v: (
-                    f"Värdet ser ut som ett personnummer ({personnummer.mask(str(v))}). "
-                    "Personnummer får inte finnas i underlaget.",
-                    "Använd en egen kod i stället, t.ex. K0231.",
+                lambda v, message=message: (
+                    message[0].format(personnummer.mask(str(v))),
+                    message[1],
                 ),
             )
         )
@@ -248,6 +262,23 @@ def _conditional_required(data: pd.DataFrame, filled: pd.DataFrame, columns: tup
             )
 
 
+def _at_most_column(data: pd.DataFrame, columns: tuple[Column, ...]):
+    """A value may not exceed another column's value on its row (varav FaR ≤ Ärenden)."""
+    for column in columns:
+        if column.hogst_kolumn is None:
+            continue
+        other = next(c for c in columns if c.nyckel == column.hogst_kolumn)
+        over = (data[column.nyckel] > data[other.nyckel]).fillna(False).astype(bool)
+        for row in data.index[over]:
+            yield (
+                int(row),
+                column,
+                data.at[row, column.nyckel],
+                f"{column.namn} är större än {other.namn} ({data.at[row, other.nyckel]}).",
+                f"{column.namn} är en del av {other.namn} och kan vara högst lika stort.",
+            )
+
+
 def _exactly_one(filled: pd.DataFrame, sheet: Sheet):
     for rule in sheet.regler:
         keys = rule.get("exakt_en_av")
@@ -286,8 +317,13 @@ def _check_table(raw: RawSheet, sheet: Sheet, context: _Context) -> tuple[SheetR
     for column in sheet.kolumner:
         coerced = coerce_column(raw.cells[column.nyckel], column)
         typed[column.nyckel] = coerced.values
-        if column.typ == "id":
+        if column.typ in ("id", "text"):
             context.flagged[column.nyckel] = personnummer.flagged_values(coerced.distinct)
+        if column.typ == "id":
+            spellings = context.id_spellings.setdefault(raw.fil, {})
+            for written, key in zip(raw.cells[column.nyckel], coerced.values, strict=True):
+                if isinstance(key, str):
+                    spellings.setdefault(key, set()).add(str(written).strip())
         for row, message in coerced.bad.items():
             fix = DATE_HELP if column.typ == "datum" else ""
             add(row, column.namn, raw.cells.at[row, column.nyckel], message, fix)
@@ -299,6 +335,8 @@ def _check_table(raw: RawSheet, sheet: Sheet, context: _Context) -> tuple[SheetR
         for row, column, value, problem, fix in _run_pandera(data, sheet.kolumner, context):
             add(row, column.namn, value, problem, fix)
         for row, column, value, problem, fix in _conditional_required(data, filled, sheet.kolumner):
+            add(row, column.namn, value, problem, fix)
+        for row, column, value, problem, fix in _at_most_column(data, sheet.kolumner):
             add(row, column.namn, value, problem, fix)
         for row, _column, value, problem, fix, label in _exactly_one(filled, sheet):
             add(row, label, value, problem, fix)
@@ -477,6 +515,27 @@ def _validate_workbook(
                     )
     finally:
         book.close()
+    merged = {k: v for k, v in context.id_spellings.get(fil, {}).items() if len(v) > 1}
+    if merged:
+        examples = "; ".join(
+            " = ".join(f"'{show_value(w)}'" for w in sorted(merged[key]))
+            for key in sorted(merged)[:3]
+        )
+        found.problems.append(
+            Problem(
+                fil,
+                None,
+                None,
+                None,
+                None,
+                ("En kod är skriven" if len(merged) == 1 else f"{len(merged)} koder är skrivna")
+                + " på olika sätt men räknas som samma person "
+                f"({examples}{' …' if len(merged) > 3 else ''}). Stora och små bokstäver, "
+                "mellanslag och osynliga tecken gör inte två koder olika.",
+                "Inget behöver göras; skriv gärna koderna likadant överallt.",
+                NOTIS,
+            )
+        )
     if len(found.results) == len(workbook.flikar) and not any(
         r.rows_read - r.empty_rows for r in found.results
     ):
@@ -543,6 +602,7 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
         {name: r.data for name, r in sheets.items()}, fields.get("startdatum"), fields.get("ar")
     )
     problems.extend(w for w in warnings if (w.fil, w.flik, w.rad, w.kolumn) not in error_cells)
+    problems.extend(_history_problems(sheets, fields))
     problems = sorted(set(problems), key=sort_key)
     result = ValidationResult(problems, results, uppgifter=fields)
     expected = {s.namn for w in contract.workbooks() for s in w.flikar}
@@ -573,3 +633,64 @@ def _texts(data: pd.DataFrame) -> dict[str, list[str]]:
     for avsnitt, text in data[["avsnitt", "text"]].itertuples(index=False):
         texts.setdefault(str(avsnitt), []).extend(paragraphs(str(text)))
     return texts
+
+
+def _history_problems(sheets: dict[str, SheetResult], fields: dict) -> list[Problem]:
+    """Tidigare år against the rows and Startdatum; a warning naming the years without data."""
+    if "Remisser" not in sheets or fields.get("startdatum") is None or fields.get("ar") is None:
+        return []
+    start, year = pd.Timestamp(fields["startdatum"]), int(fields["ar"])
+    tidigare = sheets["Tidigare år"].data if "Tidigare år" in sheets else None
+    known = history(sheets["Remisser"].data["inkom"], tidigare, start, year)
+    problems = []
+    sheet = contract.workbook("verksamhet.xlsx").sheet("Tidigare år")
+    if tidigare is not None:
+        for row, value in tidigare["ar"].dropna().items():
+            value = int(value)
+            if value in known.registered:
+                problems.append(
+                    Problem(
+                        "verksamhet.xlsx",
+                        sheet.namn,
+                        int(row),
+                        "År",
+                        str(value),
+                        f"{value} har redan rader i remisser.xlsx och skulle räknas två gånger.",
+                        f"Ta bort raden för {value} i fliken {sheet.namn}; där står bara år "
+                        "innan raderna i remisser.xlsx börjar.",
+                    )
+                )
+            elif not known.start_year <= value < year:
+                problems.append(
+                    Problem(
+                        "verksamhet.xlsx",
+                        sheet.namn,
+                        int(row),
+                        "År",
+                        str(value),
+                        f"{value} ligger utanför åren {known.start_year}–{year - 1}.",
+                        f"Fliken {sheet.namn} tar bara år från Startdatums år ({known.start_year}) "
+                        f"till året innan rapportåret ({year - 1}).",
+                    )
+                )
+    if known.missing:
+        years = years_text(known.missing)
+        first = min(known.registered)
+        problems.append(
+            Problem(
+                "verksamhet.xlsx",
+                sheet.namn,
+                None,
+                None,
+                None,
+                f"Uppgifter saknas för {years}: Hälsocentret startade {known.start_year}, men "
+                f"remisser.xlsx har rader först från {first} och fliken {sheet.namn} har inga "
+                f"rader för {years}. Därför visas inga siffror ”sedan start”, och ett år utan "
+                "uppgifter visas som –, aldrig som 0.",
+                f"Fyll i fliken {sheet.namn} i verksamhet.xlsx med en rad per år ({years}): "
+                "antal ärenden, varav FaR och första samtal, från de årens "
+                "verksamhetsberättelser.",
+                VARNING,
+            )
+        )
+    return problems

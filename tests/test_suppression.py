@@ -14,12 +14,21 @@ from hypothesis import strategies as st
 from pipeline.suppression import labelled, protect
 
 
-def possible_values(counts: dict[str, int], hidden: set[str], small: set[str], threshold: int):
-    """Per hidden category, every value it could have given what is published."""
+def possible_values(
+    counts: dict[str, int], hidden: set[str], small: set[str], threshold: int, marked=True
+):
+    """Per hidden category, every value it could have given what is published.
+
+    `marked`: the reader sees which hidden counts are small ("1–4") and which are not
+    (".."; those are at most the smallest visible count). In the csv every hidden count
+    looks the same: each is then either small or at most the smallest visible count.
+    """
     total = sum(counts.values())
     visible = [v for k, v in counts.items() if k not in hidden]
     hidden_sum = total - sum(visible)
     ceiling = min(visible) if visible else hidden_sum
+    if not marked:
+        ceiling = max(ceiling, threshold - 1)
     options = {
         k: range(1, threshold) if k in small else range(0, ceiling + 1) for k in sorted(hidden)
     }
