@@ -139,7 +139,12 @@ def run_nytt_ar(raw: Path, out: Path, overwrite: bool) -> int:
             "(make nytt-ar SKRIV_OVER=1) för att ersätta den."
         )
         return 1
-    rows = next_year_rows(result.uppgifter, result.sheet("Texter").data, result.sheet("Plan").data)
+    rows = next_year_rows(
+        result.uppgifter,
+        result.sheet("Texter").data,
+        result.sheet("Plan").data,
+        result.sheet("Tidigare år").data,
+    )
     write_next_year(target, rows)
     say(
         f"Skrev {target}: År {year}, {len(rows['Plan'])} planerade aktiviteter från årets "

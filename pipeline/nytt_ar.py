@@ -17,8 +17,13 @@ from pipeline.plausibility import DRAFT_MARKER
 from pipeline.xlsx import save_workbook
 
 
-def next_year_rows(uppgifter: dict, texter: pd.DataFrame, plan: pd.DataFrame) -> dict:
-    """Rows per sheet of next year's verksamhet.xlsx."""
+def next_year_rows(
+    uppgifter: dict,
+    texter: pd.DataFrame,
+    plan: pd.DataFrame,
+    tidigare: pd.DataFrame | None = None,
+) -> dict:
+    """Rows per sheet of next year's verksamhet.xlsx; Tidigare år is carried over as it is."""
     year = int(uppgifter["ar"])
     sheet = contract.workbook("verksamhet.xlsx").sheet("Uppgifter")
     carried = {"ar": year + 1, "styrgruppsmoten": None}
@@ -38,7 +43,13 @@ def next_year_rows(uppgifter: dict, texter: pd.DataFrame, plan: pd.DataFrame) ->
         .dropna(subset=["framtidsplan"])
         .itertuples(index=False)
     ]
-    return {"Uppgifter": fields, "Texter": drafts, "Plan": planned}
+    earlier = [
+        [None if pd.isna(v) else int(v) for v in row]
+        for row in (tidigare if tidigare is not None else pd.DataFrame())
+        .reindex(columns=["ar", "arenden", "far", "forsta_samtal"])
+        .itertuples(index=False)
+    ]
+    return {"Uppgifter": fields, "Texter": drafts, "Plan": planned, "Tidigare år": earlier}
 
 
 def write_next_year(target: Path, rows: dict) -> Path:
@@ -47,7 +58,7 @@ def write_next_year(target: Path, rows: dict) -> Path:
     uppgifter = book["Uppgifter"]
     for index, (_name, value) in enumerate(rows["Uppgifter"], start=2):
         uppgifter.cell(index, 2, value)
-    for name in ("Texter", "Plan"):
+    for name in ("Texter", "Plan", "Tidigare år"):
         for row in rows[name]:
             book[name].append(row)
     return save_workbook(book, target)

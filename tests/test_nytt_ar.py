@@ -53,3 +53,15 @@ def test_next_year_never_overwrites_without_asking(tmp_path, capsys):
         cli.main(["nytt-ar", "--raw", str(config.EXAMPLE), "--out", str(out), "--skriv-over"]) == 0
     )
     assert target.read_bytes() != b"edited by the coach"
+
+
+def test_tidigare_ar_is_carried_over(tmp_path, books, capsys):
+    books.rows["Tidigare år"] = [[2021, 12, 10, None]]
+    books.rows["Uppgifter"][2][1] = "2021-05-01"  # Startdatum: before the rows begin (2022)
+    raw = books.write()
+    out = tmp_path / "out"
+    assert cli.main(["nytt-ar", "--raw", str(raw), "--out", str(out)]) == 0, capsys.readouterr()
+    book = load_workbook(out / "Vaggeryd-2024-verksamhet.xlsx")
+    assert list(book["Tidigare år"].iter_rows(min_row=2, values_only=True)) == [
+        (2021, 12, 10, None)
+    ]
