@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import contract
-from pipeline.contract import categories
+from pipeline.contract import AVBOJDE, KANAL, TYP, UTFALL, categories
 from pipeline.history import History, history
 from pipeline.suppression import labelled, protect
 from pipeline.validate import Dataset
@@ -142,21 +142,19 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
 
     inkomna = remisser[_in_year(remisser["inkom"], year)]
     total("arenden_inkomna", len(inkomna))
-    total("far_inkomna", int((inkomna["kanal"] == "FaR").sum()))
+    total("far_inkomna", int((inkomna["kanal"] == KANAL("far")).sum()))
 
-    forsta = _conversations(samtal, "Första samtal", "Genomfört")
+    forsta = _conversations(samtal, TYP("forsta_samtal"), UTFALL("genomfort"))
     total("forsta_samtal", int(_in_year(forsta, year).sum()))
     figures.extend(_since_start_figures(dataset, year, forsta))
-    total(
-        "uppfoljande_samtal",
-        int(_in_year(_conversations(samtal, "Uppföljande samtal", "Genomfört"), year).sum()),
-    )
-    total("uteblivna_samtal", int(_in_year(_conversations(samtal, None, "Uteblev"), year).sum()))
-    total(
-        "spontana_besok",
-        int(_in_year(_conversations(samtal, "Spontant besök", "Genomfört"), year).sum()),
-    )
-    total("avbojda", int((inkomna["avbojde"] == "Ja").sum()))
+    done = UTFALL("genomfort")
+    for name, kind, outcome in (
+        ("uppfoljande_samtal", TYP("uppfoljande_samtal"), done),
+        ("uteblivna_samtal", None, UTFALL("uteblev")),
+        ("spontana_besok", TYP("spontant_besok"), done),
+    ):
+        total(name, int(_in_year(_conversations(samtal, kind, outcome), year).sum()))
+    total("avbojda", int((inkomna["avbojde"] == AVBOJDE("ja")).sum()))
     total("recept_i_retur", int(_in_year(remisser["retur"], year).sum()))
     if dataset.styrgruppsmoten is not None:
         total("styrgruppsmoten", dataset.styrgruppsmoten)
@@ -166,7 +164,7 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
     breakdowns = {
         "kanal": inkomna["kanal"],
         # An own contact has no prescriber: the breakdown covers FaR and Remiss only.
-        "remittent": inkomna.loc[inkomna["kanal"] != "Egen kontakt", "remittent"],
+        "remittent": inkomna.loc[inkomna["kanal"] != KANAL("egen_kontakt"), "remittent"],
         "kon": inkomna["kon"],
         "aldersgrupp": _age_group(inkomna["fodelsear"], year),
     }
@@ -226,7 +224,7 @@ def _since_start_figures(dataset: Dataset, year: int, forsta: pd.Series) -> list
     since = remisser[_since_start(remisser["inkom"], start, year)]
     rows = {
         "arenden_sedan_start": (len(since), "arenden"),
-        "far_sedan_start": (int((since["kanal"] == "FaR").sum()), "far"),
+        "far_sedan_start": (int((since["kanal"] == KANAL("far")).sum()), "far"),
         "forsta_samtal_sedan_start": (
             int(_since_start(forsta, start, year).sum()),
             "forsta_samtal",

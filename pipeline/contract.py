@@ -6,6 +6,7 @@ README tables all read these objects.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -47,10 +48,20 @@ class Column:
     bara_om: tuple[Condition, ...] = ()  # may be filled only when every condition holds
     hogst_kolumn: str | None = None  # at most the value of this column on the same row
     om_kolumnen_saknas: str = ""  # what a missing optional column means for the figures
+    varde_nycklar: dict = field(default_factory=dict, hash=False, compare=False)  # key → value
     beskrivning: str = ""
 
     def allowed_text(self) -> str:
         return ", ".join(self.varden)
+
+    def value(self, key: str) -> str:
+        """A choice as the contract spells it, by its key: code never writes the value itself."""
+        try:
+            return self.varde_nycklar[key]
+        except KeyError:
+            raise ContractError(
+                f"Kolumnen {self.namn} har inget värde med nyckeln {key!r}."
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -98,11 +109,44 @@ class KeyFigureFormat:
     extra: dict = field(default_factory=dict)
 
 
-def _column(raw: dict) -> Column:
+class ContractError(Exception):
+    """A schema file in data/schemas/ that does not hold together; the message says where."""
+
+
+TYPES = ("text", "id", "val", "datum", "heltal", "decimaltal", "kommun")
+_COLUMN_KEYS = {f.name for f in dataclasses.fields(Column)}
+_SHEET_KEYS = {"namn", "typ", "beskrivning", "kolumner", "falt", "regler", "valfri"}
+
+
+def _choices(raw: dict, where: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """`varden` as displayed values, and key → value when the file gives keys (a mapping)."""
+    values = raw.get("varden", ())
+    if isinstance(values, dict):
+        keys = {str(k): str(v) for k, v in values.items()}
+        return tuple(keys.values()), keys
+    if not isinstance(values, list | tuple):
+        raise ContractError(f"{where}: 'varden' ska vara en lista eller nyckel: värde-par.")
+    return tuple(str(v) for v in values), {}
+
+
+def _column(raw: dict, where: str) -> Column:
     raw = dict(raw)
+    where = f"{where}, kolumn {raw.get('namn', '?')}"
+    unknown = sorted(set(raw) - _COLUMN_KEYS - {"varden"})
+    if unknown:
+        raise ContractError(f"{where}: okänd nyckel {', '.join(repr(k) for k in unknown)}.")
+    if "namn" not in raw or "nyckel" not in raw:
+        raise ContractError(f"{where}: 'namn' och 'nyckel' måste finnas.")
+    if raw.get("typ", "text") not in TYPES:
+        raise ContractError(
+            f"{where}: okänd typ {raw['typ']!r}; tillåtna typer: {', '.join(TYPES)}."
+        )
     if raw.get("typ") == "kommun":  # a choice among the county's municipalities
         raw["typ"] = "val"
         raw["varden"] = [k.namn for k in kommuner()]
+    raw["varden"], raw["varde_nycklar"] = _choices(raw, where)
+    if raw.get("standard") is not None:
+        raw["standard"] = raw["varde_nycklar"].get(raw["standard"], raw["standard"])
     for key in ("obligatorisk_om", "obligatorisk_utom"):
         if key in raw:
             raw[key] = Condition(raw[key]["kolumn"], tuple(raw[key]["varden"]))
@@ -110,9 +154,79 @@ def _column(raw: dict) -> Column:
         raw["bara_om"] = tuple(Condition(c["kolumn"], tuple(c["varden"])) for c in raw["bara_om"])
     if "finns_i" in raw:
         raw["finns_i"] = Reference(**raw["finns_i"])
-    if "varden" in raw:
-        raw["varden"] = tuple(raw["varden"])
     return Column(**raw)
+
+
+def _resolve_conditions(sheet: Sheet, where: str) -> Sheet:
+    """Conditions name the other column's values by key (or as shown): all become values."""
+    by_key = {c.nyckel: c for c in (*sheet.kolumner, *sheet.falt)}
+
+    def resolve(condition: Condition, column: Column) -> Condition:
+        other = by_key.get(condition.kolumn)
+        if other is None:
+            raise ContractError(
+                f"{where}, kolumn {column.namn}: villkoret pekar på kolumnen "
+                f"{condition.kolumn!r}, som inte finns i fliken."
+            )
+        values = []
+        for value in condition.varden:
+            shown = other.varde_nycklar.get(value, value)
+            if shown not in other.varden:
+                raise ContractError(
+                    f"{where}, kolumn {column.namn}: {value!r} är inget värde i {other.namn}."
+                )
+            values.append(shown)
+        return Condition(condition.kolumn, tuple(values))
+
+    columns = []
+    for column in sheet.kolumner:
+        changes = {}
+        for key in ("obligatorisk_om", "obligatorisk_utom"):
+            if getattr(column, key) is not None:
+                changes[key] = resolve(getattr(column, key), column)
+        if column.bara_om:
+            changes["bara_om"] = tuple(resolve(c, column) for c in column.bara_om)
+        if column.hogst_kolumn is not None and column.hogst_kolumn not in by_key:
+            raise ContractError(
+                f"{where}, kolumn {column.namn}: hogst_kolumn {column.hogst_kolumn!r} finns inte."
+            )
+        columns.append(dataclasses.replace(column, **changes))
+    return dataclasses.replace(sheet, kolumner=tuple(columns))
+
+
+def _sheet(raw: dict, where: str) -> Sheet:
+    where = f"{where}, flik {raw.get('namn', '?')}"
+    unknown = sorted(set(raw) - _SHEET_KEYS)
+    if unknown:
+        raise ContractError(f"{where}: okänd nyckel {', '.join(repr(k) for k in unknown)}.")
+    if raw.get("typ") not in ("tabell", "falt"):
+        raise ContractError(f"{where}: typ ska vara 'tabell' eller 'falt'.")
+    sheet = Sheet(
+        namn=raw["namn"],
+        typ=raw["typ"],
+        beskrivning=raw.get("beskrivning", ""),
+        kolumner=tuple(_column(c, where) for c in raw["kolumner"]),
+        falt=tuple(_column(c, where) for c in raw.get("falt", ())),
+        regler=tuple(raw.get("regler", ())),
+        valfri=bool(raw.get("valfri", False)),
+    )
+    return _resolve_conditions(sheet, where)
+
+
+def _check_references(books: tuple[Workbook, ...]) -> None:
+    """Every `finns_i` points at a sheet and column of the same workbook."""
+    for book in books:
+        for sheet in book.flikar:
+            for column in sheet.kolumner:
+                ref = column.finns_i
+                if ref is None:
+                    continue
+                target = next((s for s in book.flikar if s.namn == ref.flik), None)
+                if target is None or ref.kolumn not in {c.nyckel for c in target.kolumner}:
+                    raise ContractError(
+                        f"{book.fil.replace('.xlsx', '.yaml')}, flik {sheet.namn}, kolumn "
+                        f"{column.namn}: finns_i pekar på {ref.flik}/{ref.kolumn}, som inte finns."
+                    )
 
 
 def _load_yaml(name: str) -> object:
@@ -123,24 +237,16 @@ def _load_yaml(name: str) -> object:
 
 @cache
 def workbooks() -> tuple[Workbook, ...]:
-    """The three input workbooks, in the order of config.WORKBOOKS."""
+    """The three input workbooks, in the order of config.WORKBOOKS; checked as they load."""
     result = []
     for fil in config.WORKBOOKS:
-        raw = _load_yaml(fil.replace(".xlsx", ".yaml"))
-        sheets = tuple(
-            Sheet(
-                namn=s["namn"],
-                typ=s["typ"],
-                beskrivning=s.get("beskrivning", ""),
-                kolumner=tuple(_column(c) for c in s["kolumner"]),
-                falt=tuple(_column(c) for c in s.get("falt", ())),
-                regler=tuple(s.get("regler", ())),
-                valfri=bool(s.get("valfri", False)),
-            )
-            for s in raw["flikar"]
-        )
+        name = fil.replace(".xlsx", ".yaml")
+        raw = _load_yaml(name)
+        sheets = tuple(_sheet(s, name) for s in raw["flikar"])
         result.append(Workbook(raw["fil"], raw.get("beskrivning", ""), sheets))
-    return tuple(result)
+    books = tuple(result)
+    _check_references(books)
+    return books
 
 
 def headers(sheet: Sheet) -> list[str]:
@@ -195,3 +301,20 @@ def categories(dimension: str) -> list[str]:
     if dimension == "fokusomrade":
         return list(workbook("aktiviteter.xlsx").sheet("Aktiviteter").column("fokusomrade").varden)
     raise ValueError(f"okänd dimension: {dimension}")
+
+
+def choice(fil: str, flik: str, kolumn: str, key: str) -> str:
+    """The displayed value of a choice by its key, e.g. choice(..., "utfall", "genomfort")."""
+    return workbook(fil).sheet(flik).column(kolumn).value(key)
+
+
+def _choices_of(fil: str, flik: str, kolumn: str):
+    return lambda key: choice(fil, flik, kolumn, key)
+
+
+# The choices the code counts by, named by key; the values shown live in data/schemas/.
+KANAL = _choices_of("remisser.xlsx", "Remisser", "kanal")
+AVBOJDE = _choices_of("remisser.xlsx", "Remisser", "avbojde")
+TYP = _choices_of("remisser.xlsx", "Samtal", "samtalstyp")
+UTFALL = _choices_of("remisser.xlsx", "Samtal", "utfall")
+FOLJSAMHET = _choices_of("remisser.xlsx", "Samtal", "foljsamhet")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline.contract import AVBOJDE, TYP
 from pipeline.problems import VARNING, Problem, show_value
 
 DAYS_WITHOUT_CONVERSATION = 90
@@ -22,7 +23,7 @@ def find_warnings(data: dict[str, pd.DataFrame], startdatum, ar: int | None) -> 
     if remisser is not None and samtal is not None:
         inkom = remisser.set_index("klient_id")["inkom"]
         inkom = inkom[~inkom.index.duplicated()]
-        first = samtal[samtal["samtalstyp"] == "Första samtal"].dropna(subset=["klient_id"])
+        first = samtal[samtal["samtalstyp"] == TYP("forsta_samtal")].dropna(subset=["klient_id"])
         referral_day = first["klient_id"].map(inkom.to_dict())
         early = first["datum"] < pd.to_datetime(referral_day)
         early = early.fillna(False).astype(bool)
@@ -48,7 +49,7 @@ def find_warnings(data: dict[str, pd.DataFrame], startdatum, ar: int | None) -> 
             waiting = remisser[
                 (remisser["inkom"] <= cutoff)
                 & ~remisser["klient_id"].isin(talked)
-                & (remisser["avbojde"] != "Ja")
+                & (remisser["avbojde"] != AVBOJDE("ja"))
                 & remisser["retur"].isna()
             ]
             for row, day in zip(waiting.index, waiting["inkom"], strict=True):

@@ -19,6 +19,7 @@ from lxml import etree
 
 from pipeline import charts, config, contract
 from pipeline.aggregate import KeyFigures, year_history
+from pipeline.contract import KANAL
 from pipeline.formatting import MISSING, SECONDARY, UNKNOWN, antal, datum, forandring, slug, tal
 from pipeline.history import years_text
 from pipeline.ooxml import finalize_docx
@@ -253,9 +254,9 @@ def build_context(
         "texter": {slug(a): dataset.texter.get(a, []) for a in avsnitt},
         "inflode": {
             "arenden": value("arenden_inkomna"),
-            "far": value("arenden_inkomna", "kanal", "FaR"),
-            "remiss": value("arenden_inkomna", "kanal", "Remiss"),
-            "egen": value("arenden_inkomna", "kanal", "Egen kontakt"),
+            "far": value("arenden_inkomna", "kanal", KANAL("far")),
+            "remiss": value("arenden_inkomna", "kanal", KANAL("remiss")),
+            "egen": value("arenden_inkomna", "kanal", KANAL("egen_kontakt")),
         },
         "saknade_ar": years_text(year_history(dataset).missing) if missing_years else "",
         "sedan_start": {

@@ -1,0 +1,93 @@
+"""The contract in data/schemas/ is the one source: values renamed there, schema files checked."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline import config, contract
+from pipeline.aggregate import compute, to_csv
+from pipeline.validate import validate
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def schemas(tmp_path, monkeypatch):
+    """A copy of data/schemas/ the test may edit; the contract reloads from it."""
+    folder = tmp_path / "schemas"
+    shutil.copytree(config.SCHEMAS, folder)
+    monkeypatch.setattr(config, "SCHEMAS", folder)
+    for loader in (contract.workbooks, contract.kommuner, contract.key_figure_format):
+        loader.cache_clear()
+    yield folder
+    for loader in (contract.workbooks, contract.kommuner, contract.key_figure_format):
+        loader.cache_clear()
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_renaming_choice_values_keeps_every_figure(schemas, tmp_path):
+    expected = to_csv(compute(validate(config.EXAMPLE, today=TODAY).dataset))
+    _edit(schemas / "remisser.yaml", "genomfort: Genomfört", "genomfort: Blev av")
+    _edit(schemas / "remisser.yaml", "forsta_samtal: Första samtal", "forsta_samtal: Första mötet")
+    contract.workbooks.cache_clear()
+    raw = tmp_path / "raw"
+    shutil.copytree(config.EXAMPLE, raw)
+    book = load_workbook(raw / "remisser.xlsx")
+    renamed = 0
+    for row in book["Samtal"].iter_rows(min_row=2):
+        for cell in row:
+            if cell.value in ("Genomfört", "Första samtal"):
+                cell.value = {"Genomfört": "Blev av", "Första samtal": "Första mötet"}[cell.value]
+                renamed += 1
+    assert renamed > 300
+    book.save(raw / "remisser.xlsx")
+    result = validate(raw, today=TODAY)
+    assert result.ok, [p.line() for p in result.errors][:3]
+    assert to_csv(compute(result.dataset)) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "        typ: datum\n        obligatorisk: true\n        beskrivning: Dagen remissen",
+            "        typ: datumm\n        obligatorisk: true\n        beskrivning: Dagen remissen",
+            "remisser.yaml, flik Remisser, kolumn Inkom: okänd typ 'datumm'; tillåtna typer: "
+            "text, id, val, datum, heltal, decimaltal, kommun.",
+        ),
+        (
+            "        unik: true\n        beskrivning: >-\n          En kod du själv",
+            "        unique: true\n        beskrivning: >-\n          En kod du själv",
+            "remisser.yaml, flik Remisser, kolumn Klient-ID: okänd nyckel 'unique'.",
+        ),
+        (
+            "          flik: Remisser\n          kolumn: klient_id",
+            "          flik: Remisser\n          kolumn: klientid",
+            "remisser.yaml, flik Samtal, kolumn Klient-ID: finns_i pekar på Remisser/klientid, "
+            "som inte finns.",
+        ),
+        (
+            "            varden: [uppfoljande_samtal]",
+            "            varden: [uppföljning]",
+            "remisser.yaml, flik Samtal, kolumn Följsamhet: 'uppföljning' är inget värde i "
+            "Samtalstyp.",
+        ),
+    ],
+)
+def test_a_broken_schema_file_is_named_when_loaded(schemas, old, new, message):
+    _edit(schemas / "remisser.yaml", old, new)
+    with pytest.raises(contract.ContractError) as error:
+        contract.workbooks()
+    assert str(error.value) == message
+
+
+def test_an_unknown_choice_key_in_code_is_an_error():
+    with pytest.raises(contract.ContractError, match="inget värde med nyckeln 'klar'"):
+        contract.UTFALL("klar")
