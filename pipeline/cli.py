@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         say("Avbrutet. Inga filer ändrades.")
         return 130
     except Exception as error:  # the last line of defence: no traceback for the coach
-        from pipeline.render import TemplateProblem
+        from pipeline.docx_fill import TemplateProblem
 
         if isinstance(error, TemplateProblem):
             say(f"Fel i Word-mallen: {error}")

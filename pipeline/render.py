@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
-from jinja2 import Environment, StrictUndefined, TemplateError
-from lxml import etree
+from docxtpl import DocxTemplate
 
 from pipeline import charts, config, contract
 from pipeline.aggregate import KeyFigures, year_history
 from pipeline.contract import KANAL
-from pipeline.formatting import MISSING, SECONDARY, UNKNOWN, antal, datum, forandring, slug, tal
+from pipeline.docx_fill import AltTextImage, TemplateProblem, fill_template  # noqa: F401
+from pipeline.formatting import MISSING, SECONDARY, UNKNOWN, forandring, slug, tal
 from pipeline.history import years_text
 from pipeline.ooxml import finalize_docx
 from pipeline.validate import Dataset
@@ -45,56 +44,10 @@ DIMENSION_LABELS = {
 }
 
 
-class TemplateProblem(Exception):
-    """The Word template does not fit the context (a missing variable, a broken tag)."""
-
-
-class AltTextImage(InlineImage):
-    """docxtpl's InlineImage with alt text (descr) on the picture, for screen readers."""
-
-    def __init__(self, tpl, image_descriptor, alt_text: str, title: str, **kwargs):
-        super().__init__(tpl, image_descriptor, **kwargs)
-        self.alt_text, self.title = alt_text, title
-
-    def _insert_image(self):
-        xml = super()._insert_image()
-        start, end = xml.index("<wp:inline"), xml.index("</wp:inline>") + len("</wp:inline>")
-        inline = etree.fromstring(xml[start:end])
-        ns = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}
-        for doc_pr in inline.findall("wp:docPr", ns):
-            doc_pr.set("descr", self.alt_text)
-            doc_pr.set("title", self.title)
-        return xml[:start] + etree.tostring(inline, encoding="unicode") + xml[end:]
-
-
 @dataclass
 class Report:
     docx: bytes
     alt_texts: list[str]
-
-
-def jinja_environment() -> Environment:
-    env = Environment(undefined=StrictUndefined, autoescape=True)
-    env.filters.update(tal=tal, antal=antal, datum=datum)
-    return env
-
-
-def fill_template(tpl: DocxTemplate, template: Path, context: dict) -> bytes:
-    """Render a docxtpl template: variables checked first, values escaped, errors in Swedish."""
-    env = jinja_environment()
-    missing = tpl.get_undeclared_template_variables(jinja_env=env, context=context)
-    if missing:
-        raise TemplateProblem(
-            f"Mallen {template.name} använder variabler som inte finns: "
-            f"{', '.join(sorted(missing))}."
-        )
-    try:
-        tpl.render(context, jinja_env=env, autoescape=True)
-    except TemplateError as error:
-        raise TemplateProblem(f"Mallen {template.name} kunde inte fyllas i: {error}") from error
-    buffer = io.BytesIO()
-    tpl.save(buffer)
-    return buffer.getvalue()
 
 
 def _cell(figure, threshold: int) -> str:
