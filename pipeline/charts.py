@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from pipeline.formatting import MONTHS_SHORT, tal
@@ -86,68 +85,4 @@ def focus_hours(year: int, areas: list[str], hours: list[float]) -> Chart:
         + "; ".join(f"{a}: {tal(h)}" for a, h in zip(areas, hours, strict=True))
         + "."
     )
-    return Chart(_png(figure), alt, title)
-
-
-def bars_across(title: str, labels: list[str], values: list, mean=None) -> Chart:
-    """Horizontal bars per municipality; '..' and missing values are left out and said so."""
-    shown = [
-        (label, v) for label, v in zip(labels, values, strict=True) if isinstance(v, int | float)
-    ]
-    figure = Figure(figsize=(7, 0.32 * max(len(shown), 1) + 1.3))
-    axes = figure.subplots()
-    names = [label for label, _ in shown][::-1]
-    numbers = [v for _, v in shown][::-1]
-    axes.barh(names, numbers, color=COLORS[0])
-    if isinstance(mean, int | float):
-        axes.axvline(mean, color="#d62728", linewidth=1, linestyle="--", label="Ovägt medel")
-        axes.legend(frameon=False, fontsize=8, loc="lower right", bbox_to_anchor=(1.0, 1.0))
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.set_title(title, fontsize=10, loc="left")
-    figure.subplots_adjust(left=0.2, right=0.97, bottom=0.08, top=0.92)
-    left_out = [
-        label for label, v in zip(labels, values, strict=True) if not isinstance(v, int | float)
-    ]
-    alt = (
-        f"Liggande stapeldiagram: {title.lower()} per kommun. "
-        + "; ".join(f"{label}: {tal(round(v, 1))}" for label, v in shown)
-        + "."
-    )
-    if isinstance(mean, int | float):
-        alt += f" Ovägt medel: {tal(round(mean, 1))}."
-    if left_out:
-        alt += " Utan värde: " + ", ".join(left_out) + "."
-    return Chart(_png(figure), alt, title)
-
-
-def lines_over_years(title: str, years: list[int], series: dict[str, list]) -> Chart:
-    """One line per municipality over the years (gaps where there is no value)."""
-    figure = Figure(figsize=(7, 4))
-    axes = figure.subplots()
-    axes.set_prop_cycle(color=colormaps["tab20"].colors)  # 13 municipalities, 13 colours
-    for name, values in series.items():
-        points = [(y, v) for y, v in zip(years, values, strict=True) if isinstance(v, int | float)]
-        if points:
-            axes.plot(
-                [p[0] for p in points],
-                [p[1] for p in points],
-                marker="o",
-                linewidth=1,
-                markersize=3,
-                label=name,
-            )
-    axes.set_xticks(years, [str(y) for y in years])
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.set_title(title, fontsize=10)
-    axes.legend(frameon=False, fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1, 0.5))
-    figure.subplots_adjust(left=0.08, right=0.74, bottom=0.08, top=0.92)
-    parts = []
-    for name, values in series.items():
-        known = [
-            f"{y} {tal(round(v, 1))}"
-            for y, v in zip(years, values, strict=True)
-            if isinstance(v, int | float)
-        ]
-        parts.append(f"{name}: {', '.join(known) if known else 'inga värden'}")
-    alt = f"Linjediagram: {title.lower()} per kommun och år. " + "; ".join(parts) + "."
     return Chart(_png(figure), alt, title)

@@ -175,7 +175,7 @@ def run_pdf(out: Path) -> int:
 
 
 def run_compare(folder: Path, out: Path, year: int | None) -> int:
-    from pipeline import compare, compare_docx, compare_xlsx
+    from pipeline import compare, compare_docx, compare_xlsx, datapackage
     from pipeline.files import write_bytes
 
     if not folder.is_dir():
@@ -183,11 +183,11 @@ def run_compare(folder: Path, out: Path, year: int | None) -> int:
         return 1
     with stage("read", f"Läser nyckeltalsfilerna i {folder} ..."):
         comparison = compare.load(folder, year)
-    used = [f for f in comparison.files if f.used]
-    skipped = [f for f in comparison.files if not f.used]
-    say(f"Läste {len(comparison.files)} filer: {len(used)} används, {len(skipped)} hoppades över.")
-    for entry in skipped:
-        say(f"Hoppade över {entry.path.name}: {entry.problem}")
+    say(f"Läste {len(comparison.files)} filer:")
+    for entry in comparison.files:
+        say(f"  {entry.line()}")
+    for problem in comparison.target_problems:
+        say(problem)
     if not any(comparison.has_file(k.kod) for k in contract.kommuner()):
         say(
             f"Det finns inga användbara nyckeltal för {comparison.ar or 'något år'} i {folder}. "
@@ -196,14 +196,24 @@ def run_compare(folder: Path, out: Path, year: int | None) -> int:
         return 1
     missing = comparison.missing()
     if missing:
-        say(f"Kommuner utan fil för {comparison.ar}: {', '.join(k.namn for k in missing)}.")
+        say(
+            f"Kommuner utan nyckeltal för {comparison.ar}: "
+            + ", ".join(f"{k.namn} ({comparison.state(k.kod)})" for k in missing)
+            + "."
+        )
     with stage("render", "Skriver jämförelsen ..."):
         workbook = compare_xlsx.write(out / f"jamforelse-{comparison.ar}.xlsx", comparison)
         report, _ = compare_docx.render(comparison)
         document = write_bytes(out / f"jamforelse-{comparison.ar}.docx", report)
+        tidy = write_bytes(out / f"jamforelse-{comparison.ar}.csv", compare.tidy_csv(comparison))
+        write_bytes(
+            datapackage.descriptor_path(tidy),
+            datapackage.to_json(datapackage.comparison_descriptor(tidy.name)),
+        )
     say(f"Klart. Arbetsboken: {workbook}")
     say(f"Rapporten: {document}")
-    return 1 if skipped else 0
+    say(f"Måtten i långt format: {tidy} (beskrivs av {datapackage.descriptor_path(tidy).name})")
+    return 1 if comparison.problems() else 0
 
 
 def run_exempel(kommun: str, year: int, seed: int, target: Path | None, overwrite: bool) -> int:

@@ -425,45 +425,81 @@ def build(path: Path) -> None:
 
 def build_comparison(path: Path) -> None:
     """The template of the regional comparison report (make compare)."""
+    from pipeline.compare import measures
+
+    count = len(measures())
     doc = _new_document("Hälsocenter i Jönköpings län – jämförelse")
+    section = doc.sections[0]
+    section.left_margin = section.right_margin = Cm(2)
     _page_footer(doc, "Hälsocenter i Jönköpings län – jämförelse {{ ar }} – sida ")
     doc.add_paragraph("Hälsocenter i Jönköpings län – jämförelse {{ ar }}", style="Title")
     doc.add_paragraph(
         "Jämförelsen bygger på nyckeltalsfilerna (nyckeltal.csv) från länets Hälsocenter. Den "
         "omfattar {{ antal_med_fil }} av {{ antal_kommuner }} kommuner för {{ ar }}."
     )
-    doc.add_paragraph("{%p if saknas %}")
-    doc.add_paragraph("Kommuner utan nyckeltalsfil för {{ ar }}: {{ saknas|join(', ') }}.")
+    doc.add_paragraph("{%p if utan_fil %}")
+    doc.add_paragraph("Kommuner utan nyckeltal för {{ ar }}: {{ utan_fil|join(', ') }}.")
     doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("{%p if overhoppade %}")
-    doc.add_paragraph("Filer som hoppades över på grund av fel:")
-    doc.add_paragraph("{%p for f in overhoppade %}")
-    doc.add_paragraph("{{ f.fil }}: {{ f.problem }}", style="List Bullet")
+    doc.add_paragraph("{%p if filer %}")
+    doc.add_paragraph("Om filerna:")
+    doc.add_paragraph("{%p for f in filer %}")
+    doc.add_paragraph("{{ f }}", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endif %}")
-    doc.add_heading("Inflöde, samtal och aktiviteter {{ ar }}", level=1)
-    _table(
-        doc,
-        ["Kommun", *[f"{{{{ rubriker[{i}] }}}}" for i in range(6)]],
-        "{%tr for rad in tabell %}",
-        ["{{ rad.kommun }}", *[f"{{{{ rad.celler[{i}] }}}}" for i in range(6)]],
-        numeric=6,
-        widths=[3.4, 2.3, 2.2, 2.3, 2.2, 2.6, 2.4],
-    )
+    doc.add_heading("Måtten {{ ar }}", level=1)
+    doc.add_paragraph("{%p if malvarden %}")
     doc.add_paragraph(
-        "”..” betyder att värdet är undertryckt för att det gäller 1–4 personer; det är aldrig "
-        "0. ”ingen fil” betyder att kommunen inte har skickat någon nyckeltalsfil. Per 1 000 "
-        "invånare räknas där kommunen har angett sitt invånarantal. Ovägt medel är medelvärdet "
-        "av kommunernas värden, där varje kommun väger lika."
+        "Regionens målvärden: {%for m in malvarden %}{{ m.matt }} {{ m.mal }}{% if not loop.last %}; {% endif %}{% endfor %}. "
+        "Under varje värde står om kommunen har nått målet (uppnått), är inom 10 % av det (nära) "
+        "eller inte (ej uppnått)."
+    )
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p for p in malproblem %}")
+    doc.add_paragraph("{{ p }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    table = _table(
+        doc,
+        ["Kommun", *[f"{{{{ rubriker[{i}] }}}}" for i in range(count)]],
+        "{%tr for rad in tabell %}",
+        ["{{ rad.kommun }}", *[f"{{{{r rad.celler[{i}] }}}}" for i in range(count)]],
+        numeric=count,
+        widths=[3.0] + [14.0 / count] * count,
+    )
+    for cell in table.rows[0].cells:
+        for run in cell.paragraphs[0].runs:
+            run.font.size = Pt(8)
+    for run in table.rows[2].cells[0].paragraphs[0].runs:
+        run.font.size = Pt(8.5)
+    doc.add_paragraph(
+        "Per 1 000 invånare och andelar i procent, så att kommuner av olika storlek kan "
+        "jämföras. ”..” betyder att värdet är dolt för att skydda enskilda; det är aldrig 0. "
+        "”–” betyder att uppgiften saknas (till exempel en fil från en äldre version av "
+        "programmet). Summaraden säger vilka kommuner den täcker och visar kvoten av deras "
+        "summor; en median summeras inte. Ovägt medel är medelvärdet av kommunernas värden, där "
+        "varje kommun väger lika. Måtten definieras sist i rapporten."
     )
     doc.add_heading("Kommunerna jämförda", level=1)
     doc.add_paragraph("{%p for d in diagram %}")
     doc.add_heading("{{ d.rubrik }}", level=2)
-    doc.add_paragraph("{{ d.bild }}")
+    picture = doc.add_paragraph("{{ d.bild }}")
+    picture.paragraph_format.keep_with_next = True
+    doc.add_paragraph("{{ d.text }}")
     doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p if trender %}")
     doc.add_heading("Utveckling över åren", level=1)
-    doc.add_paragraph("Åren i jämförelsen: {{ ar_lista }}.")
-    doc.add_paragraph("{{ trend }}")
+    doc.add_paragraph(
+        "Åren i jämförelsen: {{ ar_lista }}. En ruta per kommun; den streckade linjen är "
+        "kommunerna med fil tillsammans."
+    )
+    doc.add_paragraph("{%p for t in trender %}")
+    doc.add_heading("{{ t.rubrik }}", level=2)
+    doc.add_paragraph("{{ t.bild }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_heading("Måttens definitioner", level=1)
+    doc.add_paragraph("{%p for m in definitioner %}")
+    doc.add_paragraph("{{ m.rubrik }} ({{ m.id }}): {{ m.definition }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
     doc.save(path)
 
 
