@@ -99,6 +99,7 @@ class ShareGroup:
     dimension: str
     rubrik: str
     total: Key | None
+    flik: str = ""
 
     def categories(self) -> list[str]:
         return contract.categories(self.dimension)
@@ -161,7 +162,11 @@ def themes() -> list[tuple[str, list[CountColumn]]]:
 def share_groups() -> list[ShareGroup]:
     return [
         ShareGroup(
-            s["nyckeltal"], s["dimension"], s["rubrik"], _key(s["total"]) if "total" in s else None
+            s["nyckeltal"],
+            s["dimension"],
+            s["rubrik"],
+            _key(s["total"]) if "total" in s else None,
+            s.get("flik", ""),
         )
         for s in layout()["andelar"]
     ]
@@ -497,8 +502,8 @@ def load(folder: Path, year: int | None = None) -> Comparison:
             parsed[path] = parse(data, path)
         except FileProblem as error:
             entry.problem = str(error)
-            entry.contents = error.claims
-            for pair in error.claims:
+            entry.contents = error.claims or _claims_from_name(path)
+            for pair in entry.contents:
                 states[pair] = BAD_FILE
             continue
         entry.contents = sorted(parsed[path].values)

@@ -58,7 +58,7 @@ def bars_across(
     )
     left_out = left_out or {}
     with _style():
-        figure = Figure(figsize=(6.3, 0.27 * max(len(shown), 1) + 1.25))
+        figure = Figure(figsize=(6.3, 0.25 * max(len(shown), 1) + 0.95))
         axes = figure.subplots()
         names = [name for name, _ in shown][::-1]
         numbers = [v for _, v in shown][::-1]
@@ -67,8 +67,10 @@ def bars_across(
         for y, value in enumerate(numbers):
             axes.text(value + top * 0.01, y, number_text(value), va="center", fontsize=8)
         axes.set_xlim(0, top * 1.12)
-        axes.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 5, 10]))
-        swedish_axis(axes.xaxis, 0 if top >= 10 else 1)
+        locator = MaxNLocator(6, steps=[1, 2, 5, 10])
+        axes.xaxis.set_major_locator(locator)
+        ticks = locator.tick_values(0, top * 1.12)
+        swedish_axis(axes.xaxis, 0 if all(float(t).is_integer() for t in ticks) else 1)
         handles = []
         if mean is not None:
             handles.append(
@@ -106,8 +108,8 @@ def bars_across(
             axes.set_xlabel(unit, fontsize=8)
         if left_out:
             note = "Utan värde: " + ", ".join(f"{n} ({why})" for n, why in left_out.items())
-            figure.text(0.01, 0.01, note, fontsize=7, color="#404040")
-        bottom = 0.95 / figure.get_figheight() + (0.2 / figure.get_figheight() if left_out else 0)
+            figure.text(0.01, 0.04 / figure.get_figheight(), note, fontsize=7, color="#404040")
+        bottom = (0.5 + (0.18 if left_out else 0)) / figure.get_figheight()
         figure.subplots_adjust(
             left=0.17, right=0.97, bottom=bottom, top=1 - 0.4 / figure.get_figheight()
         )

@@ -56,6 +56,10 @@ def _cell(comparison: Comparison, m: Measure, value: Value, with_status: bool) -
     return text
 
 
+def _unit(m: Measure) -> str:
+    return " %" if m.procent else (" dagar" if not m.summable else " per 1 000 invånare")
+
+
 def _table(comparison: Comparison) -> list[dict]:
     result = []
     for kommun in contract.kommuner():
@@ -173,7 +177,9 @@ def render(
     targets = [
         {
             "matt": measure(t.matt).rubrik,
-            "mal": ("minst " if t.battre == "högre" else "högst ") + number_text(t.malvarde),
+            "mal": ("minst " if t.battre == "högre" else "högst ")
+            + number_text(t.malvarde)
+            + _unit(measure(t.matt)),
         }
         for t in comparison.targets.values()
     ]

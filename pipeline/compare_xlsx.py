@@ -57,7 +57,7 @@ COLOR_SCALE = dict(
     mid_color="9ECAE1",
     end_type="percentile",
     end_value=100,
-    end_color="3182BD",
+    end_color="6BAED6",
 )
 STATUS_FILL = {
     TARGET_MET: PatternFill("solid", fgColor="BDD7EE"),
@@ -65,7 +65,7 @@ STATUS_FILL = {
     TARGET_NOT_MET: PatternFill("solid", fgColor="F4B183"),
 }
 FIXED = ["Kommunkod", "Kommun", "Invånare"]
-FIXED_WIDTHS = (10, 13, 10)
+FIXED_WIDTHS = (11, 13, 10)
 POINTS_PER_LINE = 15
 
 
@@ -155,14 +155,16 @@ def _municipality_rows(sheet, comparison: Comparison, first_row: int, width: int
 
 
 def _summary_row(sheet, row: int, label: str, width: int, people=None) -> None:
-    sheet.cell(row=row, column=2, value=label)
+    """A bold row under the municipalities; its label spans the code and name columns."""
+    sheet.cell(row=row, column=1, value=label)
     if people is not None:
         put(sheet.cell(row=row, column=3), Value(people), 0)
     for column in range(1, width + 1):
         cell = sheet.cell(row=row, column=column)
         cell.font, cell.border = BOLD, TOP_LINE
-    sheet.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.row_dimensions[row].height = 3 * POINTS_PER_LINE
+    sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    sheet.row_dimensions[row].height = _header_height([label], [sum(FIXED_WIDTHS[:2])])
 
 
 def _present_people(comparison: Comparison) -> float | None:
@@ -240,10 +242,10 @@ def _counts_sheet(book: Workbook, comparison: Comparison, name: str, columns) ->
     print_setup(sheet)
 
 
-def _shares_sheet(book: Workbook, comparison: Comparison) -> None:
+def _shares_sheet(book: Workbook, comparison: Comparison, flik: str) -> None:
     """Shares (%) of each breakdown, colour-ranked; the county's share can be a lower bound."""
-    sheet = book.create_sheet("Andelar")
-    columns = [(g, c) for g in share_groups() for c in g.categories()]
+    sheet = book.create_sheet(f"Andelar {flik}")
+    columns = [(g, c) for g in share_groups() if g.flik == flik for c in g.categories()]
     names = FIXED + [f"{g.rubrik}: {c} (%)" for g, c in columns]
     widths = list(FIXED_WIDTHS) + [12] * len(columns)
     header(sheet, 1, names, widths)
@@ -265,10 +267,10 @@ def _shares_sheet(book: Workbook, comparison: Comparison) -> None:
     print_setup(sheet)
 
 
-def _breakdown_counts_sheet(book: Workbook, comparison: Comparison) -> None:
+def _breakdown_counts_sheet(book: Workbook, comparison: Comparison, flik: str) -> None:
     """The counts behind the shares; a sum with a hidden count is a lower bound."""
-    sheet = book.create_sheet("Uppdelningar, antal")
-    columns = [(g, c) for g in share_groups() for c in g.categories()]
+    sheet = book.create_sheet(f"Antal {flik}")
+    columns = [(g, c) for g in share_groups() if g.flik == flik for c in g.categories()]
     names = FIXED + [f"{g.rubrik}: {c}" for g, c in columns]
     widths = list(FIXED_WIDTHS) + [12] * len(columns)
     header(sheet, 1, names, widths)
@@ -340,6 +342,8 @@ def _trend_sheet(book: Workbook, comparison: Comparison) -> None:
             sheet.row_breaks.append(Break(id=row - 1))
     sheet.freeze_panes = "C1"
     print_setup(sheet, title_rows=None)
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False  # two blocks a page, not fit to width
+    sheet.page_setup.scale = 75
 
 
 def _files_sheet(book: Workbook, comparison: Comparison) -> None:
@@ -435,14 +439,16 @@ def _about_sheet(book: Workbook, comparison: Comparison) -> None:
             8 if font else 2
         )
     row = len(lines) + 1
-    names = ["Mått-id", "Mått", "Definition", "Målvärde", "Bättre"]
-    widths = [26, 30, 90, 10, 10]
+    names, widths = ["Mått-id", "Mått", "Definition"], [26, 30, 90]
+    if comparison.has_targets_file:  # without malvarden.csv nothing about targets
+        names, widths = names + ["Målvärde", "Bättre"], widths + [10, 10]
     header(sheet, row, names, widths)
     for m in measures():
         row += 1
         target = comparison.targets.get(m.id)
-        values = [m.id, m.rubrik, m.definition, target.malvarde if target else None]
-        values.append(target.battre if target else None)
+        values = [m.id, m.rubrik, m.definition]
+        if comparison.has_targets_file:
+            values += [target.malvarde, target.battre] if target else [None, None]
         for column, value in enumerate(values, start=1):
             sheet.cell(row=row, column=column, value=value).alignment = Alignment(
                 wrap_text=True, vertical="top"
@@ -473,8 +479,9 @@ def write(path: Path, comparison: Comparison) -> Path:
     _measures_sheet(book, comparison)
     for name, columns in themes():
         _counts_sheet(book, comparison, name, columns)
-    _shares_sheet(book, comparison)
-    _breakdown_counts_sheet(book, comparison)
+    for flik in dict.fromkeys(g.flik for g in share_groups()):
+        _shares_sheet(book, comparison, flik)
+        _breakdown_counts_sheet(book, comparison, flik)
     _trend_sheet(book, comparison)
     _files_sheet(book, comparison)
     return save_workbook(book, path)

@@ -487,10 +487,11 @@ def build_comparison(path: Path) -> None:
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p if trender %}")
     doc.add_heading("Utveckling över åren", level=1)
-    doc.add_paragraph(
+    intro = doc.add_paragraph(
         "Åren i jämförelsen: {{ ar_lista }}. En ruta per kommun; den streckade linjen är "
         "kommunerna med fil tillsammans."
     )
+    intro.paragraph_format.keep_with_next = True
     doc.add_paragraph("{%p for t in trender %}")
     doc.add_heading("{{ t.rubrik }}", level=2)
     doc.add_paragraph("{{ t.bild }}")
