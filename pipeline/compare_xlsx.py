@@ -65,7 +65,7 @@ STATUS_FILL = {
     TARGET_NOT_MET: PatternFill("solid", fgColor="F4B183"),
 }
 FIXED = ["Kommunkod", "Kommun", "Invånare"]
-FIXED_WIDTHS = (11, 13, 10)
+FIXED_WIDTHS = (12, 13, 10)
 POINTS_PER_LINE = 15
 
 
@@ -305,7 +305,7 @@ def _trend_sheet(book: Workbook, comparison: Comparison) -> None:
         sheet.row_dimensions[row].height = 20
         row += 1
         names = ["Kommunkod", "Kommun", *[str(y) for y in years], change_name]
-        widths = [10, 13] + [10] * len(years) + [16]
+        widths = [12, 13] + [10] * len(years) + [16]
         header(sheet, row, names, widths)
         first = row + 1
         row = first
@@ -326,7 +326,10 @@ def _trend_sheet(book: Workbook, comparison: Comparison) -> None:
             put(sheet.cell(row=row, column=3 + len(years)), change(values))
             row += 1
         county = [county_measure(comparison, m, y) for y in years]
-        sheet.cell(row=row, column=2, value="Kommunerna med fil tillsammans" if m.summable else "")
+        label = sheet.cell(row=row, column=1, value="Kommunerna med fil tillsammans")
+        label.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+        sheet.row_dimensions[row].height = 2 * POINTS_PER_LINE
         for offset, value in enumerate(county):
             if m.summable:
                 put(sheet.cell(row=row, column=3 + offset), value)

@@ -335,7 +335,7 @@ def test_trend_years_as_columns_with_change_and_county(county):
     assert habo[4] == pytest.approx(habo[3] - habo[2])
     eksjo = next(r for r in rows[2:16] if r[1] == "Eksjö")
     assert eksjo[3] == "ingen fil" and eksjo[4] == "–"
-    assert rows[15][1] == "Kommunerna med fil tillsammans"
+    assert rows[15][0] == "Kommunerna med fil tillsammans"
     block = next(i for i, r in enumerate(rows) if r[0] == compare.measure("andel_uteblivna").rubrik)
     assert rows[block + 1][4] == "Förändring 2023–2024 (procentenheter)"
 
