@@ -18,12 +18,12 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 from lxml import etree
 
 from pipeline import charts, config, contract
-from pipeline.aggregate import KeyFigures, year_history
+from pipeline.aggregate import KeyFigures
 from pipeline.contract import KANAL
+from pipeline.dataset import Dataset
 from pipeline.formatting import MISSING, SECONDARY, UNKNOWN, antal, datum, forandring, slug, tal
 from pipeline.history import years_text
 from pipeline.ooxml import finalize_docx
-from pipeline.validate import Dataset
 
 MAIN_AREAS = 4  # the first four focus areas always get a plan table
 
@@ -240,7 +240,6 @@ def build_context(
     """Everything the template may use, as plain values (images are added at render)."""
     avsnitt = contract.workbook("verksamhet.xlsx").sheet("Texter").column("avsnitt").varden
     value = figures.value
-    missing_years = year_history(dataset).missing
     activities = figures.activities.sort_values(
         ["deltagartimmar", "aktivitet"], ascending=[False, True]
     )
@@ -258,7 +257,7 @@ def build_context(
             "remiss": value("arenden_inkomna", "kanal", KANAL("remiss")),
             "egen": value("arenden_inkomna", "kanal", KANAL("egen_kontakt")),
         },
-        "saknade_ar": years_text(year_history(dataset).missing) if missing_years else "",
+        "saknade_ar": years_text(figures.missing_years) if figures.missing_years else "",
         "sedan_start": {
             "arenden": value("arenden_sedan_start"),
             "far": value("far_sedan_start"),

@@ -18,7 +18,8 @@ import pandera.pandas as pa
 
 from pipeline import config, contract, personnummer
 from pipeline.coerce import DATE_HELP, coerce_column
-from pipeline.contract import Column, Kommun, Sheet, Workbook
+from pipeline.contract import Column, Sheet, Workbook
+from pipeline.dataset import Dataset
 from pipeline.history import history, years_text
 from pipeline.inspect_xlsx import FormulaScan
 from pipeline.plausibility import find_warnings
@@ -41,25 +42,6 @@ class SheetResult:
     rows_read: int = 0
     empty_rows: int = 0
     error_rows: int = 0
-
-
-@dataclass
-class Dataset:
-    """Validated, typed input for one municipality and year."""
-
-    kommun: Kommun
-    ar: int
-    startdatum: pd.Timestamp
-    invanare: int | None
-    styrgruppsmoten: int | None
-    remisser: pd.DataFrame
-    samtal: pd.DataFrame
-    aktiviteter: pd.DataFrame
-    narvaro: pd.DataFrame
-    texter: dict[str, list[str]]
-    plan: pd.DataFrame
-    source: Path
-    tidigare_ar: pd.DataFrame | None = None  # totals of years before the rows begin
 
 
 @dataclass
