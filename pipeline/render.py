@@ -245,10 +245,8 @@ def build_context(
     )
     return {
         "ar": figures.ar,
-        "kommun": dataset.kommun.namn,
         "kommunnamn": dataset.kommun.kommunnamn,
         "startdatum": dataset.startdatum.date(),
-        "undertryck_grans": threshold,
         "styrgruppsmoten": dataset.styrgruppsmoten,
         "texter": {slug(a): dataset.texter.get(a, []) for a in avsnitt},
         "inflode": {
