@@ -16,9 +16,9 @@ import pandas as pd
 
 from pipeline import contract
 from pipeline.contract import AVBOJDE, KANAL, TYP, UTFALL, categories
+from pipeline.dataset import Dataset
 from pipeline.history import History, history
 from pipeline.suppression import labelled, protect
-from pipeline.validate import Dataset
 
 TOTAL = ""
 
@@ -40,6 +40,7 @@ class KeyFigures:
     ar: int
     figures: list[Figure]
     activities: pd.DataFrame | None = None  # per activity, for the report's sentences
+    missing_years: tuple[int, ...] = ()  # years since start without data ("sedan start" unknown)
 
     def value(self, nyckeltal: str, dimension: str = TOTAL, kategori: str = TOTAL):
         for figure in self.figures:
@@ -183,7 +184,8 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
 
     table, codes = activity_table(dataset, year)
     figures.extend(_activity_figures(table, codes))
-    return KeyFigures(dataset.kommun.kod, dataset.kommun.namn, year, figures, table)
+    missing = year_history(dataset, year).missing
+    return KeyFigures(dataset.kommun.kod, dataset.kommun.namn, year, figures, table, missing)
 
 
 def breakdown_figures(

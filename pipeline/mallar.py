@@ -8,7 +8,6 @@ Excel's own input checks on number and date columns.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -108,7 +107,7 @@ def _validation(book, column: Column, cells: str, cache: dict) -> DataValidation
             low = column.over
         high = column.max if isinstance(column.max, int | float) else None
         if column.max == "rapportår":
-            high = dt.date.today().year
+            high = "YEAR(TODAY())"  # Excel's own clock: the workbook stays right next year
         kind = "whole" if column.typ == "heltal" else "decimal"
         rule = DataValidation(
             type=kind,

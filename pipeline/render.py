@@ -16,13 +16,13 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate
 
 from pipeline import charts, config, contract
-from pipeline.aggregate import KeyFigures, year_history
+from pipeline.aggregate import KeyFigures
 from pipeline.contract import KANAL
+from pipeline.dataset import Dataset
 from pipeline.docx_fill import AltTextImage, TemplateProblem, fill_template  # noqa: F401
 from pipeline.formatting import MISSING, SECONDARY, UNKNOWN, forandring, slug, tal
 from pipeline.history import years_text
 from pipeline.ooxml import finalize_docx
-from pipeline.validate import Dataset
 
 MAIN_AREAS = 4  # the first four focus areas always get a plan table
 
@@ -193,16 +193,13 @@ def build_context(
     """Everything the template may use, as plain values (images are added at render)."""
     avsnitt = contract.workbook("verksamhet.xlsx").sheet("Texter").column("avsnitt").varden
     value = figures.value
-    missing_years = year_history(dataset).missing
     activities = figures.activities.sort_values(
         ["deltagartimmar", "aktivitet"], ascending=[False, True]
     )
     return {
         "ar": figures.ar,
-        "kommun": dataset.kommun.namn,
         "kommunnamn": dataset.kommun.kommunnamn,
         "startdatum": dataset.startdatum.date(),
-        "undertryck_grans": threshold,
         "styrgruppsmoten": dataset.styrgruppsmoten,
         "texter": {slug(a): dataset.texter.get(a, []) for a in avsnitt},
         "inflode": {
@@ -211,7 +208,7 @@ def build_context(
             "remiss": value("arenden_inkomna", "kanal", KANAL("remiss")),
             "egen": value("arenden_inkomna", "kanal", KANAL("egen_kontakt")),
         },
-        "saknade_ar": years_text(year_history(dataset).missing) if missing_years else "",
+        "saknade_ar": years_text(figures.missing_years) if figures.missing_years else "",
         "sedan_start": {
             "arenden": value("arenden_sedan_start"),
             "far": value("far_sedan_start"),

@@ -18,7 +18,8 @@ import pandera.pandas as pa
 
 from pipeline import config, contract, personnummer
 from pipeline.coerce import DATE_HELP, coerce_column
-from pipeline.contract import Column, Kommun, Sheet, Workbook
+from pipeline.contract import Column, Sheet, Workbook
+from pipeline.dataset import Dataset
 from pipeline.history import history, years_text
 from pipeline.inspect_xlsx import FormulaScan
 from pipeline.plausibility import find_warnings
@@ -41,25 +42,6 @@ class SheetResult:
     rows_read: int = 0
     empty_rows: int = 0
     error_rows: int = 0
-
-
-@dataclass
-class Dataset:
-    """Validated, typed input for one municipality and year."""
-
-    kommun: Kommun
-    ar: int
-    startdatum: pd.Timestamp
-    invanare: int | None
-    styrgruppsmoten: int | None
-    remisser: pd.DataFrame
-    samtal: pd.DataFrame
-    aktiviteter: pd.DataFrame
-    narvaro: pd.DataFrame
-    texter: dict[str, list[str]]
-    plan: pd.DataFrame
-    source: Path
-    tidigare_ar: pd.DataFrame | None = None  # totals of years before the rows begin
 
 
 @dataclass
@@ -97,6 +79,17 @@ class _Context:
 # --- column checks -------------------------------------------------------------
 
 
+# Column types whose cells are screened for personnummer: codes, free text, and whole
+# numbers (a personnummer typed into Invånare is a number, too).
+SCREENED = ("id", "text", "heltal")
+
+
+def _flagged(distinct: list) -> set:
+    """The distinct values (as typed) that look like a personnummer."""
+    flagged = personnummer.flagged_values([str(v) for v in distinct])
+    return {v for v in distinct if str(v) in flagged}
+
+
 def _bound(value: float | str | None, context: _Context) -> float | None:
     if value == "rapportår":
         return context.ar
@@ -114,13 +107,15 @@ def _column_checks(column: Column, context: _Context) -> list[tuple[pa.Check, Me
                 lambda v: (f"Värdet '{v}' är inte tillåtet.", f"Tillåtna värden: {allowed}."),
             )
         )
-    if column.typ in ("id", "text"):
+    if column.typ in SCREENED:
         flagged = context.flagged.get(column.nyckel, set())
-        if column.typ == "id":
+        if column.typ in ("id", "heltal"):
             message = (
                 "Värdet ser ut som ett personnummer ({}). Personnummer får inte finnas i "
                 "underlaget.",
-                "Använd en egen kod i stället, t.ex. K0231.",
+                "Använd en egen kod i stället, t.ex. K0231."
+                if column.typ == "id"
+                else f"Skriv {column.namn} som ett vanligt tal.",
             )
         else:
             message = (
@@ -317,8 +312,8 @@ def _check_table(raw: RawSheet, sheet: Sheet, context: _Context) -> tuple[SheetR
     for column in sheet.kolumner:
         coerced = coerce_column(raw.cells[column.nyckel], column)
         typed[column.nyckel] = coerced.values
-        if column.typ in ("id", "text"):
-            context.flagged[column.nyckel] = personnummer.flagged_values(coerced.distinct)
+        if column.typ in SCREENED:
+            context.flagged[column.nyckel] = _flagged(coerced.distinct)
         if column.typ == "id":
             spellings = context.id_spellings.setdefault(raw.fil, {})
             for written, key in zip(raw.cells[column.nyckel], coerced.values, strict=True):
@@ -391,6 +386,8 @@ def _check_fields(raw: RawSheet, sheet: Sheet, context: _Context):
     for spec in sheet.falt:
         coerced = coerce_column(one_row[spec.nyckel], spec)
         typed[spec.nyckel] = coerced.values
+        if spec.typ in SCREENED:
+            context.flagged[spec.nyckel] = _flagged(coerced.distinct)
         for message in coerced.bad.values():
             problems.append(
                 Problem(

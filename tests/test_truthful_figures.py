@@ -250,6 +250,19 @@ def test_personnummer_refused_in_free_text(books, sheet, row, column, value):
     assert "1234" not in error.line() and "680512" not in error.line()
 
 
+@pytest.mark.parametrize(
+    ("sheet", "index", "column"), [("Uppgifter", 3, "Värde (Invånare)"), ("Närvaro", 7, "Antal")]
+)
+def test_personnummer_refused_in_a_number_cell(books, sheet, index, column):
+    target = books.rows[sheet][index]
+    target[1 if sheet == "Uppgifter" else 3] = 6805121234
+    result = validate(books.write(), today=TODAY)
+    (error,) = result.errors
+    assert (error.flik, error.kolumn) == (sheet, column)
+    assert error.problem.startswith("Värdet ser ut som ett personnummer (ÅÅMMDD-XXXX).")
+    assert "6805121234" not in error.line()
+
+
 def test_ids_are_matched_as_a_person_reads_them(books):
     books.rows["Närvaro"][1][2] = "p1"  # Gympa 2023-01-03: P1 written in lower case
     books.rows["Närvaro"][4][2] = " P3\u200b"  # a space before, a zero-width space after

@@ -1,0 +1,32 @@
+"""The boundaries ARCHITECTURE.md promises, checked where a test can check them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from pipeline import config
+
+PERSONAL_DATA_READERS = ("pipeline.validate", "pipeline.read", "pandera", "python_calamine")
+
+
+def _loaded_after_import(module: str) -> set[str]:
+    code = f"import sys, {module}; print(' '.join(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=config.ROOT
+    )
+    return set(done.stdout.split())
+
+
+@pytest.mark.parametrize("module", ["pipeline.aggregate", "pipeline.render"])
+def test_after_validation_nothing_reads_workbooks(module):
+    loaded = _loaded_after_import(module)
+    assert not loaded & set(PERSONAL_DATA_READERS), sorted(loaded & set(PERSONAL_DATA_READERS))
+
+
+def test_render_reads_key_figures_not_raw_rows():
+    source = (config.ROOT / "pipeline" / "render.py").read_text(encoding="utf-8")
+    for frame in ("remisser", "samtal", "narvaro", "aktiviteter", "tidigare_ar"):
+        assert f"dataset.{frame}" not in source, frame

@@ -1,0 +1,82 @@
+"""The same input gives the same bytes, even when the clock has moved.
+
+Two renders within one second cannot catch a timestamp that leaks into a file
+(zip entries have a 2-second resolution). So the second run happens in another
+process whose clock says 2031: time.time, time.localtime and datetime.now all
+lie there. Any date that leaks into a file makes the bytes differ.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from pipeline import config
+
+FAKETIME = shutil.which("faketime")
+needs_faketime = pytest.mark.skipif(
+    FAKETIME is None,
+    reason="faketime saknas (Debian-paketet faketime); .ci/run installerar det",
+)
+LATER = "2031-06-01 12:00:00"
+
+BUILD = textwrap.dedent(
+    """
+    import datetime, hashlib, json, tempfile
+    from pathlib import Path
+
+    from pipeline import aggregate, config, render
+    from pipeline.mallar import write_blank_workbooks
+    from pipeline.report_problems import write_validation_report
+    from pipeline.validate import validate
+
+    out = Path(tempfile.mkdtemp())
+    result = validate(config.EXAMPLE, today=datetime.date(2026, 1, 1))
+    figures = aggregate.compute(result.dataset)
+    previous = aggregate.previous_year(result.dataset)
+    files = {
+        "docx": render.render(result.dataset, figures, previous).docx,
+        "csv": aggregate.to_csv(figures).encode(),
+        "valideringsrapport": write_validation_report(
+            out / "v.xlsx", result.problems, result.sheets
+        ).read_bytes(),
+    }
+    for path in write_blank_workbooks(out / "mallar"):
+        files[path.name] = path.read_bytes()
+    print(json.dumps({k: hashlib.sha256(v).hexdigest() for k, v in files.items()}))
+    """
+)
+
+
+def _run(code: str, later: bool) -> str:
+    command = [sys.executable, "-c", code]
+    if later:
+        command = [FAKETIME, LATER, *command]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=config.ROOT)
+    return done.stdout
+
+
+@needs_faketime
+def test_outputs_do_not_depend_on_the_clock():
+    now, later = json.loads(_run(BUILD, False)), json.loads(_run(BUILD, True))
+    assert set(now) == {
+        "docx",
+        "csv",
+        "valideringsrapport",
+        "remisser.xlsx",
+        "aktiviteter.xlsx",
+        "verksamhet.xlsx",
+    }
+    assert now == later
+
+
+@needs_faketime
+def test_the_moved_clock_really_moves():
+    """Without this, the test above could pass with a clock that never moved."""
+    probe = "import datetime, time; print(datetime.datetime.now().year, time.localtime().tm_year)"
+    assert _run(probe, True).split() == ["2031", "2031"]
