@@ -19,7 +19,12 @@ from pipeline import charts, config, contract
 from pipeline.aggregate import KeyFigures
 from pipeline.contract import KANAL
 from pipeline.dataset import Dataset
-from pipeline.docx_fill import AltTextImage, TemplateProblem, fill_template  # noqa: F401
+from pipeline.docx_fill import (  # noqa: F401  (re-exported for callers and tests)
+    AltTextImage,
+    TemplateProblem,
+    fill_template,
+    jinja_environment,
+)
 from pipeline.formatting import MISSING, SECONDARY, UNKNOWN, forandring, slug, tal
 from pipeline.history import years_text
 from pipeline.ooxml import finalize_docx
