@@ -148,7 +148,7 @@ def test_statistics_tables(example_report):
 
 def test_every_table_repeats_its_header_row(example_report):
     _, document = example_report
-    assert len(document.tables) == 4 + 6
+    assert len(document.tables) == 5 + 6  # statistics (with service quality) and the plan
     for table in document.tables:
         header = table.rows[0]._tr.trPr
         assert header is not None and header.find(qn("w:tblHeader")) is not None

@@ -358,6 +358,18 @@ def build(path: Path) -> None:
     )
     doc.add_paragraph("")
     doc.add_paragraph("{{ diagram.manad }}")
+    doc.add_heading("Hur snabbt och hur väl", level=2)
+    doc.add_paragraph("{%p for mening in kvalitet.meningar %}")
+    doc.add_paragraph("{{ mening }}")
+    doc.add_paragraph("{%p endfor %}")
+    _table(
+        doc,
+        ["Mått", "{{ ar - 1 }}", "{{ ar }}"],
+        "{%tr for rad in kvalitet.rader %}",
+        ["{{ rad.namn }}", "{{ rad.foregaende }}", "{{ rad.varde }}"],
+        numeric=2,
+        widths=[6.5, 4.25, 4.25],
+    )
     doc.add_heading("Inkomna ärenden per kanal och remittent", level=2)
     _breakdown_table(doc, "inflode")
     doc.add_heading("Kön och ålder", level=2)
