@@ -300,6 +300,32 @@ def _service_quality(current: KeyFigures, previous: KeyFigures | None) -> dict:
     return {"meningar": sentences, "rader": rows}
 
 
+def _activities_by_area(activities) -> list[dict]:
+    """The year's activities grouped by focus area (the contract's order), largest first."""
+    areas = []
+    for area in contract.categories("fokusomrade"):
+        rows = activities[activities["fokusomrade"] == area]
+        if rows.empty:
+            continue
+        areas.append(
+            {
+                "namn": area,
+                "aktiviteter": [
+                    {
+                        "aktivitet": r.aktivitet,
+                        # Head counts only: how many different people came is unknown.
+                        "unika_deltagare": int(r.unika_deltagare) if r.med_id else None,
+                        "deltagartillfallen": int(r.deltagartillfallen),
+                        "tillfallen": int(r.tillfallen),
+                        "deltagartimmar": float(r.deltagartimmar),
+                    }
+                    for r in rows.itertuples(index=False)
+                ],
+            }
+        )
+    return areas
+
+
 def build_context(
     dataset: Dataset, figures: KeyFigures, previous: KeyFigures | None, threshold: int
 ) -> dict:
@@ -339,18 +365,7 @@ def build_context(
                 ("recept_i_retur", "recept_i_retur"),
             )
         },
-        "aktiviteter": [
-            {
-                "aktivitet": r.aktivitet,
-                "fokusomrade": r.fokusomrade,
-                # Head counts only: how many different people came is unknown.
-                "unika_deltagare": int(r.unika_deltagare) if r.med_id else None,
-                "deltagartillfallen": int(r.deltagartillfallen),
-                "tillfallen": int(r.tillfallen),
-                "deltagartimmar": float(r.deltagartimmar),
-            }
-            for r in activities.itertuples(index=False)
-        ],
+        "aktiviteter": _activities_by_area(activities),
         "statistik": _statistics(figures, previous, threshold),
         "kvalitet": _service_quality(figures, previous),
         "plan": _plan(dataset),
