@@ -45,6 +45,10 @@ def write_validation_report(path: Path, problems: list[Problem], sheets: list) -
                 summary,
             ),
         },
+        widths={
+            "Problem": (9, 16, 12, 6, 16, 18, 60, 50),
+            "Sammanfattning": (24, 14, 11, 11, 11, 11),
+        },
     )
 
 
