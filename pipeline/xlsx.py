@@ -52,22 +52,32 @@ def fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) -
 FIXED_STAMP = "2000-01-01T00:00:00Z"
 
 
-def save_workbook(book: Workbook, path: Path) -> Path:
-    """Save atomically, with no author and fixed dates: same content, same bytes."""
+def book_bytes(book: Workbook) -> bytes:
+    """The saved file, with no author and fixed dates: same content, same bytes."""
     book.properties.creator = ""
     book.properties.lastModifiedBy = ""
     buffer = io.BytesIO()
     book.save(buffer)
-    return write_bytes(path, fixed_dates(buffer.getvalue(), FIXED_STAMP))
+    return fixed_dates(buffer.getvalue(), FIXED_STAMP)
 
 
-def write_workbook(path: Path, sheets: dict[str, SheetRows]) -> Path:
-    """A workbook with one sheet per entry, written to a temporary file and renamed."""
+def save_workbook(book: Workbook, path: Path) -> Path:
+    """Save atomically, with no author and fixed dates: same content, same bytes."""
+    return write_bytes(path, book_bytes(book))
+
+
+def workbook_bytes(sheets: dict[str, SheetRows]) -> bytes:
+    """A workbook with one sheet per entry, as the bytes of the file."""
     book = Workbook()
     book.remove(book.active)
     for name, (header, rows) in sheets.items():
         fill_sheet(book.create_sheet(name), header, rows)
-    return save_workbook(book, path)
+    return book_bytes(book)
+
+
+def write_workbook(path: Path, sheets: dict[str, SheetRows]) -> Path:
+    """A workbook with one sheet per entry, written to a temporary file and renamed."""
+    return write_bytes(path, workbook_bytes(sheets))
 
 
 def write_input(folder: Path, rows: dict[str, Sequence[Sequence[object]]]) -> list[Path]:
