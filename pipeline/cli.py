@@ -164,9 +164,9 @@ def run_nytt_ar(raw: Path, out: Path, overwrite: bool) -> int:
 
 def run_pdf(out: Path) -> int:
     from pipeline.pdf import PdfProblem, to_pdf
-    from pipeline.report_job import REPORT_GLOB
+    from pipeline.report_job import EXAMPLE_FOLDER, REPORT_GLOB
 
-    reports = sorted(out.glob(REPORT_GLOB))
+    reports = sorted(out.glob(REPORT_GLOB)) or sorted((out / EXAMPLE_FOLDER).glob(REPORT_GLOB))
     if not reports:
         say(f"Det finns ingen rapport i {out}. Kör först: make report")
         return 1
