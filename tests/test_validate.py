@@ -377,7 +377,9 @@ def _assert_cli_fails(folder, tmp_path, capsys, expected):
     printed = capsys.readouterr().out
     assert expected in printed
     assert "Traceback" not in printed
-    assert [p.name for p in out.iterdir()] == ["valideringsrapport.xlsx"]
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == [
+        "valideringsrapport.xlsx"
+    ]
 
 
 def test_there_are_at_least_forty_kinds_of_bad_input():
