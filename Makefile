@@ -67,5 +67,6 @@ template: $(RUN_STAMP) ## Bygg om Word-mallen från tools/bygg_mall.py (skriver 
 	@$(BIN)/python tools/bygg_mall.py
 
 clean: ## Ta bort genererade filer i output/ (inte data/raw)
-	@find "$(OUT)" -mindepth 1 ! -name .gitkeep -delete
-	@echo "Tömde $(OUT)/"
+	@find "$(OUT)" -mindepth 1 -type f ! -name .gitkeep ! -name '* (redigerad *' -delete
+	@find "$(OUT)" -mindepth 1 -type d -empty -delete
+	@echo "Tömde $(OUT)/ (filer du har redigerat, '… (redigerad …)', finns kvar)"

@@ -182,7 +182,7 @@ def run_pdf(out: Path) -> int:
 
 def run_compare(folder: Path, out: Path, year: int | None) -> int:
     from pipeline import compare, compare_docx, compare_xlsx, datapackage
-    from pipeline.files import write_bytes
+    from pipeline.files import output_lock, publish, recover
 
     if not folder.is_dir():
         say(f"Mappen {folder} finns inte. Lägg kommunernas nyckeltalsfiler (.csv) där.")
@@ -207,18 +207,28 @@ def run_compare(folder: Path, out: Path, year: int | None) -> int:
             + ", ".join(f"{k.namn} ({comparison.state(k.kod)})" for k in missing)
             + "."
         )
+    stem = f"jamforelse-{comparison.ar}"
     with stage("render", "Skriver jämförelsen ..."):
-        workbook = compare_xlsx.write(out / f"jamforelse-{comparison.ar}.xlsx", comparison)
-        report, _ = compare_docx.render(comparison)
-        document = write_bytes(out / f"jamforelse-{comparison.ar}.docx", report)
-        tidy = write_bytes(out / f"jamforelse-{comparison.ar}.csv", compare.tidy_csv(comparison))
-        write_bytes(
-            datapackage.descriptor_path(tidy),
-            datapackage.to_json(datapackage.comparison_descriptor(tidy.name)),
+        with tempfile.TemporaryDirectory() as scratch:  # the workbook writer wants a path
+            made = {
+                f"{stem}.xlsx": compare_xlsx.write(
+                    Path(scratch) / "a.xlsx", comparison
+                ).read_bytes()
+            }
+        made[f"{stem}.docx"] = compare_docx.render(comparison)[0]
+        made[f"{stem}.csv"] = compare.tidy_csv(comparison)
+        descriptor = datapackage.descriptor_path(out / f"{stem}.csv")
+        made[descriptor.name] = datapackage.to_json(
+            datapackage.comparison_descriptor(f"{stem}.csv")
         )
-    say(f"Klart. Arbetsboken: {workbook}")
-    say(f"Rapporten: {document}")
-    say(f"Måtten i långt format: {tidy} (beskrivs av {datapackage.descriptor_path(tidy).name})")
+    with output_lock(out):
+        recover(out)
+        published = publish(out, made)
+    for kept in published.kept:
+        say(kept.line())
+    say(f"Klart. Arbetsboken: {published.paths[f'{stem}.xlsx']}")
+    say(f"Rapporten: {published.paths[f'{stem}.docx']}")
+    say(f"Måtten i långt format: {published.paths[f'{stem}.csv']} (beskrivs av {descriptor.name})")
     return 1 if comparison.problems() else 0
 
 
@@ -496,6 +506,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("Avbrutet. Inga filer ändrades.")
         return 130
+    except PermissionError as error:  # a file open in another program (Windows), or read-only
+        name = Path(error.filename).name if error.filename else "filen"
+        say(
+            f"Filen {name} kunde inte skrivas: den är öppen i ett annat program eller "
+            f"skrivskyddad ({error.filename}). Stäng den och kör igen."
+        )
+        return 1
     except Exception as error:  # the last line of defence: no traceback for the coach
         from pipeline.docx_fill import TemplateProblem
 
