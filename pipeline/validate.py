@@ -476,7 +476,9 @@ def find_problems_with_files(raw_dir: Path) -> list[Problem]:
                 file_problem(
                     fil,
                     f"Filen {fil} saknas i {raw_dir}; hittade {found} – menade du {fil}?",
-                    f"Byt namn på filen till exakt {fil} (utan mellanslag) och kör igen.",
+                    f"Byt namn på filen till exakt {fil}"
+                    + (" (utan mellanslag)" if any(" " in n for n in near) else "")
+                    + " och kör igen.",
                 )
             )
         elif others:
