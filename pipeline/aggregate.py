@@ -182,10 +182,58 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
         for number, kategori in enumerate(months, start=1):
             figures.append(Figure(name, "manad", kategori, int(counts.get(number, 0))))
 
+    figures.extend(service_quality(dataset, year, threshold))
     table, codes = activity_table(dataset, year)
     figures.extend(_activity_figures(table, codes))
     missing = year_history(dataset, year).missing
     return KeyFigures(dataset.kommun.kod, dataset.kommun.namn, year, figures, table, missing)
+
+
+WAIT_LIMIT_DAYS = 30
+
+
+def service_quality(dataset: Dataset, year: int, threshold: int) -> list[Figure]:
+    """How quickly and how well people are taken care of (the contract's service quality).
+
+    A referral's first conversation is its earliest completed Första samtal at any
+    date (a December referral met in January counts, with its real waiting time).
+    """
+    remisser, samtal = dataset.remisser, dataset.samtal
+    inkomna = remisser[_in_year(remisser["inkom"], year)]
+    done = samtal["utfall"] == UTFALL("genomfort")
+    first = samtal[(samtal["samtalstyp"] == TYP("forsta_samtal")) & done]
+    first_day = first.groupby("klient_id")["datum"].min()
+    met = pd.to_datetime(inkomna["klient_id"].map(first_day.to_dict()))
+    waits = (met - inkomna["inkom"]).dt.days.dropna()
+    figures = [
+        Figure("arenden_med_forsta_samtal", TOTAL, TOTAL, len(waits)),
+        Figure("forsta_samtal_inom_30_dagar", TOTAL, TOTAL, int((waits <= WAIT_LIMIT_DAYS).sum())),
+    ]
+    if len(waits):
+        figures.append(Figure("vantetid_dagar_median", TOTAL, TOTAL, _median(waits)))
+    follow_ups = samtal[
+        (samtal["samtalstyp"] == TYP("uppfoljande_samtal")) & done & _in_year(samtal["datum"], year)
+    ].dropna(subset=["klient_id"])
+    # The latest follow-up of the year tells how each client is doing.
+    latest = follow_ups.sort_values(["datum"], kind="stable").groupby("klient_id").tail(1)
+    fmt = contract.key_figure_format()
+    answers = latest["foljsamhet"].fillna(fmt.foljsamhet_saknas)
+    figures.append(Figure("klienter_med_uppfoljning", TOTAL, TOTAL, len(latest)))
+    figures.extend(
+        breakdown_figures(
+            "klienter_med_uppfoljning",
+            "foljsamhet",
+            _counts(answers, categories("foljsamhet")),
+            threshold,
+        )
+    )
+    return figures
+
+
+def _median(days: pd.Series) -> int | float:
+    """The median waiting time in days, with at most one decimal (12.5)."""
+    value = round(float(days.median()), 1)
+    return int(value) if value.is_integer() else value
 
 
 def breakdown_figures(

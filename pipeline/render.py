@@ -17,7 +17,7 @@ from docxtpl import DocxTemplate
 
 from pipeline import charts, config, contract
 from pipeline.aggregate import KeyFigures
-from pipeline.contract import KANAL
+from pipeline.contract import FOLJSAMHET, KANAL
 from pipeline.dataset import Dataset
 from pipeline.docx_fill import (  # noqa: F401  (re-exported for callers and tests)
     AltTextImage,
@@ -192,6 +192,140 @@ def _plan(dataset: Dataset) -> list[dict]:
     return result
 
 
+def _share(numerator, denominator) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def _share_text(part, whole) -> str:
+    """'91 % (74 av 81)'; '–' when unknown."""
+    share = _share(part, whole)
+    if share is None:
+        return MISSING
+    return f"{tal(round(share * 100))}\u00a0% ({tal(part)} av {tal(whole)})"
+
+
+def _quality_figures(figures: KeyFigures | None) -> dict:
+    """The counts behind the service-quality shares of one year; None where unknown."""
+    value = figures.value if figures is not None else (lambda *_: None)
+    answers = {
+        f.kategori: f
+        for f in (figures.breakdown("klienter_med_uppfoljning", "foljsamhet") if figures else [])
+    }
+    known = [FOLJSAMHET(k) for k in ("ja", "delvis", "nej")]
+    hidden = any(answers[k].undertryckt for k in known if k in answers)
+    answered = None if hidden or not answers else sum(answers[k].varde for k in known)
+    yes = answers.get(FOLJSAMHET("ja"))
+    booked = [value(n) for n in ("uteblivna_samtal", "forsta_samtal", "uppfoljande_samtal")]
+    return {
+        "arenden": value("arenden_inkomna"),
+        "med_forsta": value("arenden_med_forsta_samtal"),
+        "inom_30": value("forsta_samtal_inom_30_dagar"),
+        "median": value("vantetid_dagar_median"),
+        "uteblivna": booked[0],
+        "bokade": None if None in booked else sum(booked),
+        "uppfoljda": value("klienter_med_uppfoljning"),
+        "svarade": answered,
+        "ja": None if answered is None else yes.varde,
+        "ja_synligt": None if yes is None or yes.undertryckt else yes.varde,
+        "dolt": hidden,
+    }
+
+
+def _service_quality(current: KeyFigures, previous: KeyFigures | None) -> dict:
+    """Sentences and a table on how quickly and how well people were taken care of."""
+    now, before = _quality_figures(current), _quality_figures(previous)
+
+    def row(label: str, this: str, last: str) -> dict:
+        return {"namn": label, "foregaende": last, "varde": this}
+
+    def days(value) -> str:
+        return MISSING if value is None else f"{tal(value)} dagar"
+
+    def plan(figures: dict) -> str:
+        if figures["dolt"]:
+            return SECONDARY  # the share would give the hidden answers away
+        return _share_text(figures["ja"], figures["svarade"])
+
+    rows = [
+        row("Väntetid till första samtal (median)", days(now["median"]), days(before["median"])),
+        *(
+            row(label, _share_text(now[part], now[whole]), _share_text(before[part], before[whole]))
+            for label, part, whole in (
+                ("Ärenden med första samtal", "med_forsta", "arenden"),
+                ("Första samtal inom 30 dagar", "inom_30", "arenden"),
+                ("Uteblivna samtal", "uteblivna", "bokade"),
+            )
+        ),
+        row("Följer sin plan (av dem som svarat)", plan(now), plan(before)),
+    ]
+    sentences = []
+    if now["median"] is not None:
+        sentences.append(
+            f"Hälften av dem som kom till Hälsocenter under {current.ar} och har haft sitt "
+            f"första samtal fick det inom {tal(now['median'])} dagar."
+        )
+    if now["arenden"]:
+        sentences.append(
+            f"Av årets {tal(now['arenden'])} ärenden har {tal(now['med_forsta'])} fått ett "
+            f"första samtal, och {tal(now['inom_30'])} fick det inom 30 dagar."
+        )
+    if now["bokade"]:
+        sentences.append(
+            f"Av {tal(now['bokade'])} inbokade samtal uteblev {tal(now['uteblivna'])}, det vill "
+            f"säga {tal(round(now['uteblivna'] / now['bokade'] * 100))} procent."
+        )
+    if now["dolt"] and now["ja_synligt"] and now["uppfoljda"]:
+        sentences.append(
+            f"Vid det senaste uppföljande samtalet under året svarade {tal(now['ja_synligt'])} "
+            f"av de {tal(now['uppfoljda'])} klienter som följdes upp att de följer sin plan "
+            "eller sitt recept helt."
+        )
+    elif now["dolt"]:
+        sentences.append(
+            "Hur många som följer sin plan redovisas inte i år, eftersom antalen är så små "
+            "att enskilda personer skulle kunna pekas ut."
+        )
+    elif now["svarade"]:
+        sentences.append(
+            f"Vid det senaste uppföljande samtalet under året svarade {tal(now['ja'])} av "
+            f"{tal(now['svarade'])} klienter att de följer sin plan eller sitt recept helt."
+        )
+    elif now["uppfoljda"]:
+        sentences.append(
+            f"Under året hade {tal(now['uppfoljda'])} klienter ett uppföljande samtal. Om de "
+            "följer sin plan har inte följts upp i siffror."
+        )
+    return {"meningar": sentences, "rader": rows}
+
+
+def _activities_by_area(activities) -> list[dict]:
+    """The year's activities grouped by focus area (the contract's order), largest first."""
+    areas = []
+    for area in contract.categories("fokusomrade"):
+        rows = activities[activities["fokusomrade"] == area]
+        if rows.empty:
+            continue
+        areas.append(
+            {
+                "namn": area,
+                "aktiviteter": [
+                    {
+                        "aktivitet": r.aktivitet,
+                        # Head counts only: how many different people came is unknown.
+                        "unika_deltagare": int(r.unika_deltagare) if r.med_id else None,
+                        "deltagartillfallen": int(r.deltagartillfallen),
+                        "tillfallen": int(r.tillfallen),
+                        "deltagartimmar": float(r.deltagartimmar),
+                    }
+                    for r in rows.itertuples(index=False)
+                ],
+            }
+        )
+    return areas
+
+
 def build_context(
     dataset: Dataset, figures: KeyFigures, previous: KeyFigures | None, threshold: int
 ) -> dict:
@@ -231,19 +365,9 @@ def build_context(
                 ("recept_i_retur", "recept_i_retur"),
             )
         },
-        "aktiviteter": [
-            {
-                "aktivitet": r.aktivitet,
-                "fokusomrade": r.fokusomrade,
-                # Head counts only: how many different people came is unknown.
-                "unika_deltagare": int(r.unika_deltagare) if r.med_id else None,
-                "deltagartillfallen": int(r.deltagartillfallen),
-                "tillfallen": int(r.tillfallen),
-                "deltagartimmar": float(r.deltagartimmar),
-            }
-            for r in activities.itertuples(index=False)
-        ],
+        "aktiviteter": _activities_by_area(activities),
         "statistik": _statistics(figures, previous, threshold),
+        "kvalitet": _service_quality(figures, previous),
         "plan": _plan(dataset),
     }
 

@@ -90,12 +90,21 @@ def _referrals(rng, kommun, year, start, population, count=None):
                 samtal.append([klient, missed, "Första samtal", "Uteblev"])
                 retur = missed + dt.timedelta(days=rng.randint(5, 15))
             else:
-                talk = inkom + dt.timedelta(days=rng.randint(3, 40))
+                if rng.random() < 0.06:  # a no-show before the first talk, then a new time
+                    missed = inkom + dt.timedelta(days=rng.randint(5, 20))
+                    samtal.append([klient, missed, "Första samtal", "Uteblev"])
+                # Most wait one to four weeks; a tail waits up to three months.
+                wait = rng.randint(3, 30) if rng.random() < 0.8 else rng.randint(31, 90)
+                talk = inkom + dt.timedelta(days=wait)
                 samtal.append([klient, talk, "Första samtal", "Genomfört"])
                 for _ in range(rng.choice([0, 1, 1, 2, 3])):
                     talk += dt.timedelta(days=rng.randint(25, 90))
-                    outcome = "Uteblev" if rng.random() < 0.08 else "Genomfört"
-                    samtal.append([klient, talk, "Uppföljande samtal", outcome])
+                    if rng.random() < 0.08:
+                        samtal.append([klient, talk, "Uppföljande samtal", "Uteblev"])
+                        continue
+                    # FaR's own follow-up question; now and then not asked or not noted.
+                    answer = rng.choices(["Ja", "Delvis", "Nej", None], weights=[50, 27, 13, 10])[0]
+                    samtal.append([klient, talk, "Uppföljande samtal", "Genomfört", answer])
         remisser.append([klient, inkom, kanal, remittent, None, kon, fodelsear, avbojde, retur])
     for _ in range(max(0, round(rng.gauss(population / 3000, 1)))):
         samtal.append(

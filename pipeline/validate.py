@@ -259,6 +259,29 @@ def _conditional_required(data: pd.DataFrame, filled: pd.DataFrame, columns: tup
             )
 
 
+def _only_when(data: pd.DataFrame, filled: pd.DataFrame, columns: tuple[Column, ...]):
+    """A column that may be filled only on some rows (Följsamhet: a follow-up that took place)."""
+    names = {c.nyckel: c.namn for c in columns}
+    for column in columns:
+        if not column.bara_om:
+            continue
+        allowed = pd.Series(True, index=data.index)
+        for condition in column.bara_om:
+            allowed &= data[condition.kolumn].isin(list(condition.varden)).fillna(False)
+        when = " och ".join(
+            f"{names[c.kolumn]} är {' eller '.join(c.varden)}" for c in column.bara_om
+        )
+        for row in data.index[filled[column.nyckel] & ~allowed.astype(bool)]:
+            yield (
+                int(row),
+                column,
+                data.at[row, column.nyckel],
+                f"{column.namn} får bara fyllas i när {when}.",
+                f"Töm cellen, eller rätta {' och '.join(names[c.kolumn] for c in column.bara_om)} "
+                "om det var ett sådant samtal.",
+            )
+
+
 def _at_most_column(data: pd.DataFrame, columns: tuple[Column, ...]):
     """A value may not exceed another column's value on its row (varav FaR ≤ Ärenden)."""
     for column in columns:
@@ -333,6 +356,8 @@ def _check_table(raw: RawSheet, sheet: Sheet, context: _Context) -> tuple[SheetR
         for row, column, value, problem, fix in _conditional_required(data, filled, sheet.kolumner):
             add(row, column.namn, value, problem, fix)
         for row, column, value, problem, fix in _at_most_column(data, sheet.kolumner):
+            add(row, column.namn, value, problem, fix)
+        for row, column, value, problem, fix in _only_when(data, filled, sheet.kolumner):
             add(row, column.namn, value, problem, fix)
         for row, _column, value, problem, fix, label in _exactly_one(filled, sheet):
             add(row, label, value, problem, fix)

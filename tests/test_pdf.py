@@ -1,13 +1,31 @@
-"""`make pdf`: LibreOffice when it is there, a clear Swedish message when it is not."""
+"""`make pdf`: a PDF ready to publish where LibreOffice is there, a Swedish message where not."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 
 import pytest
 
-from pipeline import cli, pdf
+from pipeline import cli, config, pdf
 from pipeline.pdf import INSTALL_HELP
+
+OFFICE = pdf.find_libreoffice()
+SKIP_REASON = (
+    "LibreOffice saknas (soffice)"
+    if OFFICE is None
+    else "LibreOffice Writer saknas (bara t.ex. Calc är installerat)"
+    if not pdf.has_writer(OFFICE)
+    else "LibreOffices Python-del (uno) saknas"
+    if pdf.find_uno_python(OFFICE) is None
+    else "poppler-utils (pdfinfo, pdffonts, pdftotext) saknas"
+    if not all(shutil.which(t) for t in ("pdfinfo", "pdffonts", "pdftotext"))
+    else "typsnittet Calibri/Carlito saknas"
+    if pdf.font_missing()
+    else None
+)
+needs_office = pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")
 
 
 @pytest.fixture
@@ -23,7 +41,7 @@ def test_without_libreoffice_says_how_to_install(report_folder, capsys, monkeypa
     assert cli.main(["pdf", "--out", str(report_folder)]) == 1
     printed = capsys.readouterr().out
     assert INSTALL_HELP in printed
-    assert "sudo apt-get install libreoffice-writer" in printed
+    assert "sudo apt-get install libreoffice-writer python3-uno" in printed
     assert not list(report_folder.glob("*.pdf"))
 
 
@@ -32,23 +50,72 @@ def test_without_a_report(tmp_path, capsys):
     assert "Det finns ingen rapport" in capsys.readouterr().out
 
 
-def test_libreoffice_that_writes_nothing(report_folder, capsys, tmp_path):
-    fake = tmp_path / "soffice"
+def test_only_calc_installed_is_named(report_folder, tmp_path):
+    office = tmp_path / "program" / "soffice"
+    office.parent.mkdir()
+    office.write_text("#!/bin/sh\nexit 0\n")
+    office.chmod(0o755)
+    with pytest.raises(pdf.PdfProblem, match="inte dess ordbehandlare Writer"):
+        pdf.to_pdf(next(report_folder.glob("*.docx")), office=str(office))
+
+
+def test_a_missing_font_is_named(report_folder, monkeypatch):
+    if OFFICE is None or not pdf.has_writer(OFFICE) or pdf.find_uno_python(OFFICE) is None:
+        pytest.skip(SKIP_REASON)
+    monkeypatch.setattr(pdf, "font_missing", lambda: True)
+    with pytest.raises(pdf.PdfProblem) as problem:
+        pdf.to_pdf(next(report_folder.glob("*.docx")))
+    assert "sudo apt-get install fonts-crosextra-carlito" in str(problem.value)
+
+
+@pytest.mark.skipif(OFFICE is None or not pdf.has_writer(OFFICE), reason=SKIP_REASON or "")
+def test_libreoffice_that_writes_nothing(report_folder, tmp_path):
+    program = tmp_path / "program"
+    program.mkdir()
+    fake = program / "soffice"
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(0o755)
+    (program / "libswlo.so").touch()
     with pytest.raises(pdf.PdfProblem, match="LibreOffice gjorde ingen PDF"):
         pdf.to_pdf(next(report_folder.glob("*.docx")), office=str(fake))
 
 
-@pytest.mark.skipif(pdf.find_libreoffice() is None, reason="LibreOffice är inte installerat")
-def test_pdf_with_libreoffice(report_folder, capsys):
-    assert cli.main(["pdf", "--out", str(report_folder)]) == 0
-    made = report_folder / "Vaggeryd-2023-verksamhetsberattelse.pdf"
-    assert made.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        import subprocess
+@pytest.fixture(scope="module")
+def example_pdf(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf")
+    assert cli.main(["report", "--raw", str(config.EXAMPLE), "--out", str(out)]) == 0
+    return pdf.to_pdf(out / "Vaggeryd-2023-verksamhetsberattelse.docx")
 
-        text = subprocess.run(
-            ["pdftotext", str(made), "-"], capture_output=True, text=True, check=True
-        ).stdout
-        assert "Verksamhetsberättelse" in text
+
+def _tool(*command) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+@needs_office
+def test_pdf_is_a4_tagged_and_titled(example_pdf):
+    info = _tool("pdfinfo", str(example_pdf))
+    assert re.search(r"Page size:\s+595\.\d* x 841\.\d* pts \(A4\)", info), info
+    assert re.search(r"Tagged:\s+yes", info)
+    assert "Title:           Verksamhetsberättelse och verksamhetsplan 2023" in info
+
+
+@needs_office
+def test_fonts_are_embedded_and_none_a_fallback(example_pdf):
+    rows = _tool("pdffonts", str(example_pdf)).splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, embedded = row.split()[0], row.split()[-5]
+        assert embedded == "yes", row
+        # The template's font (or its metric twin); OpenSymbol only draws the list bullets.
+        assert re.search(r"\+(Calibri|Carlito|OpenSymbol)", name), row
+
+
+@needs_office
+def test_contents_page_has_page_numbers_and_no_placeholder(example_pdf):
+    text = _tool("pdftotext", "-layout", str(example_pdf), "-")
+    assert "Högerklicka" not in text and "Uppdatera fält" not in text
+    first = _tool("pdftotext", "-layout", "-f", "1", "-l", "2", str(example_pdf), "-")
+    entries = [line.strip() for line in first.splitlines() if "....." in line]
+    assert len(entries) >= 8
+    assert all(re.search(r"\.{3,}\s*\d+$", line) for line in entries), entries
+    assert any(line.startswith("Verksamhetsplan") for line in entries)

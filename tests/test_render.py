@@ -62,28 +62,29 @@ def test_seed_figures_in_their_sentences(example_report):
         "dess har det kommit 167 ärenden, varav 159 FaR, och det har genomförts 152 första "
         "samtal."
     ) in text
-    year = next(p for p in text if p.startswith("Under 2023 har det kommit"))
-    assert year.startswith(
-        "Under 2023 har det kommit 81 ärenden, varav 76 FaR, och det har "
-        "genomförts 89 första samtal"
-    )
+    assert (
+        "Under 2023 kom 81 ärenden till Hälsocenter Vaggeryds kommun: 76 via FaR, 2 via annan "
+        "remiss och 3 genom egen kontakt."
+    ) in text
+    assert (
+        "Under 2023 genomförde hälsocoachen 89 första samtal och 98 uppföljande samtal. Under "
+        "året tackade 3 personer nej till erbjudandet, 25 samtal uteblev och 4 recept skickades "
+        "tillbaka till förskrivaren."
+    ) in text
+    # Activities come grouped by focus area, each area named once above its list.
+    areas = [p for p in document.paragraphs if p.text in ("Fysisk aktivitet", "Matvanor")]
+    assert [p.text for p in areas] == ["Fysisk aktivitet", "Matvanor"]
     far = next(p for p in text if p.startswith("FaR träningsgrupp"))
-    assert far == (
-        "FaR träningsgrupp (fysisk aktivitet): 12 unika deltagare vid 37 tillfällen, "
-        "sammanlagt 227 deltagartimmar."
+    assert (
+        far
+        == "FaR träningsgrupp: 12 unika deltagare vid 37 tillfällen, sammanlagt 227 deltagartimmar."
     )
-    assert any(
-        p.startswith("LSS träningsgrupp (fysisk aktivitet): 14 unika deltagare") for p in text
-    )
-    assert any(
-        p.startswith("Hälsosamma matvanor, allmänheten (matvanor): 5 unika deltagare") for p in text
-    )
-    assert any(p.startswith("Hälsosamma matvanor, AME (matvanor): 6 unika deltagare") for p in text)
-    assert any(
-        p.startswith("Föreläsning Jacob Gudiol, skoldag (föreläsningar): 400 deltagare")
-        for p in text
-    )
-    assert "Styrgruppen för Hälsocenter Vaggeryds kommun har under 2023 haft 4 möten." in text
+    assert any(p.startswith("LSS träningsgrupp: 14 unika deltagare") for p in text)
+    assert any(p.startswith("Hälsosamma matvanor, allmänheten: 5 unika deltagare") for p in text)
+    assert any(p.startswith("Hälsosamma matvanor, AME: 6 unika deltagare") for p in text)
+    assert any(p.startswith("Föreläsning Jacob Gudiol, skoldag: 400 deltagare") for p in text)
+    # The coach writes about the steering group: the generated count would repeat it.
+    assert not any(p.startswith("Styrgruppen för Hälsocenter Vaggeryds kommun har") for p in text)
 
 
 def test_structure_mirrors_the_seed_report_with_builtin_headings(example_report):
@@ -107,8 +108,8 @@ def test_structure_mirrors_the_seed_report_with_builtin_headings(example_report)
         "Fokusområde Matvanor",
         "Fokusområde Stress och återhämtning",
         "Fokusområde Gemenskap, psykiskt välbefinnande och existentiell hälsa",
+        "Fokusområde Spontana besök",  # the seed report's order
         "Fokusområde Föreläsningar",
-        "Fokusområde Spontana besök",
     ]
 
 
@@ -148,7 +149,7 @@ def test_statistics_tables(example_report):
 
 def test_every_table_repeats_its_header_row(example_report):
     _, document = example_report
-    assert len(document.tables) == 4 + 6
+    assert len(document.tables) == 5 + 6  # statistics (with service quality) and the plan
     for table in document.tables:
         header = table.rows[0]._tr.trPr
         assert header is not None and header.find(qn("w:tblHeader")) is not None
@@ -276,8 +277,15 @@ def test_table_of_contents_and_page_numbers(example_report):
     footer = "".join(package.read(n).decode() for n in footers)
     assert " PAGE " in footer
     assert "Hälsocenter Vaggeryds kommun – verksamhetsberättelse 2023 – sida" in footer
+    # No placeholder: the field's stored result lists the sections before any update, and
+    # Word is not made to ask about updating fields when the file opens.
+    assert "Högerklicka" not in body and "Uppdatera fält" not in body
     settings = package.read("word/settings.xml").decode()
-    assert "updateFields" in settings
+    assert "updateFields" not in settings and 'w:dirty="true"' not in body
+    _, document = example_report
+    toc = [p.text for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
+    assert toc[0] == "Inledning" and "Statistik 2023" in toc
+    assert toc[-1] == "Verksamhetsplan – Hälsocenter Jönköpings län"
 
 
 def test_a_broken_document_is_never_handed_out(example_report):
@@ -291,3 +299,26 @@ def test_a_broken_document_is_never_handed_out(example_report):
             out.writestr(name, data[:-20] if name == "word/document.xml" else data)
     with pytest.raises(BrokenDocument, match="Word-filen blev trasig"):
         finalize_docx(package.getvalue(), "t", "s", "k", "2024-01-01T00:00:00Z")
+
+
+def test_steering_group_count_when_the_coach_wrote_nothing(books):
+    document = docx.Document(io.BytesIO(_render(books.write()).docx))
+    text = _paragraphs(document)
+    assert "Styrgruppen för Hälsocenter Vaggeryds kommun har under 2023 haft 3 möten." in text
+
+
+def test_prose_a_person_would_have_written(example_report):
+    """No sentence twice, none starting with a digit (the regional fixed text aside)."""
+    import re
+
+    _, document = example_report
+    template = docx.Document(config.REPORT_TEMPLATE)
+    fixed = {p.text for p in template.paragraphs if "{" not in p.text}  # the region's own text
+    sentences = []
+    for paragraph in document.paragraphs:
+        if paragraph.text in fixed or paragraph.style.name.startswith(("Heading", "toc")):
+            continue
+        sentences += [s for s in re.split(r"(?<=[.!?])\s+", paragraph.text.strip()) if s]
+    repeated = {s for s in sentences if sentences.count(s) > 1}
+    assert repeated == set()
+    assert [s for s in sentences if s[0].isdigit()] == []

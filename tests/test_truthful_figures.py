@@ -215,7 +215,7 @@ def test_head_counts_give_unknown_unique_participants(books):
         p.startswith("”–” under Unika deltagare betyder att antalet inte är känt") for p in text
     )
     assert not any("0 unika deltagare" in p for p in text)
-    assert any(p.startswith("Föreläsning om sömn (föreläsningar): 70 deltagare") for p in text)
+    assert any(p.startswith("Föreläsning om sömn: 70 deltagare") for p in text)
 
 
 def test_remittent_covers_far_and_remiss_only(books):

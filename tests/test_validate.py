@@ -197,8 +197,8 @@ BAD_INPUT = {
         _set("Plan", 0, 0, "Motion"),
         "Fel: verksamhet.xlsx, flik Plan, rad 2, kolumn Fokusområde: Värdet 'Motion' är inte "
         "tillåtet. Tillåtna värden: Fysisk aktivitet, Matvanor, Stress och återhämtning, "
-        "Gemenskap, psykiskt välbefinnande och existentiell hälsa, Föreläsningar, Övrigt, "
-        "Spontana besök.",
+        "Gemenskap, psykiskt välbefinnande och existentiell hälsa, Spontana besök, "
+        "Föreläsningar, Övrigt.",
     ),
     "dubblett av Aktivitet": (
         _set("Aktiviteter", 1, 0, "Gympa"),

@@ -15,10 +15,12 @@ import sys
 from pathlib import Path
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -59,6 +61,47 @@ REGIONAL_GOALS = [
 ]
 
 
+REGIONAL_PAGE = (
+    "https://folkhalsaochsjukvard.rjl.se/folkhalsa/bakgrund/halsocenter/"
+    "halsocenter-i-jonkopings-lan/"
+)
+# The table of contents as the .docx stores it before any update (level, title).
+CONTENTS = [
+    (1, "Inledning"),
+    (1, "Beskrivning av verksamheten Hälsocenter"),
+    (2, "Syfte och målgrupp"),
+    (2, "Hälsocoachens roll"),
+    (1, "Verksamhetsberättelse"),
+    (1, "Beskrivning av lokalt Hälsocenter"),
+    (1, "Statistik {{ ar }}"),
+    (1, "Verksamhetsplan – Hälsocenter Jönköpings län"),
+]
+
+
+def _hyperlink(paragraph, url: str, text: str) -> None:
+    """A real hyperlink (blue, underlined), as Word makes it."""
+    rel = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    style = OxmlElement("w:rStyle")
+    style.set(qn("w:val"), "Hyperlink")
+    props.append(style)
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), "0563C1")
+    props.append(color)
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    props.append(underline)
+    run.append(props)
+    content = OxmlElement("w:t")
+    content.text = text
+    run.append(content)
+    link.append(run)
+    paragraph._p.append(link)
+
+
 def _field(paragraph, instruction: str, placeholder: str) -> None:
     """A complex field (TOC, PAGE) whose result Word computes on open or print."""
 
@@ -69,7 +112,6 @@ def _field(paragraph, instruction: str, placeholder: str) -> None:
 
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")
     run_with(begin)
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
@@ -82,6 +124,45 @@ def _field(paragraph, instruction: str, placeholder: str) -> None:
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run_with(end)
+
+
+def _fld_char(kind: str):
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    return element
+
+
+def _table_of_contents(doc, entries: list[tuple[int, str]]) -> None:
+    """A TOC field whose stored result already lists the section titles.
+
+    Word shows the stored result until the field is updated, and LibreOffice
+    updates it when `make pdf` runs (with page numbers). So the .docx never shows a
+    placeholder ("Högerklicka här ...").
+    """
+    styles = {1: _toc_style(doc, 1), 2: _toc_style(doc, 2)}
+    paragraphs = [doc.add_paragraph(style=styles[level]) for level, _ in entries]
+    first, last = paragraphs[0], paragraphs[-1]
+    first.add_run()._r.append(_fld_char("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = ' TOC \\o "1-2" \\h \\z \\u '
+    first.add_run()._r.append(instr)
+    first.add_run()._r.append(_fld_char("separate"))
+    for paragraph, (_level, text) in zip(paragraphs, entries, strict=True):
+        paragraph.add_run(text)
+    last.add_run()._r.append(_fld_char("end"))
+
+
+def _toc_style(doc, level: int):
+    """Word's built-in "toc 1"/"toc 2" paragraph styles (made if the base template lacks them)."""
+    name = f"toc {level}"
+    if name in [s.name for s in doc.styles]:
+        return doc.styles[name]
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.paragraph_format.left_indent = Cm(0.5 * (level - 1))
+    style.paragraph_format.space_after = Pt(2)
+    return style
 
 
 def _page_footer(doc, text: str) -> None:
@@ -132,6 +213,8 @@ def _table(doc, headers, loop, cells, numeric: int = 0, widths: list[float] | No
         if index >= first_number:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    for row in table.rows:  # a row never splits across two pages
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     if widths:
         table.autofit = False
         for column, width in zip(table.columns, widths, strict=True):
@@ -179,12 +262,39 @@ def _language(doc) -> None:
     r_pr.append(lang)
 
 
+def _one_font(doc, font: str) -> None:
+    """Every style in one font, named outright: no theme fonts (Calibri Light, Cambria).
+
+    LibreOffice then needs only Calibri or its metric twin Carlito to set the text
+    with the same line and page breaks as Word.
+    """
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):
+        for attribute in list(fonts.attrib):
+            if attribute.endswith("Theme"):
+                del fonts.attrib[attribute]
+        for side in ("ascii", "hAnsi", "cs", "eastAsia"):
+            fonts.set(qn(f"w:{side}"), font)
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    r_pr = defaults.find(qn("w:rPr"))
+    if r_pr.find(qn("w:rFonts")) is None:
+        fonts = OxmlElement("w:rFonts")
+        for side in ("ascii", "hAnsi", "cs", "eastAsia"):
+            fonts.set(qn(f"w:{side}"), font)
+        r_pr.insert(0, fonts)
+
+
 def _new_document(title: str):
     """A blank document in Swedish with no author, Calibri 11."""
     doc = Document()
     _language(doc)
-    doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(11)
+    _one_font(doc, "Calibri")
+    for name in ("Heading 1", "Heading 2", "Heading 3", "Title", "Subtitle"):
+        doc.styles[name].paragraph_format.keep_with_next = True
+    for section in doc.sections:  # A4 with 2,5 cm margins, as Swedish offices print
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(25)
+        section.top_margin = section.bottom_margin = Mm(25)
     props = doc.core_properties
     props.author = ""
     props.last_modified_by = ""
@@ -206,11 +316,7 @@ def build(path: Path) -> None:
         "Innehåll",
         style="TOC Heading" if "TOC Heading" in [s.name for s in doc.styles] else "Heading 1",
     )
-    _field(
-        doc.add_paragraph(),
-        'TOC \\o "1-2" \\h \\z \\u',
-        "Högerklicka här och välj Uppdatera fält för att visa innehållsförteckningen.",
-    )
+    _table_of_contents(doc, CONTENTS)
 
     doc.add_heading("Inledning", level=1)
     doc.add_paragraph(
@@ -266,6 +372,10 @@ def build(path: Path) -> None:
         "En viktig uppgift är också att fungera som brygga till befintligt förenings- eller "
         "näringsliv för fortsatt aktivitet och socialt sammanhang."
     )
+    more = doc.add_paragraph("För mer information: ")
+    _hyperlink(
+        more, REGIONAL_PAGE, "Konceptet Hälsocenter i Jönköpings län – Folkhälsa och sjukvård"
+    )
 
     doc.add_heading("Verksamhetsberättelse", level=1)
     doc.add_paragraph("Hälsocenter i Jönköpings läns gemensamma mål:").runs[0].bold = True
@@ -286,7 +396,8 @@ def build(path: Path) -> None:
                 "egen kontakt."
             )
         if key == "styrgrupp":
-            doc.add_paragraph("{%p if styrgruppsmoten is not none %}")
+            # The count only where the coach has not written about the steering group.
+            doc.add_paragraph("{%p if styrgruppsmoten is not none and not texter.styrgrupp %}")
             doc.add_paragraph(
                 "Styrgruppen för Hälsocenter {{ kommunnamn }} har under {{ ar }} haft "
                 "{{ styrgruppsmoten|antal('möte', 'möten') }}."
@@ -312,26 +423,32 @@ def build(path: Path) -> None:
     )
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph(
-        "Under {{ ar }} har det kommit {{ aret.arenden|antal('ärende', 'ärenden') }}, varav "
-        "{{ aret.far|tal }} FaR, och det har genomförts "
+        "Under {{ ar }} genomförde hälsocoachen "
         "{{ aret.forsta_samtal|antal('första samtal', 'första samtal') }} och "
         "{{ aret.uppfoljande_samtal|antal('uppföljande samtal', 'uppföljande samtal') }}. "
-        "{{ aret.avbojda|antal('person', 'personer') }} tackade nej, "
-        "{{ aret.uteblivna_samtal|antal('samtal', 'samtal') }} uteblev och "
-        "{{ aret.recept_i_retur|antal('recept', 'recept') }} skickades i retur."
+        "Under året tackade {{ aret.avbojda|antal('person', 'personer') }} nej till "
+        "erbjudandet, {{ aret.uteblivna_samtal|antal('samtal', 'samtal') }} uteblev och "
+        "{{ aret.recept_i_retur|antal('recept', 'recept') }} skickades tillbaka till "
+        "förskrivaren."
     )
     _texts(doc, "lokal_beskrivning")
     doc.add_paragraph("{%p if aktiviteter %}")
     doc.add_heading("Aktiviteter under {{ ar }}", level=2)
-    doc.add_paragraph("{%p for akt in aktiviteter %}")
+    doc.add_paragraph("{%p for omrade in aktiviteter %}")
+    lead = doc.add_paragraph("{{ omrade.namn }}")
+    lead.runs[0].bold = True
+    lead.paragraph_format.keep_with_next = True
+    lead.paragraph_format.space_after = Pt(2)
+    doc.add_paragraph("{%p for akt in omrade.aktiviteter %}")
     doc.add_paragraph(
-        "{{ akt.aktivitet }} ({{ akt.fokusomrade|lower }}): "
-        "{% if akt.unika_deltagare %}{{ akt.unika_deltagare|antal('unik deltagare', "
+        "{{ akt.aktivitet }}: "
+        "{% if akt.unika_deltagare is not none %}{{ akt.unika_deltagare|antal('unik deltagare', "
         "'unika deltagare') }}{% else %}{{ akt.deltagartillfallen|antal('deltagare', "
         "'deltagare') }}{% endif %} vid {{ akt.tillfallen|antal('tillfälle', 'tillfällen') }}, "
         "sammanlagt {{ akt.deltagartimmar|tal }} deltagartimmar.",
         style="List Bullet",
     )
+    doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if texter.ovrigt %}")
@@ -358,6 +475,18 @@ def build(path: Path) -> None:
     )
     doc.add_paragraph("")
     doc.add_paragraph("{{ diagram.manad }}")
+    doc.add_heading("Hur snabbt och hur väl", level=2)
+    doc.add_paragraph("{%p for mening in kvalitet.meningar %}")
+    doc.add_paragraph("{{ mening }}")
+    doc.add_paragraph("{%p endfor %}")
+    _table(
+        doc,
+        ["Mått", "{{ ar - 1 }}", "{{ ar }}"],
+        "{%tr for rad in kvalitet.rader %}",
+        ["{{ rad.namn }}", "{{ rad.foregaende }}", "{{ rad.varde }}"],
+        numeric=2,
+        widths=[6.5, 4.25, 4.25],
+    )
     doc.add_heading("Inkomna ärenden per kanal och remittent", level=2)
     _breakdown_table(doc, "inflode")
     doc.add_heading("Kön och ålder", level=2)
@@ -397,7 +526,8 @@ def build(path: Path) -> None:
     doc.add_paragraph("")
     doc.add_paragraph("{{ diagram.fokusomraden }}")
 
-    doc.add_heading("Verksamhetsplan – Hälsocenter Jönköpings län", level=1)
+    plan = doc.add_heading("Verksamhetsplan – Hälsocenter Jönköpings län", level=1)
+    plan.paragraph_format.page_break_before = True
     doc.add_paragraph(
         "En plan som beskriver vilka aktiviteter som ska genomföras kommande år, uppdelat i ett "
         "fokusområde per målsättning. Ytterligare fokusområden kan finnas."
@@ -416,10 +546,6 @@ def build(path: Path) -> None:
     )
     doc.add_paragraph("{%p endfor %}")
 
-    settings = doc.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings.append(update)
     doc.save(path)
 
 
