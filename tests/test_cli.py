@@ -249,7 +249,8 @@ def test_unchanged_input_is_not_built_again(books, tmp_path, capsys):
 def test_check_imports_neither_matplotlib_nor_docx(tmp_path):
     code = (
         "import sys; from pipeline import cli; "
-        f"rc = cli.main(['kontrollera', '--in', {str(config.EXAMPLE)!r}, '--ut', {str(tmp_path)!r}]); "
+        f"rc = cli.main(['kontrollera', '--in', {str(config.EXAMPLE)!r}, "
+        f"'--ut', {str(tmp_path)!r}]); "
         "print(rc, 'matplotlib' in sys.modules, 'docx' in sys.modules, 'docxtpl' in sys.modules)"
     )
     result = subprocess.run(
