@@ -201,8 +201,11 @@ def output_lock(folder: Path) -> Iterator[Path]:
     }
     try:
         os.write(handle, json.dumps(mine).encode("utf-8"))
-    finally:
+    except OSError as error:
         os.close(handle)
+        path.unlink(missing_ok=True)
+        raise problem_for(error, folder) from None
+    os.close(handle)
     try:
         yield folder
     finally:

@@ -326,3 +326,23 @@ def test_old_english_names_still_work_unseen(capsys, tmp_path):
     assert text.startswith("användning: halsocenter kontrollera")
     assert "--raw" not in text and "check" not in text
     assert cli._with_aliases(["compare", "--in=a", "--out=b"]) == ["jamfor", "--in=a", "--ut=b"]
+
+
+def test_the_command_line_is_thin_and_the_bench_calls_the_library():
+    """The report job lives in pipeline.report_job; cli.py only parses, prints and exits."""
+    import ast
+
+    tree = ast.parse((ROOT / "pipeline" / "cli.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            imported |= {f"{node.module}.{alias.name}" for alias in node.names} | {node.module}
+        elif isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+    job = {"pipeline.aggregate", "pipeline.render", "pipeline.unchanged", "pipeline.validate"}
+    assert not imported & job, imported & job
+    assert "pipeline.report_job" in imported
+    for name in ("run.py", "stages.py"):
+        source = (ROOT / "bench" / name).read_text(encoding="utf-8")
+        assert "report_job.build_report(" in source, name
+        assert "import cli" not in source and '"pipeline", "report"' not in source, name

@@ -406,3 +406,35 @@ def test_a_lock_left_by_a_dead_run_is_taken_over(books, tmp_path, capsys):
     os.utime(out / files.LOCK, (old, old))
     assert _run(capsys, *check)[0] == 0
     assert not (out / files.LOCK).exists()
+
+
+class Killed(BaseException):
+    """Stands for the process being killed: nothing catches it, nothing is undone."""
+
+
+@pytest.mark.parametrize("dies_at", range(1, 9))
+def test_a_switch_killed_at_any_rename_leaves_one_whole_set(tmp_path, monkeypatch, dies_at):
+    old = {"a.csv": b"gammal a", "b.docx": b"gammal b", "c.xlsx": b"gammal c"}
+    new = {name: data.replace(b"gammal", b"ny") for name, data in old.items()}
+    files.publish(tmp_path, old)
+    calls = []
+    real_replace = os.replace
+
+    def replace(source, target, *args, **kwargs):
+        calls.append(target)
+        if len(calls) == dies_at:
+            raise Killed
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(Killed):
+        files.publish(tmp_path, new)
+    monkeypatch.setattr(os, "replace", real_replace)
+
+    files.recover(tmp_path)
+    found = {name: (tmp_path / name).read_bytes() for name in old}
+    assert found in (old, new)
+    assert found == (old if dies_at == 1 else new)  # the journal is in place after call 1
+    assert _temporary(tmp_path) == []
+    assert not (tmp_path / files.JOURNAL).exists()
+    assert files.publish(tmp_path, new).kept == []  # the program knows its own files
