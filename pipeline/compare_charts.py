@@ -10,6 +10,7 @@ Each chart has an alt text with its figures.
 from __future__ import annotations
 
 import math
+import textwrap
 from contextlib import contextmanager
 
 import matplotlib
@@ -106,10 +107,21 @@ def bars_across(
         axes.tick_params(axis="y", length=0)
         if unit:
             axes.set_xlabel(unit, fontsize=8)
-        if left_out:
-            note = "Utan värde: " + ", ".join(f"{n} ({why})" for n, why in left_out.items())
-            figure.text(0.01, 0.04 / figure.get_figheight(), note, fontsize=7, color="#404040")
-        bottom = (0.5 + (0.18 if left_out else 0)) / figure.get_figheight()
+        note_lines = textwrap.wrap(_left_out_text(left_out), 130) if left_out else []
+        if note_lines:
+            extra = 0.14 * len(note_lines)
+            figure.set_figheight(figure.get_figheight() + extra)
+            figure.text(
+                0.01,
+                0.04 / figure.get_figheight(),
+                "\n".join(note_lines),
+                fontsize=7,
+                color="#404040",
+                va="bottom",
+            )
+        bottom = (0.5 + 0.14 * len(note_lines) + (0.05 if note_lines else 0)) / (
+            figure.get_figheight()
+        )
         figure.subplots_adjust(
             left=0.17, right=0.97, bottom=bottom, top=1 - 0.4 / figure.get_figheight()
         )
@@ -123,8 +135,16 @@ def bars_across(
     if target is not None:
         alt += f" Målvärde: {number_text(target)}."
     if left_out:
-        alt += " Utan värde: " + ", ".join(f"{n} ({why})" for n, why in left_out.items()) + "."
+        alt += " " + _left_out_text(left_out) + "."
     return Chart(png, alt, title)
+
+
+def _left_out_text(left_out: dict[str, str]) -> str:
+    """'Utan värde – ingen fil: Gnosjö, Mullsjö; fel i filen: Habo' (grouped by reason)."""
+    reasons: dict[str, list[str]] = {}
+    for name, why in left_out.items():
+        reasons.setdefault(why, []).append(name)
+    return "Utan värde – " + "; ".join(f"{why}: {', '.join(n)}" for why, n in reasons.items())
 
 
 def small_multiples(
