@@ -26,7 +26,6 @@ from pathlib import Path
 
 from pipeline import config, contract
 from pipeline.files import FolderProblem
-from pipeline.progress import stage
 
 LOG_NAME = "halsocenter-fel.log"
 
@@ -181,20 +180,16 @@ def run_pdf(out: Path) -> int:
 
 
 def run_compare(folder: Path, out: Path, year: int | None) -> int:
-    from pipeline import compare, compare_docx, compare_xlsx, datapackage
-    from pipeline.files import output_lock, publish, recover
+    from pipeline.compare_job import build_comparison
 
-    if not folder.is_dir():
-        say(f"Mappen {folder} finns inte. Lägg kommunernas nyckeltalsfiler (.csv) där.")
-        return 1
-    with stage("read", f"Läser nyckeltalsfilerna i {folder} ..."):
-        comparison = compare.load(folder, year)
+    result = build_comparison(folder, out, year)
+    comparison = result.comparison
     say(f"Läste {len(comparison.files)} filer:")
     for entry in comparison.files:
         say(f"  {entry.line()}")
     for problem in comparison.target_problems:
         say(problem)
-    if not any(comparison.has_file(k.kod) for k in contract.kommuner()):
+    if not result.written:
         say(
             f"Det finns inga användbara nyckeltal för {comparison.ar or 'något år'} i {folder}. "
             "Inget skrevs."
@@ -207,29 +202,15 @@ def run_compare(folder: Path, out: Path, year: int | None) -> int:
             + ", ".join(f"{k.namn} ({comparison.state(k.kod)})" for k in missing)
             + "."
         )
-    stem = f"jamforelse-{comparison.ar}"
-    with stage("render", "Skriver jämförelsen ..."):
-        with tempfile.TemporaryDirectory() as scratch:  # the workbook writer wants a path
-            made = {
-                f"{stem}.xlsx": compare_xlsx.write(
-                    Path(scratch) / "a.xlsx", comparison
-                ).read_bytes()
-            }
-        made[f"{stem}.docx"] = compare_docx.render(comparison)[0]
-        made[f"{stem}.csv"] = compare.tidy_csv(comparison)
-        descriptor = datapackage.descriptor_path(out / f"{stem}.csv")
-        made[descriptor.name] = datapackage.to_json(
-            datapackage.comparison_descriptor(f"{stem}.csv")
-        )
-    with output_lock(out):
-        recover(out)
-        published = publish(out, made)
-    for kept in published.kept:
+    for kept in result.kept:
         say(kept.line())
-    say(f"Klart. Arbetsboken: {published.paths[f'{stem}.xlsx']}")
-    say(f"Rapporten: {published.paths[f'{stem}.docx']}")
-    say(f"Måtten i långt format: {published.paths[f'{stem}.csv']} (beskrivs av {descriptor.name})")
-    return 1 if comparison.problems() else 0
+    say(f"Klart. Arbetsboken: {result.paths['arbetsbok']}")
+    say(f"Rapporten: {result.paths['rapport']}")
+    say(
+        f"Måtten i långt format: {result.paths['matt']} "
+        f"(beskrivs av {result.paths['beskrivning'].name})"
+    )
+    return 0 if result.ok else 1
 
 
 def run_exempel(kommun: str, year: int, seed: int, target: Path | None, overwrite: bool) -> int:

@@ -339,10 +339,28 @@ def test_the_command_line_is_thin_and_the_bench_calls_the_library():
             imported |= {f"{node.module}.{alias.name}" for alias in node.names} | {node.module}
         elif isinstance(node, ast.Import):
             imported |= {alias.name for alias in node.names}
-    job = {"pipeline.aggregate", "pipeline.render", "pipeline.unchanged", "pipeline.validate"}
+    job = {
+        "pipeline.aggregate",
+        "pipeline.render",
+        "pipeline.unchanged",
+        "pipeline.validate",
+        "pipeline.compare_xlsx",
+        "pipeline.compare_docx",
+        "pipeline.datapackage",
+    }
     assert not imported & job, imported & job
-    assert "pipeline.report_job" in imported
+    assert {"pipeline.report_job", "pipeline.compare_job"} <= imported
     for name in ("run.py", "stages.py"):
         source = (ROOT / "bench" / name).read_text(encoding="utf-8")
         assert "report_job.build_report(" in source, name
         assert "import cli" not in source and '"pipeline", "report"' not in source, name
+
+
+def test_the_comparison_job_loads_no_workbook_reader():
+    code = "import sys, pipeline.compare_job, pipeline.cli; print(' '.join(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    loaded = set(done.stdout.split())
+    readers = {"pipeline.validate", "pipeline.read", "pandera", "python_calamine"}
+    assert not loaded & readers, loaded & readers
