@@ -438,3 +438,35 @@ def test_a_switch_killed_at_any_rename_leaves_one_whole_set(tmp_path, monkeypatc
     assert _temporary(tmp_path) == []
     assert not (tmp_path / files.JOURNAL).exists()
     assert files.publish(tmp_path, new).kept == []  # the program knows its own files
+
+
+def test_an_edited_comparison_workbook_is_kept(tmp_path, capsys, monkeypatch):
+    from keyfigures import write as write_figures
+    from openpyxl import load_workbook
+
+    from pipeline import compare_docx
+
+    # The Word report is not the point here (its charts take seconds).
+    monkeypatch.setattr(compare_docx, "render", lambda comparison: (b"rapporten", []))
+    region, out = tmp_path / "region", tmp_path / "jamforelse"
+    region.mkdir()
+    for namn in ("Aneby", "Habo"):
+        write_figures(region, namn, 2024)
+    assert _run(capsys, "jamfor", "--in", region, "--ut", out)[0] == 0
+    workbook = out / "jamforelse-2024.xlsx"
+    book = load_workbook(workbook)
+    book.active["A1"] = "Mina anteckningar"
+    book.save(workbook)
+    stamp = dt.datetime(2025, 3, 1, 12).timestamp()
+    os.utime(workbook, (stamp, stamp))
+    edited = workbook.read_bytes()
+
+    code, printed = _run(capsys, "jamfor", "--in", region, "--ut", out)
+    kept = out / "jamforelse-2024 (redigerad 2025-03-01).xlsx"
+    assert code == 0
+    assert (
+        "jamforelse-2024.xlsx var ändrad sedan programmet skrev den; din version finns kvar "
+        f"som {kept}." in printed
+    )
+    assert kept.read_bytes() == edited
+    assert load_workbook(workbook).active["A1"].value != "Mina anteckningar"
