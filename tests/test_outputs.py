@@ -201,7 +201,8 @@ def test_out_that_cannot_be_written(built, tmp_path, capsys, monkeypatch):
 
 
 @pytest.mark.skipif(
-    os.name == "nt" or os.geteuid() == 0, reason="root får skriva i en skrivskyddad mapp"
+    os.name == "nt" or os.geteuid() == 0,
+    reason="skrivskyddade mappar prövas med POSIX-rättigheter, och root får skriva i dem",
 )
 def test_out_that_is_read_only_for_real(books, tmp_path, capsys):
     out = tmp_path / "out"
