@@ -265,7 +265,7 @@ ARGPARSE_SV = {
     ),
     "one of the arguments %s is required": "ett av argumenten %s måste anges",
     "not allowed with argument %s": "går inte att kombinera med %s",
-    "ignored explicit argument %r": "värdet %r ignorerades",
+    "ignored explicit argument %r": "flaggan tar inget värde (%r)",
     "unknown parser %(parser_name)r (choices: %(choices)s)": (
         "okänt kommando %(parser_name)r (välj ett av %(choices)s)"
     ),
