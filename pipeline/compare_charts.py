@@ -11,34 +11,21 @@ from __future__ import annotations
 
 import math
 import textwrap
-from contextlib import contextmanager
 
-import matplotlib
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
-from pipeline.charts import Chart, _png
-from pipeline.formatting import NBSP
-
-# Okabe & Ito (2008), "Color Universal Design".
-BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#7F7F7F"
-FONT = {"font.family": ["Carlito", "DejaVu Sans"], "font.size": 9}
-
-
-def number_text(value: float, decimals: int = 1) -> str:
-    """Swedish number with exactly `decimals` decimals: 6.5 → '6,5', 6 → '6,0', 1234 → '1 234,0'."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", NBSP).replace("-", "\u2212")
-
-
-def swedish_axis(axis, decimals: int = 1) -> None:
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: number_text(x, decimals)))
-
-
-@contextmanager
-def _style():
-    with matplotlib.rc_context(FONT):
-        yield
+from pipeline.charts import (
+    BLUE,
+    GREEN,
+    GREY,
+    VERMILION,
+    Chart,
+    _png,
+    _style,
+    number_text,
+    swedish_axis,
+)
 
 
 def bars_across(
