@@ -9,6 +9,8 @@ the value found and what is allowed.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline import config, contract, personnummer
-from pipeline.coerce import DATE_HELP, coerce_column
+from pipeline.coerce import coerce_column
 from pipeline.contract import Column, Sheet, Workbook
 from pipeline.dataset import Dataset
 from pipeline.history import history, years_text
@@ -343,8 +345,7 @@ def _check_table(raw: RawSheet, sheet: Sheet, context: _Context) -> tuple[SheetR
                 if isinstance(key, str):
                     spellings.setdefault(key, set()).add(str(written).strip())
         for row, message in coerced.bad.items():
-            fix = DATE_HELP if column.typ == "datum" else ""
-            add(row, column.namn, raw.cells.at[row, column.nyckel], message, fix)
+            add(row, column.namn, raw.cells.at[row, column.nyckel], message, coerced.fixes[row])
     data = pd.DataFrame(typed, index=raw.cells.index)
 
     if not any(p.niva == FEL and p.rad == 1 for p in raw.problems):
@@ -413,7 +414,7 @@ def _check_fields(raw: RawSheet, sheet: Sheet, context: _Context):
         typed[spec.nyckel] = coerced.values
         if spec.typ in SCREENED:
             context.flagged[spec.nyckel] = _flagged(coerced.distinct)
-        for message in coerced.bad.values():
+        for key, message in coerced.bad.items():
             problems.append(
                 Problem(
                     raw.fil,
@@ -422,7 +423,7 @@ def _check_fields(raw: RawSheet, sheet: Sheet, context: _Context):
                     f"Värde ({spec.namn})",
                     show_value(cells.get(spec.nyckel)),
                     message,
-                    DATE_HELP if spec.typ == "datum" else "",
+                    coerced.fixes[key],
                 )
             )
     data = pd.DataFrame(typed)
@@ -453,9 +454,36 @@ def _check_fields(raw: RawSheet, sheet: Sheet, context: _Context):
 # --- the whole input -----------------------------------------------------------
 
 
+def _name_key(name: str) -> str:
+    """A file name as the coach meant it: no case, spaces or invisible characters."""
+    return "".join(c for c in unicodedata.normalize("NFC", name).casefold() if c.isalnum())
+
+
+def _near_misses(raw_dir: Path, fil: str, taken: set[str]) -> list[str]:
+    """Files in raw_dir that look like a misspelt fil ('remisser .xlsx', 'Remisser.XLSX')."""
+    try:
+        names = [p.name for p in raw_dir.iterdir() if p.is_file()]
+    except OSError:
+        return []
+    candidates = {
+        n: _name_key(Path(n).stem)
+        for n in names
+        if n not in taken
+        and not n.startswith(("~$", "."))
+        and Path(n).suffix.strip().casefold() == ".xlsx"
+    }
+    wanted = _name_key(Path(fil).stem)
+    exact = [n for n, key in candidates.items() if key == wanted]
+    if exact:
+        return sorted(exact)
+    close = difflib.get_close_matches(wanted, list(candidates.values()), n=1, cutoff=0.8)
+    return sorted(n for n, key in candidates.items() if key in close)
+
+
 def find_problems_with_files(raw_dir: Path) -> list[Problem]:
-    """Missing workbooks, or workbooks saved in another format."""
+    """Missing workbooks, near-miss names, or workbooks saved in another format."""
     problems = []
+    taken = set(config.WORKBOOKS)
     for fil in config.WORKBOOKS:
         path = raw_dir / fil
         if path.is_file():
@@ -466,7 +494,19 @@ def find_problems_with_files(raw_dir: Path) -> list[Problem]:
             for p in raw_dir.glob(f"{stem}.*")
             if p.suffix.lower() in OTHER_FORMATS and not p.name.startswith(("~$", "."))
         )
-        if others:
+        near = _near_misses(raw_dir, fil, taken)
+        if near:
+            found = ", ".join(f"'{show_value(n)}'" for n in near)
+            problems.append(
+                file_problem(
+                    fil,
+                    f"Filen {fil} saknas i {raw_dir}; hittade {found} – menade du {fil}?",
+                    f"Byt namn på filen till exakt {fil}"
+                    + (" (utan mellanslag)" if any(" " in n for n in near) else "")
+                    + " och kör igen.",
+                )
+            )
+        elif others:
             problems.append(
                 file_problem(
                     fil,
@@ -606,14 +646,22 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
     context = _Context()
     if today is not None:
         context.today = pd.Timestamp(today)
+    # A missing workbook does not hide the others' problems: all are shown at once.
     problems = find_problems_with_files(raw_dir)
-    if problems:
-        return ValidationResult(sorted(problems, key=sort_key))
-
-    verksamhet = _validate_workbook(raw_dir, "verksamhet.xlsx", context, background=True)
-    context.ar = verksamhet.fields.get("ar")
-    done = [verksamhet, *_validate_in_parallel(raw_dir, context)]
-    fields = verksamhet.fields
+    present = {fil for fil in config.WORKBOOKS if (raw_dir / fil).is_file()}
+    done: list[_WorkbookResult] = []
+    if "verksamhet.xlsx" in present:
+        done.append(_validate_workbook(raw_dir, "verksamhet.xlsx", context, background=True))
+        context.ar = done[0].fields.get("ar")
+    if {"remisser.xlsx", "aktiviteter.xlsx"} <= present:
+        done.extend(_validate_in_parallel(raw_dir, context))
+    else:
+        done.extend(
+            _validate_workbook(raw_dir, fil, context, background=True)
+            for fil in ("remisser.xlsx", "aktiviteter.xlsx")
+            if fil in present
+        )
+    fields = next((w.fields for w in done if w.fil == "verksamhet.xlsx"), {})
     results = [r for w in done for r in w.results]
     sheets = {r.flik: r for r in results}
     problems.extend(p for w in done for p in w.problems)

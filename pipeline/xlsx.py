@@ -111,21 +111,24 @@ def fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) -
 FIXED_STAMP = "2000-01-01T00:00:00Z"
 
 
-def save_workbook(book: Workbook, path: Path) -> Path:
-    """Save atomically, with no author and fixed dates: same content, same bytes."""
+def book_bytes(book: Workbook) -> bytes:
+    """The saved file, with no author and fixed dates: same content, same bytes."""
     book.properties.creator = ""
     book.properties.lastModifiedBy = ""
     buffer = io.BytesIO()
     book.save(buffer)
-    return write_bytes(path, fixed_dates(buffer.getvalue(), FIXED_STAMP))
+    return fixed_dates(buffer.getvalue(), FIXED_STAMP)
 
 
-def write_workbook(
-    path: Path,
-    sheets: dict[str, SheetRows],
-    widths: dict[str, Sequence[float]] | None = None,
-) -> Path:
-    """A workbook with one sheet per entry, written to a temporary file and renamed.
+def save_workbook(book: Workbook, path: Path) -> Path:
+    """Save atomically, with no author and fixed dates: same content, same bytes."""
+    return write_bytes(path, book_bytes(book))
+
+
+def workbook_bytes(
+    sheets: dict[str, SheetRows], widths: dict[str, Sequence[float]] | None = None
+) -> bytes:
+    """A workbook with one sheet per entry, as the bytes of the file.
 
     A sheet with `widths` is laid out to be read and printed: those column widths,
     wrapped cells with rows as high as their text, A4 landscape fit to the width,
@@ -141,7 +144,14 @@ def write_workbook(
                 sheet.column_dimensions[get_column_letter(index)].width = width
             fit_rows(sheet)
             print_setup(sheet, landscape=sum(widths[name]) > 90)
-    return save_workbook(book, path)
+    return book_bytes(book)
+
+
+def write_workbook(
+    path: Path, sheets: dict[str, SheetRows], widths: dict[str, Sequence[float]] | None = None
+) -> Path:
+    """A workbook with one sheet per entry, written to a temporary file and renamed."""
+    return write_bytes(path, workbook_bytes(sheets, widths))
 
 
 def write_input(folder: Path, rows: dict[str, Sequence[Sequence[object]]]) -> list[Path]:
