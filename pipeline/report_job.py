@@ -155,7 +155,7 @@ def build_report(
     raw: Path, out: Path, today: dt.date | None = None, force: bool = True
 ) -> JobResult:
     """The whole report run: validation report, key figures and Word report, or nothing new."""
-    from pipeline import aggregate, render, unchanged
+    from pipeline import aggregate, datapackage, render, unchanged
 
     check_raw(raw)
     threshold = config.suppression_threshold()
@@ -185,6 +185,11 @@ def build_report(
             figures = aggregate.compute(dataset, threshold=threshold)
             previous = aggregate.previous_year(dataset, threshold=threshold)
             files[names.nyckeltal] = aggregate.to_csv(figures).encode("utf-8")
+            # A Table Schema / Data Package descriptor beside it, for standard tools.
+            descriptor = datapackage.descriptor_path(Path(names.nyckeltal)).name
+            files[descriptor] = datapackage.to_json(
+                datapackage.key_figure_descriptor(names.nyckeltal)
+            )
         with stage("render", "Skriver Word-rapporten ..."):
             files[names.rapport] = render.render(
                 dataset, figures, previous, threshold=threshold
@@ -193,7 +198,7 @@ def build_report(
             published = publish(
                 out,
                 files,
-                {"fingerprint": fingerprint, "report": [names.nyckeltal, names.rapport]},
+                {"fingerprint": fingerprint, "report": sorted(set(files) - {VALIDATION_REPORT})},
             )
     return JobResult(
         KLAR,

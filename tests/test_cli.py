@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -39,11 +40,20 @@ def test_empty_default_raw_folder_builds_the_example_into_its_own_folder(
     assert [p.name for p in out.iterdir()] == ["exempel"]
     assert sorted(p.name for p in (out / "exempel").iterdir() if not p.name.startswith(".")) == [
         "Vaggeryd-2023-nyckeltal.csv",
+        "Vaggeryd-2023-nyckeltal.datapackage.json",
         "Vaggeryd-2023-verksamhetsberattelse.docx",
         "valideringsrapport.xlsx",
     ]
     csv = (out / "exempel" / "Vaggeryd-2023-nyckeltal.csv").read_text(encoding="utf-8")
     assert "1,0665,Vaggeryd,2023,arenden_sedan_start,,,167,0\n" in csv
+    # The descriptor beside it describes exactly that file, so standard tools can check it.
+    descriptor = json.loads(
+        (out / "exempel" / "Vaggeryd-2023-nyckeltal.datapackage.json").read_text(encoding="utf-8")
+    )
+    (resource,) = descriptor["resources"]
+    assert resource["path"] == "Vaggeryd-2023-nyckeltal.csv"
+    fields = [f["name"] for f in resource["schema"]["fields"]]
+    assert fields == csv.split("\n", 1)[0].split(",")
 
 
 def test_a_named_empty_folder_never_falls_back_to_the_example(tmp_path, capsys):
@@ -82,7 +92,7 @@ def test_bad_input_exits_nonzero_and_keeps_the_earlier_report(books, tmp_path, c
     code, _ = _run(capsys, "report", "--raw", str(books.write()), "--out", str(out))
     assert code == 0
     before = {p.name: p.read_bytes() for p in out.glob("Vaggeryd-*")}
-    assert len(before) == 2
+    assert len(before) == 3  # key figures, their descriptor, the report
 
     books.rows["Remisser"][0][2] = "Farr"
     books.rows["Samtal"][0][0] = "X9"
