@@ -9,10 +9,12 @@ import pytest
 
 from pipeline import contract
 from pipeline.coerce import coerce_column
+from pipeline.column_checks import CheckContext, column_checks
+from pipeline.input_files import find_problems_with_files
 from pipeline.inspect_xlsx import OLE_MAGIC
 from pipeline.problems import FEL, VARNING, Problem, show_value, visible
 from pipeline.read import WorkbookError, open_workbook
-from pipeline.validate import _column_checks, _Context, find_problems_with_files, validate
+from pipeline.validate import validate
 from tests.conftest import TODAY
 from tests.test_validate import BAD_INPUT
 
@@ -55,8 +57,8 @@ def test_the_fix_says_what_is_allowed():
 
 @pytest.mark.parametrize("column", COLUMNS, ids=str)
 def test_every_check_message_has_a_fix(column):
-    context = _Context(ar=2023)
-    for _check, message in _column_checks(column, context):
+    context = CheckContext(ar=2023)
+    for _check, message in column_checks(column, context):
         problem, fix = message("X")
         assert problem.strip() and fix.strip(), column.namn
 
