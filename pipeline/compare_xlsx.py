@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-from pipeline import contract
+from pipeline import config, contract
 from pipeline.compare import (
     MEAN_LABEL,
     MISSING,
@@ -370,8 +370,9 @@ def _about_sheet(book: Workbook, comparison: Comparison) -> None:
         ),
         ("Tecken och rader", Font(bold=True, size=12)),
         (
-            f"'{SUPPRESSED}' betyder att värdet är dolt för att skydda enskilda (små tal, 1–4 "
-            "personer, och tal som döljs för att de små inte ska kunna räknas fram). Det är "
+            f"'{SUPPRESSED}' betyder att värdet är dolt för att skydda enskilda (små tal, "
+            f"1–{_threshold() - 1} personer, och tal som döljs för att de små inte ska kunna "
+            "räknas fram). Det är "
             "aldrig 0. En andel som bygger på ett dolt tal är också dold.",
             None,
         ),
@@ -450,6 +451,12 @@ def _about_sheet(book: Workbook, comparison: Comparison) -> None:
             sheet.row_dimensions[row].height = max(1, math.ceil(len(line) / 130)) * 15 + 2
             row += 1
     print_setup(sheet, title_rows=None, title_columns=None)
+
+
+def _threshold() -> int:
+    """The small-count threshold the key-figure files were made with (the setting)."""
+    setting = config.suppression_threshold()
+    return contract.key_figure_format().undertryck_grans if setting is None else setting
 
 
 def write(path: Path, comparison: Comparison) -> Path:
