@@ -30,3 +30,19 @@ def test_render_reads_key_figures_not_raw_rows():
     source = (config.ROOT / "pipeline" / "render.py").read_text(encoding="utf-8")
     for frame in ("remisser", "samtal", "narvaro", "aktiviteter", "tidigare_ar"):
         assert f"dataset.{frame}" not in source, frame
+
+
+def test_architecture_names_every_module():
+    text = (config.ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    modules = sorted(
+        p.name for p in (config.ROOT / "pipeline").glob("*.py") if p.name != "__init__.py"
+    )
+    missing = [m for m in modules if f"pipeline/{m}" not in text]
+    assert missing == []
+
+
+def test_libreoffice_script_imports_nothing_of_ours():
+    source = (config.ROOT / "pipeline" / "lo_export.py").read_text(encoding="utf-8")
+    assert "pipeline" not in "".join(
+        line for line in source.splitlines() if line.startswith(("import", "from"))
+    )
