@@ -43,10 +43,12 @@ help: ## Visa de här kommandona
 $(BIN)/python:
 	@$(PYTHON) -m venv --without-pip $(VENV)
 
-$(UV): | $(BIN)/python
-	@$(PYTHON) -m pip --disable-pip-version-check --python $(BIN)/python \
+# uv into the environment, if it can be had (asked only when something is to be installed).
+define get_uv
+	@test -x $(UV) || $(PYTHON) -m pip --disable-pip-version-check --python $(BIN)/python \
 		install --quiet uv==$(UV_VERSION) 2>/dev/null \
 		|| echo "Kunde inte installera uv; pip används i stället (tar längre tid)."
+endef
 
 # install(LOCKFILE): exactly the locked versions, then the program without its dependencies.
 define install
@@ -60,17 +62,20 @@ define install
 	fi
 endef
 
-$(RUN_STAMP): $(LOCK_RUN) pyproject.toml | $(UV)
+$(RUN_STAMP): $(LOCK_RUN) pyproject.toml | $(BIN)/python
 	@echo "Installerar programmet i $(VENV) (första gången tar det några sekunder) ..."
+	$(get_uv)
 	$(call install,$(LOCK_RUN))
 	@touch $@
 
 $(TEST_STAMP): $(LOCK_TEST) pyproject.toml $(RUN_STAMP)
 	@echo "Installerar testverktygen ..."
+	$(get_uv)
 	$(call install,$(LOCK_TEST))
 	@touch $@
 
-lock: | $(UV) ## Lås om alla beroenden till de senaste versionerna som pyproject.toml tillåter
+lock: | $(BIN)/python ## Lås om alla beroenden till de senaste versionerna som pyproject.toml tillåter
+	$(get_uv)
 	@$(UV_ENV) $(UV) pip compile --quiet --upgrade pyproject.toml --extra test --universal --generate-hashes \
 		--custom-compile-command "make lock" -o $(LOCK_TEST)
 	@$(UV_ENV) $(UV) pip compile --quiet --upgrade pyproject.toml --universal --generate-hashes \
