@@ -83,22 +83,22 @@ lock: | $(BIN)/python ## Lås om alla beroenden till de senaste versionerna som 
 	@echo "Skrev $(LOCK_RUN) och $(LOCK_TEST). Kör make test och checka in båda."
 
 report: $(RUN_STAMP) ## Kontrollera underlaget och skriv rapport och nyckeltal (RAW=mapp OUT=mapp)
-	@$(BIN)/halsocenter report --raw "$(RAW)" --out "$(OUT)" $(if $(TVINGA),--tvinga,)
+	@$(BIN)/halsocenter rapport --in "$(RAW)" --ut "$(OUT)" $(if $(TVINGA),--tvinga,)
 
 check: $(RUN_STAMP) ## Kontrollera bara underlaget, skriv ingen rapport
-	@$(BIN)/halsocenter check --raw "$(RAW)" --out "$(OUT)"
+	@$(BIN)/halsocenter kontrollera --in "$(RAW)" --ut "$(OUT)"
 
 mallar: $(RUN_STAMP) ## Skriv tomma arbetsböcker i data/raw att fylla i (SKRIV_OVER=1 ersätter)
 	@$(BIN)/halsocenter mallar --ut "$(RAW)" $(OVERWRITE)
 
 nytt-ar: $(RUN_STAMP) ## Förbered nästa års verksamhet.xlsx i output/ (SKRIV_OVER=1 ersätter)
-	@$(BIN)/halsocenter nytt-ar --raw "$(RAW)" --out "$(OUT)" $(OVERWRITE)
+	@$(BIN)/halsocenter nytt-ar --in "$(RAW)" --ut "$(OUT)" $(OVERWRITE)
 
 pdf: report ## Gör PDF av rapporten (kräver LibreOffice)
-	@$(BIN)/halsocenter pdf --out "$(OUT)"
+	@$(BIN)/halsocenter pdf --ut "$(OUT)"
 
 compare: $(RUN_STAMP) ## Jämför kommunernas nyckeltal.csv i data/region (IN=mapp OUT=mapp)
-	@$(BIN)/halsocenter compare --in "$(IN)" --out "$(OUT)"
+	@$(BIN)/halsocenter jamfor --in "$(IN)" --ut "$(OUT)"
 
 bench: $(RUN_STAMP) ## Mät tiderna (1 000 till 1 000 000 närvarorader) och skriv bench/results.md
 	@$(BIN)/python -m bench.run
@@ -117,5 +117,6 @@ template: $(RUN_STAMP) ## Bygg om Word-mallen från tools/bygg_mall.py (skriver 
 	@$(BIN)/python -m tools.bygg_mall
 
 clean: ## Ta bort genererade filer i output/ (inte data/raw)
-	@find "$(OUT)" -mindepth 1 ! -name .gitkeep -delete
-	@echo "Tömde $(OUT)/"
+	@find "$(OUT)" -mindepth 1 -type f ! -name .gitkeep ! -name '* (redigerad *' -delete
+	@find "$(OUT)" -mindepth 1 -type d -empty -delete
+	@echo "Tömde $(OUT)/ (filer du har redigerat, '… (redigerad …)', finns kvar)"

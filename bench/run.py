@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 from bench.generate import DATA, inputs  # noqa: E402
-from pipeline import contract  # noqa: E402
+from pipeline import contract, report_job  # noqa: E402
 
 SIZES = [1_000, 10_000, 100_000, 1_000_000]
 REPEAT = 3
@@ -214,12 +214,8 @@ def main() -> int:
         print(f"Mäter {rows} närvarorader ...", flush=True)
         results.append(measure_size(rows))
     with tempfile.TemporaryDirectory() as out:
-        subprocess.run(
-            [PYTHON, "-m", "pipeline", "report", "--raw", str(ROOT / "data/example"), "--out", out],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        if report_job.build_report(ROOT / "data" / "example", Path(out)).status != report_job.KLAR:
+            raise SystemExit("exemplets rapport misslyckades")
         print("Mäter make compare ...", flush=True)
         compares = [measure_compare(Path(out), 13, 10), measure_compare(Path(out), 290, 10)]
     profile_rows = 100_000 if 100_000 in sizes else sizes[-1]

@@ -20,7 +20,7 @@ import pandera  # noqa: E402,F401
 
 imports = time.perf_counter() - start
 
-from pipeline import cli, progress  # noqa: E402
+from pipeline import progress, report_job  # noqa: E402
 
 
 def main() -> None:
@@ -34,13 +34,13 @@ def main() -> None:
 
             profiler = cProfile.Profile()
             profiler.enable()
-        code = cli.run_report(folder, Path(out))
+        result = report_job.build_report(folder, Path(out))
         if profile:
             profiler.disable()
             with open(profile, "w", encoding="utf-8") as handle:
                 stats = pstats.Stats(profiler, stream=handle)
                 stats.sort_stats("tottime").print_stats(25)
-    if code != 0:
+    if result.status != report_job.KLAR:
         raise SystemExit(f"rapporten misslyckades för {folder}")
     times = dict(progress.TIMES)
     print(

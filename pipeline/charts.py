@@ -7,13 +7,46 @@ are made without pyplot (no global state, and a quicker import).
 from __future__ import annotations
 
 import io
+import textwrap
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
+import matplotlib
+from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from pipeline.formatting import MONTHS_SHORT, tal
+from pipeline.formatting import MONTHS_SHORT, NBSP, tal
 
-COLORS = ("#1f5f8b", "#8fbcd4")
+# Okabe & Ito (2008), "Color Universal Design": told apart by colour-blind readers too.
+BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#7F7F7F"
+# The document's font (Calibri, or Carlito with the same widths); DejaVu Sans if neither.
+DOCUMENT_FONTS = ("Calibri", "Carlito")
+
+
+@cache
+def _font() -> str:
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((f for f in DOCUMENT_FONTS if f in installed), "DejaVu Sans")
+
+
+@contextmanager
+def _style():
+    """The document's font for everything drawn inside, without touching global state."""
+    with matplotlib.rc_context({"font.family": _font(), "font.size": 9}):
+        yield
+
+
+def number_text(value: float, decimals: int = 1) -> str:
+    """Swedish number with exactly `decimals` decimals: 6.5 → '6,5', 1234 → '1 234,0'."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", NBSP).replace("-", "\u2212")
+
+
+def swedish_axis(axis, decimals: int = 1) -> None:
+    """Tick labels in Swedish: decimal comma, no-break space between thousands."""
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: number_text(x, decimals)))
 
 
 @dataclass(frozen=True)
@@ -31,58 +64,58 @@ def _png(figure) -> bytes:
 
 def monthly(year: int, referrals: list[int], first_talks: list[int]) -> Chart:
     """Grouped bars: referrals received and first conversations held, per month."""
-    figure = Figure(figsize=(7, 3.2))
-    axes = figure.subplots()
-    positions = range(12)
-    width = 0.4
-    axes.bar(
-        [p - width / 2 for p in positions],
-        referrals,
-        width,
-        label="Inkomna ärenden",
-        color=COLORS[0],
-    )
-    axes.bar(
-        [p + width / 2 for p in positions],
-        first_talks,
-        width,
-        label="Genomförda första samtal",
-        color=COLORS[1],
-    )
-    axes.set_xticks(list(positions), MONTHS_SHORT)
-    axes.set_ylabel("Antal")
-    axes.yaxis.get_major_locator().set_params(integer=True)
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(frameon=False, fontsize=8)
     title = f"Inkomna ärenden och första samtal per månad {year}"
-    axes.set_title(title, fontsize=10)
-    figure.subplots_adjust(left=0.08, right=0.98, bottom=0.1, top=0.9)  # fixed: one draw
+    with _style():
+        figure = Figure(figsize=(6.3, 2.9))
+        axes = figure.subplots()
+        positions = range(12)
+        width = 0.4
+        for offset, values, label, color in (
+            (-width / 2, referrals, "Inkomna ärenden", BLUE),
+            (width / 2, first_talks, "Genomförda första samtal", ORANGE),
+        ):
+            axes.bar([p + offset for p in positions], values, width, label=label, color=color)
+        axes.set_xticks(list(positions), MONTHS_SHORT)
+        axes.set_ylabel("Antal")
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        swedish_axis(axes.yaxis, 0)
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.legend(frameon=False, fontsize=8, ncol=2, loc="lower left", bbox_to_anchor=(0, 1.0))
+        figure.subplots_adjust(left=0.09, right=0.98, bottom=0.1, top=0.88)  # fixed: one draw
+        png = _png(figure)
     alt = (
         f"Stapeldiagram: {title.lower()}. Inkomna ärenden: "
         + ", ".join(f"{m} {tal(v)}" for m, v in zip(MONTHS_SHORT, referrals, strict=True))
-        + ". Första samtal: "
+        + ". Genomförda första samtal: "
         + ", ".join(f"{m} {tal(v)}" for m, v in zip(MONTHS_SHORT, first_talks, strict=True))
         + "."
     )
-    return Chart(_png(figure), alt, title)
+    return Chart(png, alt, title)
 
 
 def focus_hours(year: int, areas: list[str], hours: list[float]) -> Chart:
-    """Horizontal bars: participant-hours per focus area."""
-    figure = Figure(figsize=(7, 0.5 * len(areas) + 1.2))
-    axes = figure.subplots()
-    labels = [a if len(a) <= 32 else a[:30] + "…" for a in areas]
-    axes.barh(labels[::-1], hours[::-1], color=COLORS[0])
-    for y, value in enumerate(hours[::-1]):
-        axes.text(value, y, f" {tal(value)}", va="center", fontsize=8)
-    axes.set_xlabel("Deltagartimmar")
-    axes.spines[["top", "right"]].set_visible(False)
+    """Horizontal bars: participant-hours per focus area; long names wrap, never cut."""
     title = f"Deltagartimmar per fokusområde {year}"
-    axes.set_title(title, fontsize=10)
-    figure.subplots_adjust(left=0.36, right=0.95, bottom=0.12, top=0.9)
+    labels = ["\n".join(textwrap.wrap(a, 26)) for a in areas]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    with _style():
+        figure = Figure(figsize=(6.3, 0.17 * lines + 0.12 * len(areas) + 0.7))
+        axes = figure.subplots()
+        axes.barh(labels[::-1], hours[::-1], color=BLUE, height=0.65)
+        top = max(hours + [1])
+        for y, value in enumerate(hours[::-1]):
+            axes.text(value + top * 0.01, y, tal(value), va="center", fontsize=8)
+        axes.set_xlim(0, top * 1.12)
+        axes.xaxis.set_major_locator(MaxNLocator(6, integer=True))
+        swedish_axis(axes.xaxis, 0)
+        axes.set_xlabel("Deltagartimmar")
+        axes.tick_params(axis="y", length=0)
+        axes.spines[["top", "right"]].set_visible(False)
+        figure.subplots_adjust(left=0.3, right=0.97, bottom=0.55 / figure.get_figheight(), top=0.97)
+        png = _png(figure)
     alt = (
         f"Liggande stapeldiagram: {title.lower()}. "
         + "; ".join(f"{a}: {tal(h)}" for a, h in zip(areas, hours, strict=True))
         + "."
     )
-    return Chart(_png(figure), alt, title)
+    return Chart(png, alt, title)

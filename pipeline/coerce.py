@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,50 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
 
 DATE_HELP = "Skriv datumet som ÅÅÅÅ-MM-DD (t.ex. 2023-03-01) eller som ett datum i Excel."
+_CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_EXAMPLE = re.compile(r"t\.ex\. (\d+(?:,\d+)?)")
+
+
+def _decimal(number: float) -> str:
+    return f"{number:g}".replace(".", ",")
+
+
+def _bound_text(bound: float | str | None) -> str | None:
+    if bound is None:
+        return None
+    return "rapportåret" if bound == "rapportår" else _decimal(float(bound))
+
+
+def fix_text(column: Column, value: object = None) -> str:
+    """What is allowed in the column, for a value that could not be read: never empty."""
+    if column.typ == "datum":
+        return DATE_HELP
+    if column.typ not in ("heltal", "decimaltal"):
+        return f"Skriv {column.namn} som text."
+    text = clean_text(str(value)) if value is not None else ""
+    clock = _CLOCK.match(text)
+    if clock and column.typ == "decimaltal":
+        hours = int(clock.group(1)) + int(clock.group(2)) / 60
+        return (
+            f"Skriv {column.namn} som ett tal med decimalkomma, inte som klockslag: "
+            f"{text} blir {_decimal(round(hours, 2))}."
+        )
+    found = _EXAMPLE.search(column.beskrivning)
+    example = found.group(1) if found else ("12" if column.typ == "heltal" else "1,5")
+    low, high = _bound_text(column.min), _bound_text(column.max)
+    if low is not None and high is not None:
+        bounds = [f"från {low} till {high}"]
+    else:
+        bounds = [f"minst {low}"] if low is not None else []
+        bounds += [f"högst {high}"] if high is not None else []
+    if column.over is not None:
+        bounds.insert(0, f"större än {_decimal(float(column.over))}")
+    limits = ", " + " och ".join(bounds) if bounds else ""
+    if column.typ == "heltal":
+        if _ISO_DATE.match(text) and example.isdigit() and len(example) == 4:
+            return f"Skriv bara årtalet med fyra siffror, t.ex. {example}, inte ett helt datum."
+        return f"Skriv {column.namn} som ett heltal, bara siffror{limits}, t.ex. {example}."
+    return f"Skriv {column.namn} som ett tal (decimalkomma går bra){limits}, t.ex. {example}."
 
 
 def _as_text(value: object) -> str | None:
@@ -112,6 +156,7 @@ class Coerced:
     values: pd.Series  # typed, indexed by Excel row
     bad: dict[int, str]  # {excel_row: message} for cells that could not be read
     distinct: list  # the distinct typed values (for checks that need each value once)
+    fixes: dict[int, str] = field(default_factory=dict)  # {excel_row: what is allowed}
 
 
 def coerce_column(raw: pd.Series, column: Column) -> Coerced:
@@ -125,6 +170,7 @@ def coerce_column(raw: pd.Series, column: Column) -> Coerced:
     codes, uniques = pd.factorize(present.to_numpy(dtype=object), use_na_sentinel=True)
     uniques = uniques.tolist()
     messages: dict[int, str] = {}
+    fixes: dict[int, str] = {}
     if column.typ in ("text", "id", "val"):
         converted = _texts(uniques, column)
     else:
@@ -134,6 +180,7 @@ def coerce_column(raw: pd.Series, column: Column) -> Coerced:
             typed_value, message = convert(value)
             if message is not None:
                 messages[index] = message
+                fixes[index] = fix_text(column, value)
             converted.append(typed_value)
     dtype = DTYPES[column.typ]
     if dtype is object:
@@ -144,8 +191,10 @@ def coerce_column(raw: pd.Series, column: Column) -> Coerced:
         taken = pd.Series(converted, dtype=object).astype(dtype).array.take(codes)
     typed = pd.Series(taken, index=present.index, dtype=dtype).reindex(raw.index)
     bad: dict[int, str] = {}
+    row_fixes: dict[int, str] = {}
     if messages:
         failed = np.isin(codes, list(messages))
         for row, code in zip(present.index[failed], codes[failed], strict=True):
             bad[int(row)] = messages[int(code)]
-    return Coerced(typed, bad, [v for v in converted if v is not None])
+            row_fixes[int(row)] = fixes[int(code)]
+    return Coerced(typed, bad, [v for v in converted if v is not None], row_fixes)

@@ -271,7 +271,7 @@ def parse(data: bytes, name: Path | None = None) -> Parsed:
         if kod not in known:
             raise problem(
                 f"Rad {line_number}: okänd kommunkod '{cell['kommunkod']}'. "
-                "Länets kommuner har koderna 0604–0687."
+                f"Länets kommuner har koderna {min(known)}–{max(known)}."
             )
         if cell["kommun"] and cell["kommun"].casefold() != known[kod].namn.casefold():
             raise problem(

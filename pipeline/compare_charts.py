@@ -10,34 +10,22 @@ Each chart has an alt text with its figures.
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
+import textwrap
 
-import matplotlib
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
-from pipeline.charts import Chart, _png
-from pipeline.formatting import NBSP
-
-# Okabe & Ito (2008), "Color Universal Design".
-BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#7F7F7F"
-FONT = {"font.family": ["Carlito", "DejaVu Sans"], "font.size": 9}
-
-
-def number_text(value: float, decimals: int = 1) -> str:
-    """Swedish number with exactly `decimals` decimals: 6.5 → '6,5', 6 → '6,0', 1234 → '1 234,0'."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", NBSP).replace("-", "\u2212")
-
-
-def swedish_axis(axis, decimals: int = 1) -> None:
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: number_text(x, decimals)))
-
-
-@contextmanager
-def _style():
-    with matplotlib.rc_context(FONT):
-        yield
+from pipeline.charts import (
+    BLUE,
+    GREEN,
+    GREY,
+    VERMILION,
+    Chart,
+    _png,
+    _style,
+    number_text,
+    swedish_axis,
+)
 
 
 def bars_across(
@@ -106,10 +94,21 @@ def bars_across(
         axes.tick_params(axis="y", length=0)
         if unit:
             axes.set_xlabel(unit, fontsize=8)
-        if left_out:
-            note = "Utan värde: " + ", ".join(f"{n} ({why})" for n, why in left_out.items())
-            figure.text(0.01, 0.04 / figure.get_figheight(), note, fontsize=7, color="#404040")
-        bottom = (0.5 + (0.18 if left_out else 0)) / figure.get_figheight()
+        note_lines = textwrap.wrap(_left_out_text(left_out), 130) if left_out else []
+        if note_lines:
+            extra = 0.14 * len(note_lines)
+            figure.set_figheight(figure.get_figheight() + extra)
+            figure.text(
+                0.01,
+                0.04 / figure.get_figheight(),
+                "\n".join(note_lines),
+                fontsize=7,
+                color="#404040",
+                va="bottom",
+            )
+        bottom = (0.5 + 0.14 * len(note_lines) + (0.05 if note_lines else 0)) / (
+            figure.get_figheight()
+        )
         figure.subplots_adjust(
             left=0.17, right=0.97, bottom=bottom, top=1 - 0.4 / figure.get_figheight()
         )
@@ -123,8 +122,16 @@ def bars_across(
     if target is not None:
         alt += f" Målvärde: {number_text(target)}."
     if left_out:
-        alt += " Utan värde: " + ", ".join(f"{n} ({why})" for n, why in left_out.items()) + "."
+        alt += " " + _left_out_text(left_out) + "."
     return Chart(png, alt, title)
+
+
+def _left_out_text(left_out: dict[str, str]) -> str:
+    """'Utan värde – ingen fil: Gnosjö, Mullsjö; fel i filen: Habo' (grouped by reason)."""
+    reasons: dict[str, list[str]] = {}
+    for name, why in left_out.items():
+        reasons.setdefault(why, []).append(name)
+    return "Utan värde – " + "; ".join(f"{why}: {', '.join(n)}" for why, n in reasons.items())
 
 
 def small_multiples(

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-from pipeline import contract
+from pipeline import config, contract
 from pipeline.compare import (
     MEAN_LABEL,
     MISSING,
@@ -40,7 +40,14 @@ from pipeline.compare import (
     themes,
 )
 from pipeline.formatting import tal
-from pipeline.xlsx import HEADER_FILL, HEADER_FONT, save_workbook
+from pipeline.xlsx import (
+    HEADER_FILL,
+    HEADER_FONT,
+    POINTS_PER_LINE,
+    print_setup,
+    save_workbook,
+)
+from pipeline.xlsx import wrapped_height as _header_height
 
 GREY = PatternFill("solid", fgColor="E7E6E6")
 BOLD = Font(bold=True)
@@ -66,7 +73,6 @@ STATUS_FILL = {
 }
 FIXED = ["Kommunkod", "Kommun", "Invånare"]
 FIXED_WIDTHS = (12, 13, 10)
-POINTS_PER_LINE = 15
 
 
 # --- cells, headers, print ------------------------------------------------------------
@@ -90,20 +96,6 @@ def put(cell, value: Value, decimals: int = 1, fixed: bool = True) -> None:
         cell.number_format = "#,##0" if whole else "#,##0." + "0" * decimals
 
 
-def _header_height(texts: list[str], widths: list[float]) -> float:
-    """Rows for the longest wrapped heading (about one character per width unit)."""
-    lines = 1
-    for text, width in zip(texts, widths, strict=True):
-        words, line, count = str(text).split(), 0, 1
-        for word in words:
-            if line and line + 1 + len(word) > width - 1:
-                count, line = count + 1, len(word)
-            else:
-                line += (1 if line else 0) + len(word)
-        lines = max(lines, count)
-    return lines * POINTS_PER_LINE + 4
-
-
 def header(sheet, row: int, names: list[str], widths: list[float]) -> None:
     for column, (name, width) in enumerate(zip(names, widths, strict=True), start=1):
         cell = sheet.cell(row=row, column=column, value=name)
@@ -111,21 +103,6 @@ def header(sheet, row: int, names: list[str], widths: list[float]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.row_dimensions[row].height = _header_height(names, widths)
-
-
-def print_setup(sheet, title_rows: str | None = "1:1", title_columns: str | None = "A:B") -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.gridLines = False
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    if title_rows:
-        sheet.print_title_rows = title_rows
-    if title_columns:
-        sheet.print_title_cols = title_columns
-    sheet.oddFooter.center.text = "&A – sida &P av &N"
 
 
 def _color_scale(sheet, column: int, first: int, last: int) -> None:
@@ -214,7 +191,7 @@ def _measures_sheet(book: Workbook, comparison: Comparison) -> None:
         put(sheet.cell(row=last + 1, column=column), mean(values))
         _color_scale(sheet, column, 2, last - 1)
     sheet.freeze_panes = "D2"
-    print_setup(sheet)
+    print_setup(sheet, title_columns="A:B")
 
 
 def _counts_sheet(book: Workbook, comparison: Comparison, name: str, columns) -> None:
@@ -239,7 +216,7 @@ def _counts_sheet(book: Workbook, comparison: Comparison, name: str, columns) ->
             cell.value, cell.alignment = "summeras inte", RIGHT
             cell.font = Font(bold=True, italic=True, color="595959")
     sheet.freeze_panes = "D2"
-    print_setup(sheet)
+    print_setup(sheet, title_columns="A:B")
 
 
 def _shares_sheet(book: Workbook, comparison: Comparison, flik: str) -> None:
@@ -264,7 +241,7 @@ def _shares_sheet(book: Workbook, comparison: Comparison, flik: str) -> None:
         put(sheet.cell(row=last + 1, column=column), mean(values))
         _color_scale(sheet, column, 2, last - 1)
     sheet.freeze_panes = "D2"
-    print_setup(sheet)
+    print_setup(sheet, title_columns="A:B")
 
 
 def _breakdown_counts_sheet(book: Workbook, comparison: Comparison, flik: str) -> None:
@@ -288,7 +265,7 @@ def _breakdown_counts_sheet(book: Workbook, comparison: Comparison, flik: str) -
     for offset, (group, kategori) in enumerate(columns):
         put(sheet.cell(row=last, column=4 + offset), county_sum(comparison, group.key(kategori)), 0)
     sheet.freeze_panes = "D2"
-    print_setup(sheet)
+    print_setup(sheet, title_columns="A:B")
 
 
 def _trend_sheet(book: Workbook, comparison: Comparison) -> None:
@@ -344,7 +321,7 @@ def _trend_sheet(book: Workbook, comparison: Comparison) -> None:
         if number % 2 == 1:
             sheet.row_breaks.append(Break(id=row - 1))
     sheet.freeze_panes = "C1"
-    print_setup(sheet, title_rows=None)
+    print_setup(sheet, title_rows=None, title_columns="A:B")
     sheet.sheet_properties.pageSetUpPr.fitToPage = False  # two blocks a page, not fit to width
     sheet.page_setup.scale = 75
 
@@ -393,8 +370,9 @@ def _about_sheet(book: Workbook, comparison: Comparison) -> None:
         ),
         ("Tecken och rader", Font(bold=True, size=12)),
         (
-            f"'{SUPPRESSED}' betyder att värdet är dolt för att skydda enskilda (små tal, 1–4 "
-            "personer, och tal som döljs för att de små inte ska kunna räknas fram). Det är "
+            f"'{SUPPRESSED}' betyder att värdet är dolt för att skydda enskilda (små tal, "
+            f"1–{_threshold() - 1} personer, och tal som döljs för att de små inte ska kunna "
+            "räknas fram). Det är "
             "aldrig 0. En andel som bygger på ett dolt tal är också dold.",
             None,
         ),
@@ -473,6 +451,12 @@ def _about_sheet(book: Workbook, comparison: Comparison) -> None:
             sheet.row_dimensions[row].height = max(1, math.ceil(len(line) / 130)) * 15 + 2
             row += 1
     print_setup(sheet, title_rows=None, title_columns=None)
+
+
+def _threshold() -> int:
+    """The small-count threshold the key-figure files were made with (the setting)."""
+    setting = config.suppression_threshold()
+    return contract.key_figure_format().undertryck_grans if setting is None else setting
 
 
 def write(path: Path, comparison: Comparison) -> Path:

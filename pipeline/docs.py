@@ -18,7 +18,8 @@ TYPES = {
 }
 
 
-def requirement_text(column: Column, names: dict[str, str]) -> str:
+def requirement_text(column: Column, names: dict[str, str], markdown: bool = True) -> str:
+    """What a column requires, in words; values in `code` marks for the README only."""
     if column.obligatorisk:
         text = "obligatorisk"
     elif column.obligatorisk_om:
@@ -37,7 +38,8 @@ def requirement_text(column: Column, names: dict[str, str]) -> str:
     if column.unik:
         extra.append("unik")
     if column.varden:
-        extra.append("värden: " + ", ".join(f"`{v}`" for v in column.varden))
+        mark = "`" if markdown else ""
+        extra.append("värden: " + ", ".join(f"{mark}{v}{mark}" for v in column.varden))
     if column.min is not None:
         extra.append(f"minst {column.min}")
     if column.over is not None:

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipeline import contract
+from pipeline.problems import VARNING, Problem
+
 
 @dataclass(frozen=True)
 class History:
@@ -68,3 +71,64 @@ def years_text(years) -> str:
     """2021, 2022 och 2023."""
     years = [str(y) for y in years]
     return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " och " + years[-1]
+
+
+def history_problems(sheets: dict, fields: dict) -> list[Problem]:
+    """Tidigare år against the rows and Startdatum; a warning naming the years without data."""
+    if "Remisser" not in sheets or fields.get("startdatum") is None or fields.get("ar") is None:
+        return []
+    start, year = pd.Timestamp(fields["startdatum"]), int(fields["ar"])
+    tidigare = sheets["Tidigare år"].data if "Tidigare år" in sheets else None
+    known = history(sheets["Remisser"].data["inkom"], tidigare, start, year)
+    problems = []
+    sheet = contract.workbook("verksamhet.xlsx").sheet("Tidigare år")
+    if tidigare is not None:
+        for row, value in tidigare["ar"].dropna().items():
+            value = int(value)
+            if value in known.registered:
+                problems.append(
+                    Problem(
+                        "verksamhet.xlsx",
+                        sheet.namn,
+                        int(row),
+                        "År",
+                        str(value),
+                        f"{value} har redan rader i remisser.xlsx och skulle räknas två gånger.",
+                        f"Ta bort raden för {value} i fliken {sheet.namn}; där står bara år "
+                        "innan raderna i remisser.xlsx börjar.",
+                    )
+                )
+            elif not known.start_year <= value < year:
+                problems.append(
+                    Problem(
+                        "verksamhet.xlsx",
+                        sheet.namn,
+                        int(row),
+                        "År",
+                        str(value),
+                        f"{value} ligger utanför åren {known.start_year}–{year - 1}.",
+                        f"Fliken {sheet.namn} tar bara år från Startdatums år ({known.start_year}) "
+                        f"till året innan rapportåret ({year - 1}).",
+                    )
+                )
+    if known.missing:
+        years = years_text(known.missing)
+        first = min(known.registered)
+        problems.append(
+            Problem(
+                "verksamhet.xlsx",
+                sheet.namn,
+                None,
+                None,
+                None,
+                f"Uppgifter saknas för {years}: Hälsocentret startade {known.start_year}, men "
+                f"remisser.xlsx har rader först från {first} och fliken {sheet.namn} har inga "
+                f"rader för {years}. Därför visas inga siffror ”sedan start”, och ett år utan "
+                "uppgifter visas som –, aldrig som 0.",
+                f"Fyll i fliken {sheet.namn} i verksamhet.xlsx med en rad per år ({years}): "
+                "antal ärenden, varav FaR och första samtal, från de årens "
+                "verksamhetsberättelser.",
+                VARNING,
+            )
+        )
+    return problems

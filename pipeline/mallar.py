@@ -18,7 +18,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pipeline import config, contract
 from pipeline.contract import Column, Sheet
 from pipeline.docs import TYPES, requirement_text
-from pipeline.xlsx import DATE_FORMAT, fill_sheet, save_workbook
+from pipeline.xlsx import (
+    DATE_FORMAT,
+    fill_sheet,
+    print_setup,
+    save_workbook,
+    wrapped_height,
+)
 
 ROWS = 2000  # how far down the drop-downs and checks reach
 LISTS = "Listor"
@@ -64,15 +70,31 @@ def _instructions(book: Workbook, workbook: contract.Workbook) -> None:
                 [
                     column.namn,
                     TYPES[column.typ],
-                    requirement_text(column, names),
+                    requirement_text(column, names, markdown=False),
                     column.beskrivning.strip(),
                 ]
             )
-    for letter, width in zip("ABCD", (28, 12, 50, 80), strict=True):
+    for letter, width in zip("ABCD", (22, 11, 40, 70), strict=True):
         sheet.column_dimensions[letter].width = width
+    # Titles and general lines run across the four columns; table rows wrap in theirs.
     for row in sheet.iter_rows():
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if row[0].value and all(c.value is None for c in row[1:]):
+            sheet.merge_cells(
+                start_row=row[0].row, start_column=1, end_row=row[0].row, end_column=4
+            )
+            row[0].alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.row_dimensions[row[0].row].height = wrapped_height([row[0].value], [143])
+        elif row[0].value:
+            fit_rows_of(sheet, row)
+    print_setup(sheet, title_rows=None)
+
+
+def fit_rows_of(sheet, row) -> None:
+    """One table row of the instructions: wrapped, as high as its longest cell."""
+    widths = [sheet.column_dimensions[c.column_letter].width for c in row]
+    for cell in row:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[row[0].row].height = wrapped_height([c.value for c in row], widths)
 
 
 def _list_range(book: Workbook, values: tuple[str, ...], cache: dict) -> str:
@@ -128,6 +150,7 @@ def _validation(book, column: Column, cells: str, cache: dict) -> DataValidation
 def _table_sheet(book: Workbook, sheet: Sheet, cache: dict) -> None:
     target = book.create_sheet(sheet.namn)
     fill_sheet(target, contract.headers(sheet), [])
+    print_setup(target, landscape=len(sheet.kolumner) > 4)
     for index, column in enumerate(sheet.kolumner, start=1):
         letter = get_column_letter(index)
         target.column_dimensions[letter].width = max(len(column.namn) + 4, 16)
@@ -141,6 +164,7 @@ def _table_sheet(book: Workbook, sheet: Sheet, cache: dict) -> None:
 def _field_sheet(book: Workbook, sheet: Sheet, cache: dict) -> None:
     target = book.create_sheet(sheet.namn)
     fill_sheet(target, contract.headers(sheet), [[f.namn, None] for f in sheet.falt])
+    print_setup(target, landscape=False)
     target.column_dimensions["A"].width = 20
     target.column_dimensions["B"].width = 24
     for row, field in enumerate(sheet.falt, start=2):

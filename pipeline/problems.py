@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 FEL = "fel"
@@ -30,6 +31,11 @@ class Problem:
             text = getattr(self, name)
             if text:
                 object.__setattr__(self, name, mask_all(text))
+        # A zero-width space makes 'HB0010\u200b' look like a valid code: show it.
+        for name in ("varde", "problem"):
+            text = getattr(self, name)
+            if text:
+                object.__setattr__(self, name, visible(text, spaces=name == "varde"))
 
     def where(self) -> str:
         parts = [self.fil]
@@ -67,8 +73,51 @@ def sort_key(problem: Problem) -> tuple:
     )
 
 
+# Characters that look like nothing (or like a plain space) in a message, named in Swedish.
+INVISIBLE_NAMES = {
+    "\u200b": "nollbreddsmellanslag",
+    "\u200c": "nollbreddsicke-bindare",
+    "\u200d": "nollbreddsbindare",
+    "\u2060": "ordbindare",
+    "\u00ad": "mjukt bindestreck",
+    "\ufeff": "byte order mark",
+    "\t": "tabb",
+    "\n": "radbrytning",
+}
+SPACE_NAMES = {
+    "\u00a0": "hårt mellanslag",
+    "\u202f": "smalt hårt mellanslag",
+    "\u2007": "sifferblanksteg",
+}
+
+
+def _invisible(char: str) -> bool:
+    return char in INVISIBLE_NAMES or unicodedata.category(char) in ("Cf", "Cc", "Co")
+
+
+def visible(text: str, spaces: bool = True) -> str:
+    """Text with invisible characters written out: 'HB0010⟨nollbreddsmellanslag⟩'.
+
+    With spaces, non-breaking spaces are named too (in a value, not in a message,
+    where they may separate thousands).
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    parts = []
+    for char in text:
+        if spaces and char in SPACE_NAMES:
+            parts.append(f"⟨{SPACE_NAMES[char]}⟩")
+        elif char in INVISIBLE_NAMES and (spaces or char != "\n"):
+            parts.append(f"⟨{INVISIBLE_NAMES[char]}⟩")
+        elif char != "\n" and _invisible(char):
+            parts.append(f"⟨osynligt tecken U+{ord(char):04X}⟩")
+        else:
+            parts.append(char)
+    return "".join(parts)
+
+
 def show_value(value: object) -> str | None:
-    """A found value as the coach typed it, shortened when very long."""
+    """A found value as the coach typed it, invisible characters named, shortened when long."""
     if value is None:
         return None
     try:
@@ -84,4 +133,5 @@ def show_value(value: object) -> str | None:
         text = str(int(value))
     else:
         text = str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    text = text if len(text) <= 80 else text[:77] + "..."
+    return visible(text)

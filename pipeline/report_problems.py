@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.files import write_bytes
 from pipeline.problems import FEL, NOTIS, VARNING, Problem, sort_key
-from pipeline.xlsx import write_workbook
+from pipeline.xlsx import workbook_bytes
 
 NIVA_LABEL = {FEL: "Fel", VARNING: "Varning", NOTIS: "Notis"}
 
 
 def write_validation_report(path: Path, problems: list[Problem], sheets: list) -> Path:
     """One row per problem, sorted by file and row, plus a summary that reconciles every sheet."""
+    return write_bytes(path, validation_report(problems, sheets))
+
+
+def validation_report(problems: list[Problem], sheets: list) -> bytes:
+    """The validation report's bytes (written together with the run's other outputs)."""
     rows = [
         [NIVA_LABEL[p.niva], p.fil, p.flik, p.rad, p.kolumn, p.varde, p.problem, p.atgard]
         for p in sorted(problems, key=sort_key)
@@ -33,8 +39,7 @@ def write_validation_report(path: Path, problems: list[Problem], sheets: list) -
     warnings = sum(p.niva == VARNING for p in problems)
     summary.append(["Totalt", "", sum(s.rows_read for s in sheets), None, None, None])
     summary.append([f"{errors} fel, {warnings} varningar", "", None, None, None, None])
-    return write_workbook(
-        path,
+    return workbook_bytes(
         {
             "Problem": (
                 ["Nivå", "Fil", "Flik", "Rad", "Kolumn", "Värde", "Problem", "Hur du rättar"],
@@ -44,6 +49,10 @@ def write_validation_report(path: Path, problems: list[Problem], sheets: list) -
                 ["Fil", "Flik", "Rader lästa", "Rader använda", "Tomma rader", "Rader med fel"],
                 summary,
             ),
+        },
+        widths={
+            "Problem": (9, 16, 12, 6, 16, 18, 60, 50),
+            "Sammanfattning": (24, 14, 11, 11, 11, 11),
         },
     )
 

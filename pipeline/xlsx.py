@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pipeline.files import write_bytes
@@ -23,6 +23,65 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 DATE_FORMAT = "yyyy-mm-dd"
 
 SheetRows = tuple[Sequence[str], Sequence[Sequence[object]]]
+POINTS_PER_LINE = 15
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def wrapped_height(texts: Sequence[object], widths: Sequence[float]) -> float:
+    """The height (points) of a row whose cells wrap their text at the column widths.
+
+    LibreOffice does not grow a row for wrapped text in a file written by openpyxl,
+    so the height is set here (about one character per unit of column width).
+    """
+    lines = 1
+    for text, width in zip(texts, widths, strict=True):
+        count = 0
+        for part in str(text if text is not None else "").split("\n"):
+            words, line, count = part.split(), 0, count + 1
+            for word in words:
+                if line and line + 1 + len(word) > width - 1:
+                    count, line = count + 1, len(word)
+                else:
+                    line += (1 if line else 0) + len(word)
+        lines = max(lines, count)
+    return lines * POINTS_PER_LINE + 4
+
+
+def fit_rows(sheet, first_row: int = 1) -> None:
+    """Wrap every cell from first_row on and give each row the height its text needs."""
+    widths = [
+        sheet.column_dimensions[get_column_letter(c)].width or 10
+        for c in range(1, sheet.max_column + 1)
+    ]
+    for row in sheet.iter_rows(min_row=first_row):
+        for cell in row:
+            cell.alignment = Alignment(
+                wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal
+            )
+        sheet.row_dimensions[row[0].row].height = wrapped_height(
+            [c.value for c in row], widths[: len(row)]
+        )
+
+
+def print_setup(
+    sheet,
+    title_rows: str | None = "1:1",
+    title_columns: str | None = None,
+    landscape: bool = True,
+) -> None:
+    """A4, fit to the page width, the header row on every page, the sheet's name and page."""
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = False
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    if title_columns:
+        sheet.print_title_cols = title_columns
+    sheet.oddFooter.center.text = "&A – sida &P av &N"
 
 
 def fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
@@ -52,22 +111,47 @@ def fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) -
 FIXED_STAMP = "2000-01-01T00:00:00Z"
 
 
-def save_workbook(book: Workbook, path: Path) -> Path:
-    """Save atomically, with no author and fixed dates: same content, same bytes."""
+def book_bytes(book: Workbook) -> bytes:
+    """The saved file, with no author and fixed dates: same content, same bytes."""
     book.properties.creator = ""
     book.properties.lastModifiedBy = ""
     buffer = io.BytesIO()
     book.save(buffer)
-    return write_bytes(path, fixed_dates(buffer.getvalue(), FIXED_STAMP))
+    return fixed_dates(buffer.getvalue(), FIXED_STAMP)
 
 
-def write_workbook(path: Path, sheets: dict[str, SheetRows]) -> Path:
-    """A workbook with one sheet per entry, written to a temporary file and renamed."""
+def save_workbook(book: Workbook, path: Path) -> Path:
+    """Save atomically, with no author and fixed dates: same content, same bytes."""
+    return write_bytes(path, book_bytes(book))
+
+
+def workbook_bytes(
+    sheets: dict[str, SheetRows], widths: dict[str, Sequence[float]] | None = None
+) -> bytes:
+    """A workbook with one sheet per entry, as the bytes of the file.
+
+    A sheet with `widths` is laid out to be read and printed: those column widths,
+    wrapped cells with rows as high as their text, A4 landscape fit to the width,
+    the header row on every page.
+    """
     book = Workbook()
     book.remove(book.active)
     for name, (header, rows) in sheets.items():
-        fill_sheet(book.create_sheet(name), header, rows)
-    return save_workbook(book, path)
+        sheet = book.create_sheet(name)
+        fill_sheet(sheet, header, rows)
+        if widths and name in widths:
+            for index, width in enumerate(widths[name], start=1):
+                sheet.column_dimensions[get_column_letter(index)].width = width
+            fit_rows(sheet)
+            print_setup(sheet, landscape=sum(widths[name]) > 90)
+    return book_bytes(book)
+
+
+def write_workbook(
+    path: Path, sheets: dict[str, SheetRows], widths: dict[str, Sequence[float]] | None = None
+) -> Path:
+    """A workbook with one sheet per entry, written to a temporary file and renamed."""
+    return write_bytes(path, workbook_bytes(sheets, widths))
 
 
 def write_input(folder: Path, rows: dict[str, Sequence[Sequence[object]]]) -> list[Path]:

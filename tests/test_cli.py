@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -22,20 +23,47 @@ def _run(capsys, *args) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def test_empty_raw_folder_builds_from_the_example(tmp_path, capsys):
+def test_empty_default_raw_folder_builds_the_example_into_its_own_folder(
+    tmp_path, capsys, monkeypatch
+):
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
     (raw / ".gitkeep").touch()
-    code, printed = _run(capsys, "report", "--raw", str(raw), "--out", str(out))
+    monkeypatch.setattr(config, "RAW", raw)
+    code, printed = _run(capsys, "rapport", "--ut", str(out))
     assert code == 0, printed
-    assert f"Mappen {raw} innehåller inga arbetsböcker. Rapporten byggs från exempeldata" in printed
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+    assert printed.splitlines()[0] == (
+        f"Mappen {raw} innehåller inga arbetsböcker. Rapporten byggs från exempeldata i "
+        f"{config.EXAMPLE} (Vaggeryd 2023) och skrivs i {out / 'exempel'}, så att inga egna "
+        "filer skrivs över."
+    )
+    assert [p.name for p in out.iterdir()] == ["exempel"]
+    assert sorted(p.name for p in (out / "exempel").iterdir() if not p.name.startswith(".")) == [
         "Vaggeryd-2023-nyckeltal.csv",
+        "Vaggeryd-2023-nyckeltal.datapackage.json",
         "Vaggeryd-2023-verksamhetsberattelse.docx",
         "valideringsrapport.xlsx",
     ]
-    csv = (out / "Vaggeryd-2023-nyckeltal.csv").read_text(encoding="utf-8")
+    csv = (out / "exempel" / "Vaggeryd-2023-nyckeltal.csv").read_text(encoding="utf-8")
     assert "1,0665,Vaggeryd,2023,arenden_sedan_start,,,167,0\n" in csv
+    # The descriptor beside it describes exactly that file, so standard tools can check it.
+    descriptor = json.loads(
+        (out / "exempel" / "Vaggeryd-2023-nyckeltal.datapackage.json").read_text(encoding="utf-8")
+    )
+    (resource,) = descriptor["resources"]
+    assert resource["path"] == "Vaggeryd-2023-nyckeltal.csv"
+    fields = [f["name"] for f in resource["schema"]["fields"]]
+    assert fields == csv.split("\n", 1)[0].split(",")
+
+
+def test_a_named_empty_folder_never_falls_back_to_the_example(tmp_path, capsys):
+    raw, out = tmp_path / "mina-filer", tmp_path / "out"
+    raw.mkdir()
+    code, printed = _run(capsys, "rapport", "--in", str(raw), "--ut", str(out))
+    assert code == 1
+    assert "exempeldata" not in printed
+    assert f"Fel: remisser.xlsx: Filen remisser.xlsx saknas i {raw}." in printed
+    assert not list(out.glob("Vaggeryd-*"))
 
 
 def test_no_identifier_reaches_any_output(tmp_path, capsys):
@@ -64,7 +92,7 @@ def test_bad_input_exits_nonzero_and_keeps_the_earlier_report(books, tmp_path, c
     code, _ = _run(capsys, "report", "--raw", str(books.write()), "--out", str(out))
     assert code == 0
     before = {p.name: p.read_bytes() for p in out.glob("Vaggeryd-*")}
-    assert len(before) == 2
+    assert len(before) == 3  # key figures, their descriptor, the report
 
     books.rows["Remisser"][0][2] = "Farr"
     books.rows["Samtal"][0][0] = "X9"
@@ -83,44 +111,67 @@ def test_bad_input_exits_nonzero_and_keeps_the_earlier_report(books, tmp_path, c
 
 
 def test_failure_while_writing_leaves_earlier_files(books, tmp_path, capsys, monkeypatch):
-    out = tmp_path / "out"
-    assert _run(capsys, "report", "--raw", str(books.write()), "--out", str(out))[0] == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.name.startswith("Vaggeryd")}
+    """An unexpected error: one Swedish line, the log in the user's cache folder, no change."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    assert _run(capsys, "rapport", "--in", str(books.write()), "--ut", str(out))[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(aggregate, "to_csv", broken)
-    code, printed = _run(
-        capsys, "report", "--raw", str(books.write()), "--out", str(out), "--tvinga"
-    )
+    code = cli.main(["rapport", "--in", str(books.write()), "--ut", str(out), "--tvinga"])
+    printed, errors = capsys.readouterr()
     assert code == 2
+    log = cache / "halsocenter" / "halsocenter-fel.log"
     assert printed.splitlines()[-1] == (
-        f"Ett oväntat fel inträffade (RuntimeError). Ingen rapport skrevs. Detaljer finns i "
-        f"{out / 'halsocenter-fel.log'}; skicka filen till den som sköter programmet."
+        f"Ett oväntat fel inträffade (RuntimeError). Inga filer ändrades. Detaljer finns i "
+        f"{log}; skicka filen till den som sköter programmet."
     )
-    assert "RuntimeError: disk full" in (out / "halsocenter-fel.log").read_text()
-    after = {p.name: p.read_bytes() for p in out.iterdir() if p.name.startswith("Vaggeryd")}
-    assert after == before
-    assert not list(out.glob(".*.tmp"))
+    assert "RuntimeError: disk full" in log.read_text()
+    assert "Traceback" not in printed + errors
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
-def test_some_workbooks_missing(books, tmp_path, capsys):
+def test_the_log_falls_back_to_the_temp_folder(tmp_path, monkeypatch):
+    blocked = tmp_path / "fil"
+    blocked.write_text("inte en mapp")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.setattr(cli.tempfile, "gettempdir", lambda: str(tmp_path / "temp"))
+    try:
+        raise ValueError("prov")
+    except ValueError:
+        path = cli.write_log()
+    assert path == tmp_path / "temp" / "halsocenter" / "halsocenter-fel.log"
+    assert "ValueError: prov" in path.read_text()
+
+
+def test_some_workbooks_missing_and_the_rest_still_checked(books, tmp_path, capsys):
+    books.rows["Remisser"][0][2] = "Farr"
     folder = books.write()
     (folder / "verksamhet.xlsx").unlink()
-    (folder / "aktiviteter.xlsx").unlink()
-    code, printed = _run(capsys, "check", "--raw", str(folder), "--out", str(tmp_path / "o"))
+    (folder / "aktiviteter.xlsx").rename(folder / "aktiviteter .xlsx")
+    code, printed = _run(capsys, "kontrollera", "--in", str(folder), "--ut", str(tmp_path / "o"))
     assert code == 1
-    assert f"Fel: aktiviteter.xlsx: Filen aktiviteter.xlsx saknas i {folder}." in printed
+    assert (
+        f"Fel: aktiviteter.xlsx: Filen aktiviteter.xlsx saknas i {folder}; hittade "
+        "'aktiviteter .xlsx' – menade du aktiviteter.xlsx? Byt namn på filen till exakt "
+        "aktiviteter.xlsx (utan mellanslag) och kör igen."
+    ) in printed
     assert f"Fel: verksamhet.xlsx: Filen verksamhet.xlsx saknas i {folder}." in printed
+    # remisser.xlsx is there and checked: its error is shown too.
+    assert "Fel: remisser.xlsx, flik Remisser, rad 2, kolumn Kanal: Värdet 'Farr'" in printed
 
 
 def test_check_writes_no_report(books, tmp_path, capsys):
     out = tmp_path / "out"
-    code, printed = _run(capsys, "check", "--raw", str(books.write()), "--out", str(out))
+    code, printed = _run(capsys, "kontrollera", "--in", str(books.write()), "--ut", str(out))
     assert code == 0
     assert "Inga fel." in printed
-    assert [p.name for p in out.iterdir()] == ["valideringsrapport.xlsx"]
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == [
+        "valideringsrapport.xlsx"
+    ]
     problems = load_workbook(out / "valideringsrapport.xlsx")["Problem"]
     assert [c.value for c in problems[2]][6] == "Inga fel"
 
@@ -131,10 +182,10 @@ def test_python_dash_m(tmp_path):
             sys.executable,
             "-m",
             "pipeline",
-            "check",
-            "--raw",
+            "kontrollera",
+            "--in",
             str(config.EXAMPLE),
-            "--out",
+            "--ut",
             str(tmp_path),
         ],
         capture_output=True,
@@ -182,36 +233,144 @@ def test_make_report_on_a_copy(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Rapporten byggs från exempeldata" in result.stdout
-    assert (copy / "ut" / "Vaggeryd-2023-verksamhetsberattelse.docx").is_file()
-    assert (copy / "ut" / "Vaggeryd-2023-nyckeltal.csv").is_file()
+    assert (copy / "ut" / "exempel" / "Vaggeryd-2023-verksamhetsberattelse.docx").is_file()
+    assert (copy / "ut" / "exempel" / "Vaggeryd-2023-nyckeltal.csv").is_file()
 
 
 def test_unchanged_input_is_not_built_again(books, tmp_path, capsys):
     raw, out = books.write(), tmp_path / "out"
-    assert _run(capsys, "report", "--raw", str(raw), "--out", str(out))[0] == 0
+    assert _run(capsys, "rapport", "--in", str(raw), "--ut", str(out))[0] == 0
     report = out / "Vaggeryd-2023-verksamhetsberattelse.docx"
     written = report.stat().st_mtime_ns
-    code, printed = _run(capsys, "report", "--raw", str(raw), "--out", str(out))
+    code, printed = _run(capsys, "rapport", "--in", str(raw), "--ut", str(out))
     assert code == 0
     assert "Inget har ändrats sedan förra körningen" in printed
     assert report.stat().st_mtime_ns == written
     # A changed workbook, a missing output or --tvinga builds it again.
     books.rows["Remisser"][0][5] = "Man"
     books.write()
-    code, printed = _run(capsys, "report", "--raw", str(raw), "--out", str(out))
+    code, printed = _run(capsys, "rapport", "--in", str(raw), "--ut", str(out))
     assert "Klart." in printed
     (out / "Vaggeryd-2023-nyckeltal.csv").unlink()
-    assert "Klart." in _run(capsys, "report", "--raw", str(raw), "--out", str(out))[1]
-    assert "Klart." in _run(capsys, "report", "--raw", str(raw), "--out", str(out), "--tvinga")[1]
+    assert "Klart." in _run(capsys, "rapport", "--in", str(raw), "--ut", str(out))[1]
+    assert "Klart." in _run(capsys, "rapport", "--in", str(raw), "--ut", str(out), "--tvinga")[1]
 
 
 def test_check_imports_neither_matplotlib_nor_docx(tmp_path):
     code = (
         "import sys; from pipeline import cli; "
-        f"rc = cli.main(['check', '--raw', {str(config.EXAMPLE)!r}, '--out', {str(tmp_path)!r}]); "
+        f"rc = cli.main(['kontrollera', '--in', {str(config.EXAMPLE)!r}, "
+        f"'--ut', {str(tmp_path)!r}]); "
         "print(rc, 'matplotlib' in sys.modules, 'docx' in sys.modules, 'docxtpl' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert result.stdout.split()[-4:] == ["0", "False", "False", "False"]
+
+
+ENGLISH = re.compile(
+    r"\b(usage|options|show|help message|invalid|choice|choose|required|arguments?|error|"
+    r"positional|default|expected|unrecognized|did you mean)\b",
+    re.IGNORECASE,
+)
+COMMANDS = ["rapport", "kontrollera", "mallar", "nytt-ar", "pdf", "jamfor", "exempel"]
+
+
+def _everything(capsys, *args) -> tuple[int, str]:
+    code = cli.main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], [], *[[c, "--help"] for c in COMMANDS], ["exempel"], ["jamfor", "--ar", "x"]],
+    ids=lambda a: " ".join(a) or "inget",
+)
+def test_help_and_argument_errors_are_swedish(capsys, args):
+    code, text = _everything(capsys, *args)
+    assert code == (0 if "--help" in args else 2)
+    assert text.strip()
+    assert not ENGLISH.findall(text.replace("--help", "")), text
+
+
+def test_every_command_is_in_the_help(capsys):
+    _, text = _everything(capsys, "--help")
+    assert text.startswith("användning: halsocenter [-h] KOMMANDO ...")
+    for command in COMMANDS:
+        assert f"\n    {command}" in text
+
+
+def test_a_mistyped_command_gets_a_suggestion(capsys):
+    code = cli.main(["raport", "--in", "x"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "användning: halsocenter [-h] KOMMANDO ...",
+        "halsocenter: fel: okänt kommando 'raport'. Menade du rapport?",
+    ]
+    assert cli.main(["jamför2"]) == 2
+    assert "Menade du jamfor?" in capsys.readouterr().err
+    assert cli.main(["xyz"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "halsocenter: fel: okänt kommando 'xyz'. Kommandona är: rapport, kontrollera, mallar, "
+        "nytt-ar, pdf, jamfor, exempel."
+    )
+
+
+def test_a_mistyped_option_gets_a_suggestion(capsys):
+    code, text = _everything(capsys, "kontrollera", "--inn", "data")
+    assert code == 2
+    assert text.splitlines()[-1] == (
+        "halsocenter: fel: okända argument: --inn data. Menade du --in i stället för --inn?"
+    )
+
+
+def test_old_english_names_still_work_unseen(capsys, tmp_path):
+    code, text = _everything(
+        capsys, "check", "--raw", str(config.EXAMPLE), "--out", str(tmp_path), "--help"
+    )
+    assert code == 0
+    assert text.startswith("användning: halsocenter kontrollera")
+    assert "--raw" not in text and "check" not in text
+    assert cli._with_aliases(["compare", "--in=a", "--out=b"]) == ["jamfor", "--in=a", "--ut=b"]
+
+
+def test_the_command_line_is_thin_and_the_bench_calls_the_library():
+    """The report job lives in pipeline.report_job; cli.py only parses, prints and exits."""
+    import ast
+
+    tree = ast.parse((ROOT / "pipeline" / "cli.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            imported |= {f"{node.module}.{alias.name}" for alias in node.names} | {node.module}
+        elif isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+    job = {
+        "pipeline.aggregate",
+        "pipeline.render",
+        "pipeline.unchanged",
+        "pipeline.validate",
+        "pipeline.compare_xlsx",
+        "pipeline.compare_docx",
+        "pipeline.datapackage",
+    }
+    assert not imported & job, imported & job
+    assert {"pipeline.report_job", "pipeline.compare_job"} <= imported
+    for name in ("run.py", "stages.py"):
+        source = (ROOT / "bench" / name).read_text(encoding="utf-8")
+        assert "report_job.build_report(" in source, name
+        assert "import cli" not in source and '"pipeline", "report"' not in source, name
+
+
+def test_the_comparison_job_loads_no_workbook_reader():
+    code = "import sys, pipeline.compare_job, pipeline.cli; print(' '.join(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    loaded = set(done.stdout.split())
+    readers = {"pipeline.validate", "pipeline.read", "pandera", "python_calamine"}
+    assert not loaded & readers, loaded & readers

@@ -322,3 +322,31 @@ def test_prose_a_person_would_have_written(example_report):
     repeated = {s for s in sentences if sentences.count(s) > 1}
     assert repeated == set()
     assert [s for s in sentences if s[0].isdigit()] == []
+
+
+def test_every_row_is_kept_whole_and_the_regional_link_is_there(example_report):
+    report, document = example_report
+    for table in document.tables:
+        for row in table.rows:
+            properties = row._tr.trPr
+            assert properties is not None and properties.find(qn("w:cantSplit")) is not None
+    more = next(p for p in document.paragraphs if p.text.startswith("För mer information:"))
+    links = more._p.findall(qn("w:hyperlink"))
+    assert len(links) == 1
+    target = document.part.rels[links[0].get(qn("r:id"))].target_ref
+    assert target == (
+        "https://folkhalsaochsjukvard.rjl.se/folkhalsa/bakgrund/halsocenter/"
+        "halsocenter-i-jonkopings-lan/"
+    )
+
+
+def test_a4_page_and_plan_on_a_new_page(example_report):
+    _, document = example_report
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    plan = next(
+        p
+        for p in document.paragraphs
+        if p.text.startswith("Verksamhetsplan –") and p.style.name == "Heading 1"
+    )
+    assert plan.paragraph_format.page_break_before

@@ -62,7 +62,8 @@ BAD_INPUT = {
     ),
     "timmar som text": (
         _set("Närvaro", 3, 4, "en"),
-        "Fel: aktiviteter.xlsx, flik Närvaro, rad 5, kolumn Timmar: 'en' är inte ett tal.",
+        "Fel: aktiviteter.xlsx, flik Närvaro, rad 5, kolumn Timmar: 'en' är inte ett tal. "
+        "Skriv Timmar som ett tal (decimalkomma går bra), större än 0 och högst 12, t.ex. 1,5.",
     ),
     "för många timmar": (
         _set("Närvaro", 3, 4, 13),
@@ -76,7 +77,8 @@ BAD_INPUT = {
     ),
     "antal med decimaler": (
         lambda b: b.rows["Närvaro"][7].__setitem__(3, 2.5),
-        "Fel: aktiviteter.xlsx, flik Närvaro, rad 9, kolumn Antal: 2,5 är inte ett heltal.",
+        "Fel: aktiviteter.xlsx, flik Närvaro, rad 9, kolumn Antal: 2,5 är inte ett heltal. "
+        "Skriv Antal som ett heltal, bara siffror, minst 1, t.ex. 70.",
     ),
     "födelseår efter rapportåret": (
         _set("Remisser", 6, 6, 2030),
@@ -226,7 +228,8 @@ BAD_INPUT = {
     "födelseår som text": (
         _set("Remisser", 0, 6, "sextiotal"),
         "Fel: remisser.xlsx, flik Remisser, rad 2, kolumn Födelseår: 'sextiotal' är inte ett "
-        "heltal.",
+        "heltal. Skriv Födelseår som ett heltal, bara siffror, från 1900 till rapportåret, "
+        "t.ex. 1968.",
     ),
     "negativa timmar": (
         _set("Närvaro", 3, 4, -1),
@@ -241,7 +244,8 @@ BAD_INPUT = {
     "styrgruppsmöten som text": (
         _set("Uppgifter", 4, 1, "fyra"),
         "Fel: verksamhet.xlsx, flik Uppgifter, rad 6, kolumn Värde (Styrgruppsmöten): 'fyra' är "
-        "inte ett heltal.",
+        "inte ett heltal. Skriv Styrgruppsmöten som ett heltal, bara siffror, minst 0, "
+        "t.ex. 12.",
     ),
     "kommun saknas": (
         lambda b: b.rows["Uppgifter"].pop(0),
@@ -373,7 +377,9 @@ def _assert_cli_fails(folder, tmp_path, capsys, expected):
     printed = capsys.readouterr().out
     assert expected in printed
     assert "Traceback" not in printed
-    assert [p.name for p in out.iterdir()] == ["valideringsrapport.xlsx"]
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == [
+        "valideringsrapport.xlsx"
+    ]
 
 
 def test_there_are_at_least_forty_kinds_of_bad_input():

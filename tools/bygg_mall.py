@@ -161,6 +161,13 @@ def _toc_style(doc, level: int):
     return style
 
 
+def _caption(doc, text: str) -> None:
+    """The chart's title as text above it (kept with it), not drawn into the picture."""
+    caption = doc.add_paragraph(text, style="Caption")
+    caption.paragraph_format.keep_with_next = True
+    caption.paragraph_format.space_before = Pt(10)
+
+
 def _page_footer(doc, text: str) -> None:
     """A centred footer: the text followed by the page number."""
     footer = doc.sections[0].footer.paragraphs[0]
@@ -186,7 +193,15 @@ def _full_width(table) -> None:
     tbl_pr.append(width)
 
 
-def _table(doc, headers, loop, cells, numeric: int = 0, widths: list[float] | None = None):
+def _table(
+    doc,
+    headers,
+    loop,
+    cells,
+    numeric: int = 0,
+    widths: list[float] | None = None,
+    keep_together: bool = True,
+):
     """A full-width table with a repeated bold header row and one docxtpl row loop.
 
     The last `numeric` columns hold numbers and are right-aligned; `widths` in cm.
@@ -211,6 +226,11 @@ def _table(doc, headers, loop, cells, numeric: int = 0, widths: list[float] | No
     table.rows[3].cells[0].text = "{%tr endfor %}"
     for row in table.rows:  # a row never splits across two pages
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    if keep_together:  # a short table stays on one page, with what follows it
+        for row in (table.rows[0], table.rows[2]):
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
     if widths:
         table.autofit = False
         for column, width in zip(table.columns, widths, strict=True):
@@ -469,11 +489,11 @@ def build(path: Path) -> None:
         numeric=4,
         widths=[5.0, 2.2, 2.2, 3.0, 2.6],
     )
-    doc.add_paragraph("")
+    _caption(doc, "Inkomna ärenden och genomförda första samtal per månad {{ ar }}")
     doc.add_paragraph("{{ diagram.manad }}")
     doc.add_heading("Hur snabbt och hur väl", level=2)
     doc.add_paragraph("{%p for mening in kvalitet.meningar %}")
-    doc.add_paragraph("{{ mening }}")
+    doc.add_paragraph("{{ mening }}").paragraph_format.keep_with_next = True  # with the table
     doc.add_paragraph("{%p endfor %}")
     _table(
         doc,
@@ -487,7 +507,7 @@ def build(path: Path) -> None:
     _breakdown_table(doc, "inflode")
     doc.add_heading("Kön och ålder", level=2)
     doc.add_paragraph("{%p if statistik.undertryckt %}")
-    doc.add_paragraph("{{ statistik.undertryck_not }}")
+    doc.add_paragraph("{{ statistik.undertryck_not }}").paragraph_format.keep_with_next = True
     doc.add_paragraph("{%p endif %}")
     _breakdown_table(doc, "demografi")
     doc.add_heading("Aktiviteter per fokusområde", level=2)
@@ -519,7 +539,7 @@ def build(path: Path) -> None:
         "bara i antal deltagare (till exempel åhörare på en föreläsning), inte per person."
     )
     doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("")
+    _caption(doc, "Deltagartimmar per fokusområde {{ ar }}")
     doc.add_paragraph("{{ diagram.fokusomraden }}")
 
     plan = doc.add_heading("Verksamhetsplan – Hälsocenter Jönköpings län", level=1)
@@ -539,6 +559,7 @@ def build(path: Path) -> None:
         ],
         "{%tr for rad in omrade.rader %}",
         ["{{ rad.aktivitet }}", "{{ rad.uppfoljning }}", "{{ rad.framtidsplan }}"],
+        keep_together=False,  # a long plan may run over a page; its header row repeats
     )
     doc.add_paragraph("{%p endfor %}")
 
