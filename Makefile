@@ -12,25 +12,75 @@ IN ?= data/region
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
+# Every version is pinned in the lock files (`make lock` writes them from pyproject.toml).
+# uv, itself installed from PyPI into .venv, installs them in a few seconds; when uv cannot
+# be had or fails, pip installs the same files. The program itself is installed without
+# resolving anything again (--no-deps -e .).
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+LOCK_RUN := requirements.lock
+LOCK_TEST := requirements-test.lock
+# uv does not read pip's configuration files: pass on the indexes pip is given by environment.
+UV_ENV := $(if $(PIP_INDEX_URL),UV_DEFAULT_INDEX="$(PIP_INDEX_URL)") \
+	$(if $(PIP_EXTRA_INDEX_URL),UV_EXTRA_INDEX_URL="$(PIP_EXTRA_INDEX_URL)" \
+		UV_INDEX_STRATEGY=unsafe-best-match) \
+	$(if $(PIP_FIND_LINKS),UV_FIND_LINKS="$(PIP_FIND_LINKS)")
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+# The environment is private to this folder: let Python keep its compiled modules there even
+# where the shell says not to (otherwise every run compiles pandas anew, 5-10 s).
+unexport PYTHONDONTWRITEBYTECODE
+
 SKRIV_OVER ?=
 OVERWRITE := $(if $(SKRIV_OVER),--skriv-over,)
 
-.PHONY: help report check mallar nytt-ar pdf compare bench test lint clean example template
+.PHONY: help report check mallar nytt-ar pdf compare bench test lint clean example template lock
 
 help: ## Visa de här kommandona
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(RUN_STAMP): pyproject.toml
-	@echo "Installerar programmet i $(VENV) (första gången tar det en stund) ..."
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e .
+# The environment is made without pip (that alone takes 10 s here); the pip that made it
+# puts uv into it. pip is added to the environment only if uv cannot be used.
+$(BIN)/python:
+	@$(PYTHON) -m venv --without-pip $(VENV)
+
+# uv into the environment, if it can be had (asked only when something is to be installed).
+define get_uv
+	@test -x $(UV) || $(PYTHON) -m pip --disable-pip-version-check --python $(BIN)/python \
+		install --quiet uv==$(UV_VERSION) 2>/dev/null \
+		|| echo "Kunde inte installera uv; pip används i stället (tar längre tid)."
+endef
+
+# install(LOCKFILE): exactly the locked versions, then the program without its dependencies.
+define install
+	@if test -x $(UV) \
+		&& $(UV_ENV) $(UV) pip install --quiet --python $(BIN)/python -r $(1) \
+		&& $(UV_ENV) $(UV) pip install --quiet --python $(BIN)/python --no-deps -e . ; then :; \
+	else \
+		if test -x $(UV); then echo "uv misslyckades; installerar med pip i stället ..."; fi; \
+		$(PIP) --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --default-pip >/dev/null; \
+		$(PIP) install --quiet -r $(1) && $(PIP) install --quiet --no-deps -e . ; \
+	fi
+endef
+
+$(RUN_STAMP): $(LOCK_RUN) pyproject.toml | $(BIN)/python
+	@echo "Installerar programmet i $(VENV) (första gången tar det några sekunder) ..."
+	$(get_uv)
+	$(call install,$(LOCK_RUN))
 	@touch $@
 
-$(TEST_STAMP): pyproject.toml $(RUN_STAMP)
+$(TEST_STAMP): $(LOCK_TEST) pyproject.toml $(RUN_STAMP)
 	@echo "Installerar testverktygen ..."
-	@$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(get_uv)
+	$(call install,$(LOCK_TEST))
 	@touch $@
+
+lock: | $(BIN)/python ## Lås om alla beroenden till de senaste versionerna som pyproject.toml tillåter
+	$(get_uv)
+	@$(UV_ENV) $(UV) pip compile --quiet --upgrade pyproject.toml --extra test --universal --generate-hashes \
+		--custom-compile-command "make lock" -o $(LOCK_TEST)
+	@$(UV_ENV) $(UV) pip compile --quiet --upgrade pyproject.toml --universal --generate-hashes \
+		--constraint $(LOCK_TEST) --custom-compile-command "make lock" -o $(LOCK_RUN)
+	@echo "Skrev $(LOCK_RUN) och $(LOCK_TEST). Kör make test och checka in båda."
 
 report: $(RUN_STAMP) ## Kontrollera underlaget och skriv rapport och nyckeltal (RAW=mapp OUT=mapp)
 	@$(BIN)/halsocenter rapport --in "$(RAW)" --ut "$(OUT)" $(if $(TVINGA),--tvinga,)
@@ -51,7 +101,7 @@ compare: $(RUN_STAMP) ## Jämför kommunernas nyckeltal.csv i data/region (IN=ma
 	@$(BIN)/halsocenter jamfor --in "$(IN)" --ut "$(OUT)"
 
 bench: $(RUN_STAMP) ## Mät tiderna (1 000 till 1 000 000 närvarorader) och skriv bench/results.md
-	@$(BIN)/python bench/run.py
+	@$(BIN)/python -m bench.run
 
 lint: $(TEST_STAMP) ## Kör ruff (kodstil)
 	@$(BIN)/ruff check pipeline tests tools bench
@@ -61,10 +111,10 @@ test: lint ## Kör ruff och alla tester
 	@$(BIN)/python -m pytest
 
 example: $(RUN_STAMP) ## Skriv om exempeldata i data/example (Vaggeryd 2023)
-	@$(BIN)/python -m pipeline.example_vaggeryd
+	@$(BIN)/python -m tools.example_vaggeryd
 
 template: $(RUN_STAMP) ## Bygg om Word-mallen från tools/bygg_mall.py (skriver över mallen)
-	@$(BIN)/python tools/bygg_mall.py
+	@$(BIN)/python -m tools.bygg_mall
 
 clean: ## Ta bort genererade filer i output/ (inte data/raw)
 	@find "$(OUT)" -mindepth 1 -type f ! -name .gitkeep ! -name '* (redigerad *' -delete

@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from bench.generate import DATA, inputs  # noqa: E402
 from pipeline import contract, report_job  # noqa: E402

@@ -10,19 +10,11 @@ _PATTERN = re.compile(r"(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{4})(?!\d)"
 _CANDIDATE = re.compile(r"(?<!\d)(?:\d{6}|\d{8})[-+ ]?\d{4}(?!\d)")
 
 
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(digits):
-        product = int(char) * (2 if position % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return total % 10 == 0
-
-
 def _match(text: str) -> re.Match[str] | None:
     """The first span that is date-shaped like a personnummer or samordningsnummer.
 
-    A date-shaped number is refused whether or not its Luhn digit is right: a
-    mistyped personnummer is still a personnummer.
+    A date-shaped number is refused whatever its check digit: a mistyped
+    personnummer is still a personnummer.
     """
     for match in _PATTERN.finditer(text):
         _century, _yy, month, day, _tail = match.groups()
@@ -34,15 +26,6 @@ def _match(text: str) -> re.Match[str] | None:
 
 def looks_like_personnummer(text: str) -> bool:
     return _match(text) is not None
-
-
-def is_valid_personnummer(text: str) -> bool:
-    """True when the Luhn check digit is right, i.e. it is surely a real number."""
-    match = _match(text)
-    if match is None:
-        return False
-    _century, yy, month, day, tail = match.groups()
-    return _luhn_ok(yy + month + day + tail)
 
 
 def mask(text: str) -> str:

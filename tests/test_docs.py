@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from pipeline import config
-from pipeline.docs import updated_readme
+from tools.readme_tabeller import updated_readme
 
 README = config.ROOT / "README.md"
 
 
 def test_readme_column_tables_match_the_contract():
     text = README.read_text(encoding="utf-8")
-    assert updated_readme(text) == text, "kör: python -m pipeline.docs"
+    assert updated_readme(text) == text, "kör: python -m tools.readme_tabeller"
     assert "| Klient-ID | kod (text) | obligatorisk; unik |" in text
 
 

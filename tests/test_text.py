@@ -65,12 +65,6 @@ def test_codes_are_not_personnummer(value):
     assert not personnummer.looks_like_personnummer(value)
 
 
-def test_luhn_digit():
-    assert personnummer.is_valid_personnummer("19680101-1237")
-    assert personnummer.is_valid_personnummer("811218-9876")
-    assert not personnummer.is_valid_personnummer("19680101-1239")
-
-
 def test_swedish_formatting():
     assert tal(1234.5) == "1\u00a0234,5"
     assert tal(81) == "81"

@@ -11,7 +11,6 @@ paragraph-level logic, `{%tr ... %}` alone in a table row for row loops.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from docx import Document
@@ -22,10 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from pipeline.config import COMPARISON_TEMPLATE, REPORT_TEMPLATE  # noqa: E402
+from pipeline.config import COMPARISON_TEMPLATE, REPORT_TEMPLATE
 
 REGIONAL_GOALS = [
     (

@@ -6,7 +6,8 @@ referrals and 152 first conversations since start, 81 and 89 in 2023; FaR
 training group 12 participants and 227 participant-hours; ...). Every ID is
 invented; the random generator is seeded, so the files are the same each time.
 
-Run `python -m pipeline.example_vaggeryd [DIR]` to write them again.
+Run `python -m tools.example_vaggeryd [DIR]` (or `make example`) to write them again.
+Dev-only: it lives outside the product package.
 """
 
 from __future__ import annotations
