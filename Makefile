@@ -107,8 +107,11 @@ lint: $(TEST_STAMP) ## Kör ruff (kodstil)
 	@$(BIN)/ruff check pipeline tests tools bench
 	@$(BIN)/ruff format --check pipeline tests tools bench
 
+# The tests run on both cores (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= 2
+
 test: lint ## Kör ruff och alla tester
-	@$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 example: $(RUN_STAMP) ## Skriv om exempeldata i data/example (Vaggeryd 2023)
 	@$(BIN)/python -m tools.example_vaggeryd
