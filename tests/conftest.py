@@ -107,3 +107,30 @@ def books(tmp_path) -> Workbooks:
 
 
 TODAY = D(2026, 1, 1)
+
+
+class BaseReport:
+    """The hand-counted year of BASE_ROWS, validated, counted and rendered once per worker."""
+
+    def __init__(self, folder: Path):
+        import io
+
+        import docx
+
+        from pipeline import aggregate
+        from pipeline.render import render
+        from pipeline.validate import validate
+
+        self.folder = Workbooks(folder).write()
+        self.result = validate(self.folder, today=TODAY)
+        self.dataset = self.result.dataset
+        self.figures = aggregate.compute(self.dataset)
+        self.previous = aggregate.previous_year(self.dataset)
+        self.docx = render(self.dataset, self.figures, self.previous).docx
+        self.document = docx.Document(io.BytesIO(self.docx))
+
+
+@pytest.fixture(scope="session")
+def base_report(tmp_path_factory) -> BaseReport:
+    """Read-only: tests that change the rows use `books` instead."""
+    return BaseReport(tmp_path_factory.mktemp("base") / "raw")

@@ -10,10 +10,9 @@ from tests.conftest import TODAY
 
 
 @pytest.fixture
-def figures(books):
-    result = validate(books.write(), today=TODAY)
-    assert result.ok, [p.line() for p in result.problems]
-    return compute(result.dataset)
+def figures(base_report):
+    assert base_report.result.ok, [p.line() for p in base_report.result.problems]
+    return base_report.figures
 
 
 def test_referrals_in_year_and_since_start(figures):

@@ -28,11 +28,11 @@ SKIP_REASON = (
 needs_office = pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")
 
 
-@pytest.fixture
-def report_folder(books, tmp_path, capsys):
-    out = tmp_path / "out"
-    assert cli.main(["report", "--raw", str(books.write()), "--out", str(out)]) == 0
-    capsys.readouterr()
+@pytest.fixture(scope="module")
+def report_folder(base_report, tmp_path_factory):
+    """An output folder holding one report (the small hand-counted year's)."""
+    out = tmp_path_factory.mktemp("out")
+    (out / "Vaggeryd-2023-verksamhetsberattelse.docx").write_bytes(base_report.docx)
     return out
 
 

@@ -201,8 +201,8 @@ def test_far_may_not_exceed_the_year_total(starts_in_2024):
     ]
 
 
-def test_head_counts_give_unknown_unique_participants(books):
-    figures, _, document = _report(books.write())
+def test_head_counts_give_unknown_unique_participants(base_report):
+    figures, document = base_report.figures, base_report.document
     names = {(r["nyckeltal"], r["kategori"]) for r in _csv_rows(figures)}
     assert ("unika_deltagare", "Föreläsning om sömn") not in names
     assert ("unika_deltagare", "Föreläsningar") not in names
@@ -218,8 +218,8 @@ def test_head_counts_give_unknown_unique_participants(books):
     assert any(p.startswith("Föreläsning om sömn: 70 deltagare") for p in text)
 
 
-def test_remittent_covers_far_and_remiss_only(books):
-    figures, _, document = _report(books.write())
+def test_remittent_covers_far_and_remiss_only(base_report):
+    figures, document = base_report.figures, base_report.document
     remittent = [r for r in _csv_rows(figures) if r["dimension"] == "remittent"]
     assert {r["kategori"] for r in remittent} == set(
         contract.workbook("remisser.xlsx").sheet("Remisser").column("remittent").varden
