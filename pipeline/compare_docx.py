@@ -192,7 +192,6 @@ def render(
         "rubriker": [m.kort for m in measures()],
         "tabell": _table(comparison),
         "malvarden": targets,
-        "malproblem": comparison.target_problems,
         "diagram": [
             {"rubrik": c.title, "bild": image(c), "text": _summary(comparison, m)}
             for c, m in zip(bars, bar_measures, strict=True)

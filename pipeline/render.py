@@ -289,15 +289,26 @@ def _service_quality(current: KeyFigures, previous: KeyFigures | None) -> dict:
         )
     elif now["svarade"]:
         sentences.append(
-            f"Vid det senaste uppföljande samtalet under året svarade {tal(now['ja'])} av "
-            f"{tal(now['svarade'])} klienter att de följer sin plan eller sitt recept helt."
+            f"Av de {tal(now['svarade'])} klienter som svarade på frågan vid sitt senaste "
+            f"uppföljande samtal under året sa {tal(now['ja'])} att de följer sin plan eller "
+            "sitt recept helt."
         )
     elif now["uppfoljda"]:
         sentences.append(
             f"Under året hade {tal(now['uppfoljda'])} klienter ett uppföljande samtal. Om de "
-            "följer sin plan har inte följts upp i siffror."
+            "följer sin plan eller sitt recept registrerades inte."
         )
-    return {"meningar": sentences, "rader": rows}
+    hidden = any(SECONDARY in (r["varde"], r["foregaende"]) for r in rows)
+    return {
+        "meningar": sentences,
+        "rader": rows,
+        "not": (
+            f"”{SECONDARY}” betyder att andelen inte visas, eftersom den skulle avslöja hur "
+            "få som gav ett visst svar. Ingen enskild person ska kunna pekas ut."
+        )
+        if hidden
+        else "",
+    }
 
 
 def _activities_by_area(activities) -> list[dict]:

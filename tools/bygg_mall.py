@@ -503,6 +503,9 @@ def build(path: Path) -> None:
         numeric=2,
         widths=[6.5, 4.25, 4.25],
     )
+    doc.add_paragraph("{%p if kvalitet.not %}")
+    doc.add_paragraph("{{ kvalitet.not }}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_heading("Inkomna ärenden per kanal och remittent", level=2)
     _breakdown_table(doc, "inflode")
     doc.add_heading("Kön och ålder", level=2)
@@ -597,9 +600,6 @@ def build_comparison(path: Path) -> None:
         "eller inte (ej uppnått)."
     )
     doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("{%p for p in malproblem %}")
-    doc.add_paragraph("{{ p }}", style="List Bullet")
-    doc.add_paragraph("{%p endfor %}")
     table = _table(
         doc,
         ["Kommun", *[f"{{{{ rubriker[{i}] }}}}" for i in range(count)]],
