@@ -48,22 +48,22 @@ class TemplateExists(Exception):
 def _instructions(book: Workbook, workbook: contract.Workbook) -> None:
     sheet = book.create_sheet("Instruktioner")
     sheet.append([f"{workbook.fil} – {workbook.beskrivning}"])
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].font = Font(name="Calibri", bold=True, size=14)
     sheet.append([])
     for index, line in enumerate(GENERAL):
         sheet.append([line])
         if index == 0:
-            sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+            sheet.cell(sheet.max_row, 1).font = Font(name="Calibri", bold=True)
     for data_sheet in workbook.flikar:
         sheet.append([])
         sheet.append([f"Fliken {data_sheet.namn}: {data_sheet.beskrivning.strip()}"])
-        sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
+        sheet.cell(sheet.max_row, 1).font = Font(name="Calibri", bold=True, size=12)
         columns = data_sheet.falt if data_sheet.typ == "falt" else data_sheet.kolumner
         sheet.append(
             ["Fält" if data_sheet.typ == "falt" else "Kolumn", "Typ", "Krav", "Beskrivning"]
         )
         for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
+            cell.font = Font(name="Calibri", bold=True)
         names = {c.nyckel: c.namn for c in columns}
         for column in columns:
             sheet.append(

@@ -188,7 +188,10 @@ def generate(kommun: str, ar: int, seed: int = 1, narvaro_rader: int | None = No
     texter = [
         ["Arbetssätt", f"Hälsocenter {name} arbetar med motiverande samtal och små steg."],
         ["Samverkan", "Vi samverkar med vårdcentralerna, föreningslivet och biblioteket."],
-        ["Lokal beskrivning", f"Verksamheten startade {start.isoformat()}."],
+        [
+            "Lokal beskrivning",
+            "Hälsocentret ligger mitt i centrum, nära vårdcentralen och biblioteket.",
+        ],
     ]
     plan = [
         [area, activity, "Genomfört enligt plan", f"Fortsätter {ar + 1}"]

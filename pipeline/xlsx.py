@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.files import write_bytes
 from pipeline.ooxml import fixed_dates
 
-HEADER_FONT = Font(bold=True)
+HEADER_FONT = Font(name="Calibri", bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 DATE_FORMAT = "yyyy-mm-dd"
 

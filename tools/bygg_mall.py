@@ -220,7 +220,8 @@ def _table(
     _repeat_header(table.rows[0])
     table.rows[1].cells[0].text = loop
     for index, (cell, text) in enumerate(zip(table.rows[2].cells, cells, strict=True)):
-        cell.text = text
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).font.size = Pt(10)  # close to the 9 pt heading
         if index >= first_number:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     table.rows[3].cells[0].text = "{%tr endfor %}"
@@ -345,7 +346,7 @@ def build(path: Path) -> None:
         "kommande år, utifrån temaområdena fysisk aktivitet, matvanor, stress och återhämtning "
         "samt gemenskap/psykiskt välbefinnande/existentiell hälsa."
     )
-    doc.add_paragraph("Dokumentet har två syften:")
+    doc.add_paragraph("Dokumentet har två syften:").paragraph_format.keep_with_next = True
     doc.add_paragraph(
         "att följa upp de övergripande regionala målen som är beskrivna i "
         "samverkansavtalet för Hälsocenter",
