@@ -86,31 +86,22 @@ def history_problems(sheets: dict, fields: dict) -> list[Problem]:
         for row, value in tidigare["ar"].dropna().items():
             value = int(value)
             if value in known.registered:
-                problems.append(
-                    Problem(
-                        "verksamhet.xlsx",
-                        sheet.namn,
-                        int(row),
-                        "År",
-                        str(value),
-                        f"{value} har redan rader i remisser.xlsx och skulle räknas två gånger.",
-                        f"Ta bort raden för {value} i fliken {sheet.namn}; där står bara år "
-                        "innan raderna i remisser.xlsx börjar.",
-                    )
+                problem = f"{value} har redan rader i remisser.xlsx och skulle räknas två gånger."
+                fix = (
+                    f"Ta bort raden för {value} i fliken {sheet.namn}; där står bara år innan "
+                    "raderna i remisser.xlsx börjar."
                 )
             elif not known.start_year <= value < year:
-                problems.append(
-                    Problem(
-                        "verksamhet.xlsx",
-                        sheet.namn,
-                        int(row),
-                        "År",
-                        str(value),
-                        f"{value} ligger utanför åren {known.start_year}–{year - 1}.",
-                        f"Fliken {sheet.namn} tar bara år från Startdatums år ({known.start_year}) "
-                        f"till året innan rapportåret ({year - 1}).",
-                    )
+                problem = f"{value} ligger utanför åren {known.start_year}–{year - 1}."
+                fix = (
+                    f"Fliken {sheet.namn} tar bara år från Startdatums år ({known.start_year}) "
+                    f"till året innan rapportåret ({year - 1})."
                 )
+            else:
+                continue
+            problems.append(
+                Problem("verksamhet.xlsx", sheet.namn, int(row), "År", str(value), problem, fix)
+            )
     if known.missing:
         years = years_text(known.missing)
         first = min(known.registered)
