@@ -219,13 +219,18 @@ def _counts_sheet(book: Workbook, comparison: Comparison, name: str, columns) ->
     print_setup(sheet, title_columns="A:B")
 
 
+def _breakdown_sheet(book: Workbook, title: str, flik: str, unit: str):
+    """A sheet with one column per category of the breakdowns on `flik`, header written."""
+    sheet = book.create_sheet(title)
+    columns = [(g, c) for g in share_groups() if g.flik == flik for c in g.categories()]
+    names = FIXED + [f"{g.rubrik}: {c}{unit}" for g, c in columns]
+    header(sheet, 1, names, list(FIXED_WIDTHS) + [12] * len(columns))
+    return sheet, columns, names
+
+
 def _shares_sheet(book: Workbook, comparison: Comparison, flik: str) -> None:
     """Shares (%) of each breakdown, colour-ranked; the county's share can be a lower bound."""
-    sheet = book.create_sheet(f"Andelar {flik}")
-    columns = [(g, c) for g in share_groups() if g.flik == flik for c in g.categories()]
-    names = FIXED + [f"{g.rubrik}: {c} (%)" for g, c in columns]
-    widths = list(FIXED_WIDTHS) + [12] * len(columns)
-    header(sheet, 1, names, widths)
+    sheet, columns, names = _breakdown_sheet(book, f"Andelar {flik}", flik, " (%)")
 
     def fill(row, kod):
         for offset, (group, kategori) in enumerate(columns):
@@ -246,11 +251,7 @@ def _shares_sheet(book: Workbook, comparison: Comparison, flik: str) -> None:
 
 def _breakdown_counts_sheet(book: Workbook, comparison: Comparison, flik: str) -> None:
     """The counts behind the shares; a sum with a hidden count is a lower bound."""
-    sheet = book.create_sheet(f"Antal {flik}")
-    columns = [(g, c) for g in share_groups() if g.flik == flik for c in g.categories()]
-    names = FIXED + [f"{g.rubrik}: {c}" for g, c in columns]
-    widths = list(FIXED_WIDTHS) + [12] * len(columns)
-    header(sheet, 1, names, widths)
+    sheet, columns, names = _breakdown_sheet(book, f"Antal {flik}", flik, "")
 
     def fill(row, kod):
         for offset, (group, kategori) in enumerate(columns):

@@ -140,8 +140,14 @@ def check(raw: Path, out: Path, today: dt.date | None = None) -> JobResult:
         validation = _validate(raw, today)
         with stage("write"):
             published = publish(out, {VALIDATION_REPORT: _validation_bytes(validation)})
+    status = KLAR if validation.ok else FEL_I_UNDERLAGET
+    return _validated_only(status, raw, out, validation, published, recovered)
+
+
+def _validated_only(status, raw, out, validation, published, recovered) -> JobResult:
+    """A run that wrote only the validation report (a check, or input with errors)."""
     return JobResult(
-        KLAR if validation.ok else FEL_I_UNDERLAGET,
+        status,
         raw,
         out,
         validation,
@@ -170,15 +176,7 @@ def build_report(
             with stage("write"):
                 # The last report stays; the next run builds again whatever the input.
                 published = publish(out, files, {"fingerprint": None})
-            return JobResult(
-                FEL_I_UNDERLAGET,
-                raw,
-                out,
-                validation,
-                {"validering": published.paths[VALIDATION_REPORT]},
-                published.kept,
-                recovered,
-            )
+            return _validated_only(FEL_I_UNDERLAGET, raw, out, validation, published, recovered)
         dataset = validation.dataset
         names = ReportNames(dataset.kommun.namn, dataset.ar)
         with stage("aggregate", f"Räknar nyckeltal för {dataset.kommun.namn} {dataset.ar} ..."):
