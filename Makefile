@@ -111,7 +111,7 @@ lint: $(TEST_STAMP) ## Kör ruff (kodstil)
 PYTEST_WORKERS ?= 2
 
 test: lint ## Kör ruff och alla tester
-	@$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+	@$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 example: $(RUN_STAMP) ## Skriv om exempeldata i data/example (Vaggeryd 2023)
 	@$(BIN)/python -m tools.example_vaggeryd

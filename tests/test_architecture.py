@@ -5,24 +5,53 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from pipeline import config
 
 PERSONAL_DATA_READERS = ("pipeline.validate", "pipeline.read", "pandera", "python_calamine")
 
 
-def _loaded_after_import(module: str) -> set[str]:
-    code = f"import sys, {module}; print(' '.join(sorted(sys.modules)))"
+COMPARISON = (
+    "pipeline.cli, pipeline.compare_job, pipeline.compare, pipeline.compare_xlsx, "
+    "pipeline.compare_docx, pipeline.compare_charts, pipeline.datapackage"
+)
+AFTER_VALIDATION = "pipeline.aggregate, pipeline.render"
+
+# One fresh interpreter: what the comparison loads, then what counting and rendering add.
+# Whatever aggregate and render load is in the second set, so checking it checks them.
+LOADED = f"""
+import sys
+import {COMPARISON}
+print(' '.join(sorted(sys.modules)))
+import {AFTER_VALIDATION}
+print(' '.join(sorted(sys.modules)))
+"""
+
+
+@pytest.fixture(scope="module")
+def loaded() -> tuple[set[str], set[str]]:
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=config.ROOT
+        [sys.executable, "-c", LOADED], capture_output=True, text=True, check=True, cwd=config.ROOT
     )
-    return set(done.stdout.split())
+    comparison, both = done.stdout.splitlines()
+    return set(comparison.split()), set(both.split())
 
 
-def test_after_validation_nothing_reads_workbooks():
-    # One fresh interpreter for both: what either loads is in what both load.
-    loaded = _loaded_after_import("pipeline.aggregate, pipeline.render")
-    assert "pipeline.render" in loaded
-    assert not loaded & set(PERSONAL_DATA_READERS), sorted(loaded & set(PERSONAL_DATA_READERS))
+def test_the_comparison_loads_nothing_that_reads_workbooks_or_personal_data(loaded):
+    """What `make compare` runs (the command line and the comparison job) and every
+    comparison module: none of them loads the readers, the validation or the report's
+    counting and rendering."""
+    comparison, _ = loaded
+    assert "pipeline.compare_docx" in comparison
+    banned = {*PERSONAL_DATA_READERS, "pipeline.aggregate", "pipeline.render"}
+    assert not comparison & banned, sorted(comparison & banned)
+
+
+def test_after_validation_nothing_reads_workbooks(loaded):
+    _, both = loaded
+    assert "pipeline.render" in both
+    assert not both & set(PERSONAL_DATA_READERS), sorted(both & set(PERSONAL_DATA_READERS))
 
 
 def test_render_reads_key_figures_not_raw_rows():

@@ -6,8 +6,6 @@ import json
 import math
 import re
 import shutil
-import subprocess
-import sys
 
 import docx
 import pytest
@@ -510,19 +508,6 @@ def test_descriptors_describe_the_files(county, tmp_path):
     nyckeltal = (region / "Jönköping-2023-nyckeltal.csv").read_text(encoding="utf-8")
     schema = descriptor["resources"][0]["schema"]
     assert _check_against_schema(nyckeltal, schema) == len(figures("Jönköping", 2023))
-
-
-def test_comparison_imports_no_workbook_or_personal_data_reader():
-    code = (
-        "import sys; import pipeline.compare, pipeline.compare_xlsx, pipeline.compare_docx, "
-        "pipeline.compare_charts, pipeline.datapackage; "
-        "bad = ['pipeline.validate', 'pipeline.aggregate', 'pipeline.render', 'pipeline.read', "
-        "'pandera', 'python_calamine']; print([m for m in bad if m in sys.modules])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
 
 
 def test_no_usable_files(tmp_path, capsys):

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from pipeline import cli, config, pdf
+from pipeline import cli, pdf
 from pipeline.pdf import INSTALL_HELP
 
 OFFICE = pdf.find_libreoffice()
@@ -81,10 +81,10 @@ def test_libreoffice_that_writes_nothing(report_folder, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def example_pdf(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pdf")
-    assert cli.main(["report", "--raw", str(config.EXAMPLE), "--out", str(out)]) == 0
-    return pdf.to_pdf(out / "Vaggeryd-2023-verksamhetsberattelse.docx")
+def example_pdf(example, tmp_path_factory):
+    report = tmp_path_factory.mktemp("pdf") / "Vaggeryd-2023-verksamhetsberattelse.docx"
+    report.write_bytes(example.report.docx)
+    return pdf.to_pdf(report)
 
 
 def _tool(*command) -> str:

@@ -28,10 +28,9 @@ def _render(folder: Path, **kwargs):
     return render(dataset, figures, previous, **kwargs)
 
 
-@pytest.fixture(scope="module")
-def example_report():
-    report = _render(config.EXAMPLE)
-    return report, docx.Document(io.BytesIO(report.docx))
+@pytest.fixture
+def example_report(example):
+    return example.report, example.document
 
 
 def _paragraphs(document) -> list[str]:
