@@ -51,7 +51,7 @@ def inputs(rows: int, kommun: str = "Jönköping", year: int = 2023) -> Path:
     for workbook in contract.workbooks():
         _write(
             folder / workbook.fil,
-            {s.namn: (contract.headers(s), data[s.namn]) for s in workbook.flikar},
+            {s.namn: (contract.headers(s), data.get(s.nyckel, [])) for s in workbook.flikar},
         )
     marker.touch()
     return folder

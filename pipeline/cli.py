@@ -43,8 +43,12 @@ def _say_kept_and_recovered(result) -> None:
             f"En tidigare körning avbröts medan filerna i {result.out} byttes; bytet är nu "
             "gjort klart."
         )
+    texter = contract.sheet("texter")
     for kept in result.kept:
-        say(kept.line())
+        say(
+            f"{kept.line()} Egna texter hör hemma i fliken {texter.namn} i {texter.fil}; då "
+            "kommer de med varje gång."
+        )
 
 
 def _say_validation(result) -> None:
@@ -130,7 +134,7 @@ def run_nytt_ar(raw: Path, out: Path, overwrite: bool) -> int:
     from pipeline.report_job import ReportNames
 
     result = run_check(raw, out).validation
-    fil = "verksamhet.xlsx"
+    fil = contract.workbook("verksamhet").fil
     if result.errors_in(fil) or "ar" not in result.uppgifter:
         say(f"Rätta först felen i {fil}; nästa års fil byggs från den.")
         return 1
@@ -145,14 +149,14 @@ def run_nytt_ar(raw: Path, out: Path, overwrite: bool) -> int:
         return 1
     rows = next_year_rows(
         result.uppgifter,
-        result.sheet("Texter").data,
-        result.sheet("Plan").data,
-        result.sheet("Tidigare år").data,
+        result.sheet("texter").data,
+        result.sheet("plan").data,
+        result.sheet("tidigare_ar").data,
     )
     write_next_year(target, rows)
     say(
-        f"Skrev {target}: År {year}, {len(rows['Plan'])} planerade aktiviteter från årets "
-        f"framtidsplan och {len(rows['Texter'])} texter som utkast."
+        f"Skrev {target}: År {year}, {len(rows['plan'])} planerade aktiviteter från årets "
+        f"framtidsplan och {len(rows['texter'])} texter som utkast."
     )
     say(
         f"När det nya året börjar: spara undan årets {fil}, byt namn på den nya filen till "
@@ -224,7 +228,7 @@ def run_exempel(kommun: str, year: int, seed: int, target: Path | None, overwrit
         )
         return 1
     target = target or config.OUTPUT / f"exempel-{found.namn}-{year}"
-    existing = [f for f in config.WORKBOOKS if (target / f).exists()]
+    existing = [f for f in contract.files() if (target / f).exists()]
     if existing and not overwrite:
         say(
             f"{target} innehåller redan {', '.join(existing)}. Inget skrevs över; kör med "
@@ -342,7 +346,7 @@ def _folder_options(command, read: str | None, write: str | None) -> None:
         command.add_argument("--ut", type=Path, default=None, metavar="MAPP", help=write)
 
 
-RAW_HELP = "mappen med de tre arbetsböckerna (standard: data/raw)"
+RAW_HELP = "mappen med arbetsböckerna (standard: data/raw)"
 OUT_HELP = "mappen där resultatet skrivs (standard: output)"
 
 

@@ -138,8 +138,8 @@ def column_checks(column: Column, context: CheckContext) -> list[tuple[pa.Check,
                 # A custom check over a set: pandera copies the allowed values of isin.
                 pa.Check(lambda s, known=known: s.isin(known), name="finns_i"),
                 lambda v: (
-                    f"'{v}' finns inte i fliken {ref.flik}.",
-                    f"Lägg till raden i fliken {ref.flik} eller rätta stavningen.",
+                    f"'{v}' finns inte i fliken {ref.flik_namn}.",
+                    f"Lägg till raden i fliken {ref.flik_namn} eller rätta stavningen.",
                 ),
             )
         )

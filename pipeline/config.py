@@ -17,7 +17,8 @@ OUTPUT = ROOT / "output"
 REPORT_TEMPLATE = TEMPLATES / "verksamhetsberattelse.docx"
 COMPARISON_TEMPLATE = TEMPLATES / "jamforelse.docx"
 
-WORKBOOKS = ("remisser.xlsx", "aktiviteter.xlsx", "verksamhet.xlsx")
+# The input workbooks by key: data/schemas/<key>.yaml describes each (its file name too).
+WORKBOOKS = ("remisser", "aktiviteter", "verksamhet")
 
 
 def suppression_threshold() -> int | None:

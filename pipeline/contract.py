@@ -1,7 +1,10 @@
 """The data contract, loaded from the declarative files in data/schemas/.
 
 Nothing about columns lives in Python: validation, blank workbooks and the
-README tables all read these objects.
+README tables all read these objects. Code names workbooks, sheets, columns and
+choice values by their keys (`sheet("samtal")`, `UTFALL("genomfort")`); what the
+coach sees (a file name, a sheet name, a header, a value) is written only in the
+schema files, so it can be renamed there, in one place.
 """
 
 from __future__ import annotations
@@ -26,8 +29,11 @@ class Condition:
 
 @dataclass(frozen=True)
 class Reference:
+    """A column whose values must be in another sheet's column (`flik` is that sheet's key)."""
+
     flik: str
     kolumn: str
+    flik_namn: str = ""  # the sheet's name as shown, filled in when the contract loads
 
 
 @dataclass(frozen=True)
@@ -67,25 +73,34 @@ class Column:
 @dataclass(frozen=True)
 class Sheet:
     namn: str
+    nyckel: str
     typ: str
     beskrivning: str
     kolumner: tuple[Column, ...]
     falt: tuple[Column, ...] = ()
     regler: tuple[dict, ...] = ()
     valfri: bool = False  # an optional sheet: a workbook without it is fine
+    fil: str = ""  # the workbook it is in, filled in when the contract loads
 
     def column(self, nyckel: str) -> Column:
-        return next(c for c in (*self.kolumner, *self.falt) if c.nyckel == nyckel)
+        found = next((c for c in (*self.kolumner, *self.falt) if c.nyckel == nyckel), None)
+        if found is None:
+            raise ContractError(f"Fliken {self.namn} har ingen kolumn med nyckeln {nyckel!r}.")
+        return found
 
 
 @dataclass(frozen=True)
 class Workbook:
     fil: str
+    nyckel: str
     beskrivning: str
     flikar: tuple[Sheet, ...]
 
-    def sheet(self, namn: str) -> Sheet:
-        return next(s for s in self.flikar if s.namn == namn)
+    def sheet(self, nyckel: str) -> Sheet:
+        found = next((s for s in self.flikar if s.nyckel == nyckel), None)
+        if found is None:
+            raise ContractError(f"{self.fil} har ingen flik med nyckeln {nyckel!r}.")
+        return found
 
 
 @dataclass(frozen=True)
@@ -115,7 +130,8 @@ class ContractError(Exception):
 
 TYPES = ("text", "id", "val", "datum", "heltal", "decimaltal", "kommun")
 _COLUMN_KEYS = {f.name for f in dataclasses.fields(Column)}
-_SHEET_KEYS = {"namn", "typ", "beskrivning", "kolumner", "falt", "regler", "valfri"}
+_SHEET_KEYS = {"namn", "nyckel", "typ", "beskrivning", "kolumner", "falt", "regler", "valfri"}
+_WORKBOOK_KEYS = {"fil", "beskrivning", "flikar"}
 
 
 def _choices(raw: dict, where: str) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -201,8 +217,11 @@ def _sheet(raw: dict, where: str) -> Sheet:
         raise ContractError(f"{where}: okänd nyckel {', '.join(repr(k) for k in unknown)}.")
     if raw.get("typ") not in ("tabell", "falt"):
         raise ContractError(f"{where}: typ ska vara 'tabell' eller 'falt'.")
+    if not raw.get("namn") or not raw.get("nyckel"):
+        raise ContractError(f"{where}: 'namn' och 'nyckel' måste finnas.")
     sheet = Sheet(
         namn=raw["namn"],
+        nyckel=raw["nyckel"],
         typ=raw["typ"],
         beskrivning=raw.get("beskrivning", ""),
         kolumner=tuple(_column(c, where) for c in raw["kolumner"]),
@@ -213,20 +232,42 @@ def _sheet(raw: dict, where: str) -> Sheet:
     return _resolve_conditions(sheet, where)
 
 
-def _check_references(books: tuple[Workbook, ...]) -> None:
-    """Every `finns_i` points at a sheet and column of the same workbook."""
+def _check_references(books: tuple[Workbook, ...]) -> tuple[Workbook, ...]:
+    """Sheet keys are unique; every `finns_i` points at a sheet (by key) and column of the
+    same workbook. The references come back with the sheet's name as shown."""
+    seen: dict[str, str] = {}
     for book in books:
         for sheet in book.flikar:
+            if sheet.nyckel in seen:
+                raise ContractError(
+                    f"{_schema_file(book)}, flik {sheet.namn}: nyckeln {sheet.nyckel!r} används "
+                    f"redan av fliken {seen[sheet.nyckel]}."
+                )
+            seen[sheet.nyckel] = sheet.namn
+    checked = []
+    for book in books:
+        sheets = []
+        for sheet in book.flikar:
+            columns = []
             for column in sheet.kolumner:
                 ref = column.finns_i
-                if ref is None:
-                    continue
-                target = next((s for s in book.flikar if s.namn == ref.flik), None)
-                if target is None or ref.kolumn not in {c.nyckel for c in target.kolumner}:
-                    raise ContractError(
-                        f"{book.fil.replace('.xlsx', '.yaml')}, flik {sheet.namn}, kolumn "
-                        f"{column.namn}: finns_i pekar på {ref.flik}/{ref.kolumn}, som inte finns."
-                    )
+                if ref is not None:
+                    target = next((s for s in book.flikar if s.nyckel == ref.flik), None)
+                    if target is None or ref.kolumn not in {c.nyckel for c in target.kolumner}:
+                        raise ContractError(
+                            f"{_schema_file(book)}, flik {sheet.namn}, kolumn {column.namn}: "
+                            f"finns_i pekar på {ref.flik}/{ref.kolumn}, som inte finns."
+                        )
+                    ref = dataclasses.replace(ref, flik_namn=target.namn)
+                    column = dataclasses.replace(column, finns_i=ref)
+                columns.append(column)
+            sheets.append(dataclasses.replace(sheet, kolumner=tuple(columns), fil=book.fil))
+        checked.append(dataclasses.replace(book, flikar=tuple(sheets)))
+    return tuple(checked)
+
+
+def _schema_file(book: Workbook) -> str:
+    return f"{book.nyckel}.yaml"
 
 
 def _load_yaml(name: str) -> object:
@@ -237,16 +278,18 @@ def _load_yaml(name: str) -> object:
 
 @cache
 def workbooks() -> tuple[Workbook, ...]:
-    """The three input workbooks, in the order of config.WORKBOOKS; checked as they load."""
+    """The input workbooks, in the order of config.WORKBOOKS (their schema files' names,
+    which are their keys); checked as they load."""
     result = []
-    for fil in config.WORKBOOKS:
-        name = fil.replace(".xlsx", ".yaml")
+    for key in config.WORKBOOKS:
+        name = f"{key}.yaml"
         raw = _load_yaml(name)
+        unknown = sorted(set(raw) - _WORKBOOK_KEYS)
+        if unknown:
+            raise ContractError(f"{name}: okänd nyckel {', '.join(repr(k) for k in unknown)}.")
         sheets = tuple(_sheet(s, name) for s in raw["flikar"])
-        result.append(Workbook(raw["fil"], raw.get("beskrivning", ""), sheets))
-    books = tuple(result)
-    _check_references(books)
-    return books
+        result.append(Workbook(raw["fil"], key, raw.get("beskrivning", ""), sheets))
+    return _check_references(tuple(result))
 
 
 def headers(sheet: Sheet) -> list[str]:
@@ -254,8 +297,25 @@ def headers(sheet: Sheet) -> list[str]:
     return [c.namn for c in sheet.kolumner]
 
 
-def workbook(fil: str) -> Workbook:
-    return next(w for w in workbooks() if w.fil == fil)
+def workbook(nyckel: str) -> Workbook:
+    """An input workbook by its key: "remisser", "aktiviteter" or "verksamhet"."""
+    found = next((w for w in workbooks() if w.nyckel == nyckel), None)
+    if found is None:
+        raise ContractError(f"Kontraktet har ingen arbetsbok med nyckeln {nyckel!r}.")
+    return found
+
+
+def sheet(nyckel: str) -> Sheet:
+    """A sheet by its key, e.g. sheet("samtal"); keys are unique across the workbooks."""
+    found = next((s for w in workbooks() for s in w.flikar if s.nyckel == nyckel), None)
+    if found is None:
+        raise ContractError(f"Kontraktet har ingen flik med nyckeln {nyckel!r}.")
+    return found
+
+
+def files() -> tuple[str, ...]:
+    """The input workbooks' file names, as the coach saves them."""
+    return tuple(w.fil for w in workbooks())
 
 
 @cache
@@ -288,33 +348,31 @@ def key_figure_format() -> KeyFigureFormat:
 def categories(dimension: str) -> list[str]:
     """Every category of a breakdown dimension, in the contract's order."""
     fmt = key_figure_format()
-    remisser = workbook("remisser.xlsx").sheet("Remisser")
     if dimension in ("kanal", "kon", "remittent"):
-        return list(remisser.column(dimension).varden)
+        return list(sheet("remisser").column(dimension).varden)
     if dimension == "foljsamhet":
-        samtal = workbook("remisser.xlsx").sheet("Samtal")
-        return [*samtal.column("foljsamhet").varden, fmt.foljsamhet_saknas]
+        return [*sheet("samtal").column("foljsamhet").varden, fmt.foljsamhet_saknas]
     if dimension == "manad":
         return list(fmt.manader)
     if dimension == "aldersgrupp":
         return [g["namn"] for g in fmt.aldersgrupper] + [fmt.alder_saknas]
     if dimension == "fokusomrade":
-        return list(workbook("aktiviteter.xlsx").sheet("Aktiviteter").column("fokusomrade").varden)
+        return list(sheet("aktiviteter").column("fokusomrade").varden)
     raise ValueError(f"okänd dimension: {dimension}")
 
 
-def choice(fil: str, flik: str, kolumn: str, key: str) -> str:
-    """The displayed value of a choice by its key, e.g. choice(..., "utfall", "genomfort")."""
-    return workbook(fil).sheet(flik).column(kolumn).value(key)
+def choice(flik: str, kolumn: str, key: str) -> str:
+    """The displayed value of a choice by its keys, e.g. choice("samtal", "utfall", "genomfort")."""
+    return sheet(flik).column(kolumn).value(key)
 
 
-def _choices_of(fil: str, flik: str, kolumn: str):
-    return lambda key: choice(fil, flik, kolumn, key)
+def _choices_of(flik: str, kolumn: str):
+    return lambda key: choice(flik, kolumn, key)
 
 
 # The choices the code counts by, named by key; the values shown live in data/schemas/.
-KANAL = _choices_of("remisser.xlsx", "Remisser", "kanal")
-AVBOJDE = _choices_of("remisser.xlsx", "Remisser", "avbojde")
-TYP = _choices_of("remisser.xlsx", "Samtal", "samtalstyp")
-UTFALL = _choices_of("remisser.xlsx", "Samtal", "utfall")
-FOLJSAMHET = _choices_of("remisser.xlsx", "Samtal", "foljsamhet")
+KANAL = _choices_of("remisser", "kanal")
+AVBOJDE = _choices_of("remisser", "avbojde")
+TYP = _choices_of("samtal", "samtalstyp")
+UTFALL = _choices_of("samtal", "utfall")
+FOLJSAMHET = _choices_of("samtal", "foljsamhet")

@@ -47,5 +47,5 @@ def requirement_text(column: Column, names: dict[str, str], markdown: bool = Tru
     if column.max is not None:
         extra.append(f"högst {column.max}")
     if column.finns_i:
-        extra.append(f"måste finnas i fliken {column.finns_i.flik}")
+        extra.append(f"måste finnas i fliken {column.finns_i.flik_namn}")
     return "; ".join([text, *extra])

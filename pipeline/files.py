@@ -44,9 +44,6 @@ STATE = ".halsocenter-senast.json"
 JOURNAL = ".halsocenter-byte.json"
 LOCK = ".halsocenter.lock"
 STALE_LOCK_SECONDS = 30 * 60
-TEXTER_HINT = (
-    "Egna texter hör hemma i fliken Texter i verksamhet.xlsx; då kommer de med varje gång."
-)
 
 
 class FolderProblem(Exception):
@@ -299,7 +296,7 @@ class Kept:
     def line(self) -> str:
         return (
             f"{self.name} var ändrad sedan programmet skrev den; din version finns kvar som "
-            f"{self.copy}. {TEXTER_HINT}"
+            f"{self.copy}."
         )
 
 

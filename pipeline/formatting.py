@@ -42,6 +42,14 @@ def antal(value, singular: str, plural: str) -> str:
     return f"{tal(value)} {word}"
 
 
+NUMBER_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio")
+
+
+def ord_for(n: int) -> str:
+    """A small count in words, as a sentence writes it: 3 → 'tre'; 11 and up as digits."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
 def datum(value) -> str:
     """A date as '25 oktober 2021'."""
     if isinstance(value, dt.datetime):

@@ -74,50 +74,56 @@ def years_text(years) -> str:
 
 
 def history_problems(sheets: dict, fields: dict) -> list[Problem]:
-    """Tidigare år against the rows and Startdatum; a warning naming the years without data."""
-    if "Remisser" not in sheets or fields.get("startdatum") is None or fields.get("ar") is None:
+    """Tidigare år against the rows and Startdatum; a warning naming the years without data.
+
+    `sheets` holds the checked sheets by key; every name shown comes from the contract."""
+    if "remisser" not in sheets or fields.get("startdatum") is None or fields.get("ar") is None:
         return []
     start, year = pd.Timestamp(fields["startdatum"]), int(fields["ar"])
-    tidigare = sheets["Tidigare år"].data if "Tidigare år" in sheets else None
-    known = history(sheets["Remisser"].data["inkom"], tidigare, start, year)
+    tidigare = sheets["tidigare_ar"].data if "tidigare_ar" in sheets else None
+    known = history(sheets["remisser"].data["inkom"], tidigare, start, year)
     problems = []
-    sheet = contract.workbook("verksamhet.xlsx").sheet("Tidigare år")
+    sheet = contract.sheet("tidigare_ar")
+    rows_file = contract.sheet("remisser").fil
+    startdatum = contract.sheet("uppgifter").column("startdatum").namn
     if tidigare is not None:
         for row, value in tidigare["ar"].dropna().items():
             value = int(value)
             if value in known.registered:
-                problem = f"{value} har redan rader i remisser.xlsx och skulle räknas två gånger."
+                problem = f"{value} har redan rader i {rows_file} och skulle räknas två gånger."
                 fix = (
                     f"Ta bort raden för {value} i fliken {sheet.namn}; där står bara år innan "
-                    "raderna i remisser.xlsx börjar."
+                    f"raderna i {rows_file} börjar."
                 )
             elif not known.start_year <= value < year:
                 problem = f"{value} ligger utanför åren {known.start_year}–{year - 1}."
                 fix = (
-                    f"Fliken {sheet.namn} tar bara år från Startdatums år ({known.start_year}) "
-                    f"till året innan rapportåret ({year - 1})."
+                    f"Fliken {sheet.namn} tar bara år från {startdatum}s år "
+                    f"({known.start_year}) till året innan rapportåret ({year - 1})."
                 )
             else:
                 continue
+            column = sheet.column("ar").namn
             problems.append(
-                Problem("verksamhet.xlsx", sheet.namn, int(row), "År", str(value), problem, fix)
+                Problem(sheet.fil, sheet.namn, int(row), column, str(value), problem, fix)
             )
     if known.missing:
         years = years_text(known.missing)
         first = min(known.registered)
+        counts = [sheet.column(key).namn for key in ("arenden", "far", "forsta_samtal")]
         problems.append(
             Problem(
-                "verksamhet.xlsx",
+                sheet.fil,
                 sheet.namn,
                 None,
                 None,
                 None,
                 f"Uppgifter saknas för {years}: Hälsocentret startade {known.start_year}, men "
-                f"remisser.xlsx har rader först från {first} och fliken {sheet.namn} har inga "
+                f"{rows_file} har rader först från {first} och fliken {sheet.namn} har inga "
                 f"rader för {years}. Därför visas inga siffror ”sedan start”, och ett år utan "
                 "uppgifter visas som –, aldrig som 0.",
-                f"Fyll i fliken {sheet.namn} i verksamhet.xlsx med en rad per år ({years}): "
-                "antal ärenden, varav FaR och första samtal, från de årens "
+                f"Fyll i fliken {sheet.namn} i {sheet.fil} med en rad per år ({years}): "
+                f"{counts[0]}, {counts[1]} och {counts[2]}, från de årens "
                 "verksamhetsberättelser.",
                 VARNING,
             )

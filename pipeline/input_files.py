@@ -6,7 +6,8 @@ import difflib
 import unicodedata
 from pathlib import Path
 
-from pipeline import config
+from pipeline import contract
+from pipeline.formatting import ord_for
 from pipeline.problems import Problem, file_problem, show_value
 
 OTHER_FORMATS = (".xls", ".xlsm", ".xlsb", ".ods", ".csv", ".numbers")
@@ -41,8 +42,9 @@ def _near_misses(raw_dir: Path, fil: str, taken: set[str]) -> list[str]:
 def find_problems_with_files(raw_dir: Path) -> list[Problem]:
     """Missing workbooks, near-miss names, or workbooks saved in another format."""
     problems = []
-    taken = set(config.WORKBOOKS)
-    for fil in config.WORKBOOKS:
+    files = contract.files()
+    taken = set(files)
+    for fil in files:
         path = raw_dir / fil
         if path.is_file():
             continue
@@ -79,7 +81,9 @@ def find_problems_with_files(raw_dir: Path) -> list[Problem]:
                 file_problem(
                     fil,
                     f"Filen {fil} saknas i {raw_dir}.",
-                    "Lägg alla tre arbetsböckerna i mappen: " + ", ".join(config.WORKBOOKS) + ".",
+                    f"Lägg alla {ord_for(len(files))} arbetsböckerna i mappen: "
+                    + ", ".join(files)
+                    + ".",
                 )
             )
     return problems

@@ -23,9 +23,9 @@ def next_year_rows(
     plan: pd.DataFrame,
     tidigare: pd.DataFrame | None = None,
 ) -> dict:
-    """Rows per sheet of next year's verksamhet.xlsx; Tidigare år is carried over as it is."""
+    """Rows per sheet key of next year's verksamhet.xlsx; Tidigare år is carried over as it is."""
     year = int(uppgifter["ar"])
-    sheet = contract.workbook("verksamhet.xlsx").sheet("Uppgifter")
+    sheet = contract.sheet("uppgifter")
     carried = {"ar": year + 1, "styrgruppsmoten": None}
     fields = []
     for field in sheet.falt:
@@ -49,16 +49,16 @@ def next_year_rows(
         .reindex(columns=["ar", "arenden", "far", "forsta_samtal"])
         .itertuples(index=False)
     ]
-    return {"Uppgifter": fields, "Texter": drafts, "Plan": planned, "Tidigare år": earlier}
+    return {"uppgifter": fields, "texter": drafts, "plan": planned, "tidigare_ar": earlier}
 
 
 def write_next_year(target: Path, rows: dict) -> Path:
     """The blank verksamhet workbook (drop-downs, instructions) filled with the rows."""
-    book = build(contract.workbook("verksamhet.xlsx"))
-    uppgifter = book["Uppgifter"]
-    for index, (_name, value) in enumerate(rows["Uppgifter"], start=2):
+    book = build(contract.workbook("verksamhet"))
+    uppgifter = book[contract.sheet("uppgifter").namn]
+    for index, (_name, value) in enumerate(rows["uppgifter"], start=2):
         uppgifter.cell(index, 2, value)
-    for name in ("Texter", "Plan", "Tidigare år"):
-        for row in rows[name]:
-            book[name].append(row)
+    for key in ("texter", "plan", "tidigare_ar"):
+        for row in rows[key]:
+            book[contract.sheet(key).namn].append(row)
     return save_workbook(book, target)

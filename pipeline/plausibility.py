@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline import contract
 from pipeline.contract import AVBOJDE, TYP
 from pipeline.problems import VARNING, Problem, show_value
 
@@ -12,14 +13,22 @@ LONG_SESSION_HOURS = 4
 DRAFT_MARKER = "[Utkast"
 
 
-def _warning(fil, flik, row, kolumn, value, problem, fix) -> Problem:
-    return Problem(fil, flik, int(row), kolumn, show_value(value), problem, fix, VARNING)
+def _warning(flik: str, row, kolumn: str, value, problem, fix) -> Problem:
+    """A warning on a cell named by the sheet's and the column's keys."""
+    sheet = contract.sheet(flik)
+    namn = sheet.column(kolumn).namn
+    return Problem(sheet.fil, sheet.namn, int(row), namn, show_value(value), problem, fix, VARNING)
+
+
+def _name(flik: str, kolumn: str | None = None) -> str:
+    sheet = contract.sheet(flik)
+    return sheet.namn if kolumn is None else sheet.column(kolumn).namn
 
 
 def find_warnings(data: dict[str, pd.DataFrame], startdatum, ar: int | None) -> list[Problem]:
-    """Warnings over the typed sheets (keys are sheet names)."""
+    """Warnings over the typed sheets (keys are the sheets' keys in the contract)."""
     found: list[Problem] = []
-    remisser, samtal = data.get("Remisser"), data.get("Samtal")
+    remisser, samtal = data.get("remisser"), data.get("samtal")
     if remisser is not None and samtal is not None:
         inkom = remisser.set_index("klient_id")["inkom"]
         inkom = inkom[~inkom.index.duplicated()]
@@ -32,12 +41,12 @@ def find_warnings(data: dict[str, pd.DataFrame], startdatum, ar: int | None) -> 
         ):
             found.append(
                 _warning(
-                    "remisser.xlsx",
-                    "Samtal",
+                    "samtal",
                     row,
-                    "Datum",
+                    "datum",
                     day,
-                    f"Första samtalet är daterat före remissen (Inkom {show_value(referred)}).",
+                    "Första samtalet är daterat före remissen "
+                    f"({_name('remisser', 'inkom')} {show_value(referred)}).",
                     "Kontrollera datumen.",
                 )
             )
@@ -55,56 +64,54 @@ def find_warnings(data: dict[str, pd.DataFrame], startdatum, ar: int | None) -> 
             for row, day in zip(waiting.index, waiting["inkom"], strict=True):
                 found.append(
                     _warning(
-                        "remisser.xlsx",
-                        "Remisser",
+                        "remisser",
                         row,
-                        "Klient-ID",
+                        "klient_id",
                         None,
                         f"Ärendet kom in {show_value(day)} men har inget samtal efter "
                         f"{DAYS_WITHOUT_CONVERSATION} dagar.",
-                        "Lägg in samtalet i fliken Samtal, eller fyll i Avböjde eller Retur.",
+                        f"Lägg in samtalet i fliken {_name('samtal')}, eller fyll i "
+                        f"{_name('remisser', 'avbojde')} eller {_name('remisser', 'retur')}.",
                     )
                 )
-    narvaro = data.get("Närvaro")
+    narvaro = data.get("narvaro")
     if narvaro is not None:
         if startdatum is not None:
             early = narvaro[narvaro["datum"] < pd.Timestamp(startdatum)]
             for row, day in zip(early.index, early["datum"], strict=True):
                 found.append(
                     _warning(
-                        "aktiviteter.xlsx",
-                        "Närvaro",
+                        "narvaro",
                         row,
-                        "Datum",
+                        "datum",
                         day,
                         f"Tillfället är före Hälsocentrets startdatum ({show_value(startdatum)}).",
-                        "Kontrollera datumet, eller Startdatum i verksamhet.xlsx.",
+                        f"Kontrollera datumet, eller {_name('uppgifter', 'startdatum')} i "
+                        f"{contract.sheet('uppgifter').fil}.",
                     )
                 )
         long = narvaro[narvaro["timmar"] > LONG_SESSION_HOURS]
         for row, hours in zip(long.index, long["timmar"], strict=True):
             found.append(
                 _warning(
-                    "aktiviteter.xlsx",
-                    "Närvaro",
+                    "narvaro",
                     row,
-                    "Timmar",
+                    "timmar",
                     hours,
                     f"Ett tillfälle på {show_value(hours).replace('.', ',')} timmar är ovanligt "
                     "långt.",
                     "Stämmer det? Timmar gäller ett tillfälle, inte hela terminen.",
                 )
             )
-    texter = data.get("Texter")
+    texter = data.get("texter")
     if texter is not None:
         drafts = texter[texter["text"].fillna("").str.startswith(DRAFT_MARKER)]
         for row in drafts.index:
             found.append(
                 _warning(
-                    "verksamhet.xlsx",
-                    "Texter",
+                    "texter",
                     row,
-                    "Text",
+                    "text",
                     None,
                     "Texten är ett utkast från förra året.",
                     f"Skriv om texten för i år och ta bort {DRAFT_MARKER} ...].",

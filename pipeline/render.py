@@ -169,7 +169,7 @@ def _charts(figures: KeyFigures) -> list[charts.Chart]:
 
 
 def _plan(dataset: Dataset) -> list[dict]:
-    areas = contract.workbook("verksamhet.xlsx").sheet("Plan").column("fokusomrade").varden
+    areas = contract.sheet("plan").column("fokusomrade").varden
     plan = dataset.plan.fillna("")
     result = []
     for index, area in enumerate(areas):
@@ -341,7 +341,7 @@ def build_context(
     dataset: Dataset, figures: KeyFigures, previous: KeyFigures | None, threshold: int
 ) -> dict:
     """Everything the template may use, as plain values (images are added at render)."""
-    avsnitt = contract.workbook("verksamhet.xlsx").sheet("Texter").column("avsnitt").varden
+    avsnitt = contract.sheet("texter").column("avsnitt").varden
     value = figures.value
     activities = figures.activities.sort_values(
         ["deltagartimmar", "aktivitet"], ascending=[False, True]

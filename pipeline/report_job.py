@@ -16,8 +16,9 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import config
+from pipeline import config, contract
 from pipeline.files import FolderProblem, Kept, output_lock, publish, recover
+from pipeline.formatting import ord_for
 from pipeline.progress import stage
 
 VALIDATION_REPORT = "valideringsrapport.xlsx"
@@ -113,9 +114,10 @@ def check_raw(raw: Path) -> None:
     siblings = [p.name for p in parent.iterdir() if p.is_dir()] if parent else []
     near = difflib.get_close_matches(raw.name, siblings, n=1, cutoff=0.6)
     hint = f" Menade du {raw.parent / near[0]}?" if near else ""
+    count = ord_for(len(contract.files()))
     raise FolderProblem(
-        f"Mappen {raw} finns inte.{hint} Ange mappen med de tre arbetsböckerna med RAW=mapp "
-        "(--in mapp); ingenting skrevs."
+        f"Mappen {raw} finns inte.{hint} Ange mappen med de {count} arbetsböckerna med "
+        "RAW=mapp (--in mapp); ingenting skrevs."
     )
 
 

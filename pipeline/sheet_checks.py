@@ -25,6 +25,7 @@ class SheetResult:
     rows_read: int = 0
     empty_rows: int = 0
     error_rows: int = 0
+    nyckel: str = ""  # the sheet's key in the contract
 
 
 def _conditional_required(data: pd.DataFrame, filled: pd.DataFrame, columns: tuple[Column, ...]):
@@ -156,7 +157,9 @@ def check_table(raw: RawSheet, sheet: Sheet, context: CheckContext) -> tuple[She
         if column.standard is not None:
             data[column.nyckel] = data[column.nyckel].fillna(column.standard)
     error_rows = len({row for row, _ in seen})
-    result = SheetResult(raw.fil, raw.flik, data, raw.rows_read, raw.empty_rows, error_rows)
+    result = SheetResult(
+        raw.fil, raw.flik, data, raw.rows_read, raw.empty_rows, error_rows, sheet.nyckel
+    )
     return result, problems
 
 
@@ -235,7 +238,9 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
     values = {k: (None if pd.isna(v.iloc[0]) else v.iloc[0]) for k, v in data.items()}
     error_rows = len({p.rad for p in problems if p.niva == FEL})
     return (
-        SheetResult(raw.fil, raw.flik, data, raw.rows_read, raw.empty_rows, error_rows),
+        SheetResult(
+            raw.fil, raw.flik, data, raw.rows_read, raw.empty_rows, error_rows, sheet.nyckel
+        ),
         problems,
         values,
     )

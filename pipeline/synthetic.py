@@ -200,13 +200,13 @@ def generate(kommun: str, ar: int, seed: int = 1, narvaro_rader: int | None = No
     ]
     aktiviteter = [[a, area, typ, None, None] for a, area, typ, *_ in ACTIVITIES]
     return {
-        "Remisser": remisser,
-        "Samtal": sorted(samtal, key=lambda r: (r[1], r[0] or "")),
-        "Aktiviteter": aktiviteter,
-        "Närvaro": narvaro,
-        "Uppgifter": uppgifter,
-        "Texter": texter,
-        "Plan": plan,
+        "remisser": remisser,
+        "samtal": sorted(samtal, key=lambda r: (r[1], r[0] or "")),
+        "aktiviteter": aktiviteter,
+        "narvaro": narvaro,
+        "uppgifter": uppgifter,
+        "texter": texter,
+        "plan": plan,
     }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import config, contract
+from pipeline import contract
 from pipeline.column_checks import CheckContext
 from pipeline.contract import Workbook
 from pipeline.dataset import Dataset
@@ -42,8 +42,9 @@ class ValidationResult:
     dataset: Dataset | None = None
     uppgifter: dict[str, object] = field(default_factory=dict)
 
-    def sheet(self, flik: str) -> SheetResult | None:
-        return next((s for s in self.sheets if s.flik == flik), None)
+    def sheet(self, nyckel: str) -> SheetResult | None:
+        """A sheet's result by its key in the contract, e.g. sheet("texter")."""
+        return next((s for s in self.sheets if s.nyckel == nyckel), None)
 
     def errors_in(self, fil: str) -> list[Problem]:
         return [p for p in self.errors if p.fil == fil]
@@ -62,6 +63,7 @@ class ValidationResult:
 
 @dataclass
 class _WorkbookResult:
+    nyckel: str
     fil: str
     problems: list[Problem] = field(default_factory=list)
     results: list[SheetResult] = field(default_factory=list)
@@ -79,11 +81,12 @@ def _referenced() -> set[tuple[str, str]]:
 
 
 def _validate_workbook(
-    raw_dir: Path, fil: str, context: CheckContext, background: bool = False
+    raw_dir: Path, key: str, context: CheckContext, background: bool = False
 ) -> _WorkbookResult:
     """One workbook on its own: references stay within a workbook, so it can run anywhere."""
-    workbook: Workbook = contract.workbook(fil)
-    found = _WorkbookResult(fil)
+    workbook: Workbook = contract.workbook(key)
+    fil = workbook.fil
+    found = _WorkbookResult(key, fil)
     referenced = _referenced()
     scan = FormulaScan([raw_dir / fil], background=background)
     try:
@@ -104,8 +107,8 @@ def _validate_workbook(
             found.problems.extend(problems)
             found.results.append(result)
             for column in sheet.kolumner:
-                if (sheet.namn, column.nyckel) in referenced:
-                    context.references[(sheet.namn, column.nyckel)] = set(
+                if (sheet.nyckel, column.nyckel) in referenced:
+                    context.references[(sheet.nyckel, column.nyckel)] = set(
                         result.data[column.nyckel].dropna().unique()
                     )
     finally:
@@ -147,31 +150,33 @@ def _validate_workbook(
 PARALLEL_BYTES = 1_500_000  # both big workbooks at least this large: read them side by side
 
 
-def _validate_in_parallel(raw_dir: Path, context: CheckContext) -> list[_WorkbookResult]:
-    """remisser.xlsx and aktiviteter.xlsx; large ones at the same time, on two cores.
+# The two workbooks that can be large (referrals and talks; activities and attendance).
+LARGE = ("remisser", "aktiviteter")
 
-    python-calamine holds the GIL while it parses, so the second workbook goes to
+
+def _validate_in_parallel(raw_dir: Path, context: CheckContext) -> list[_WorkbookResult]:
+    """The two large workbooks; large ones at the same time, on two cores.
+
+    python-calamine holds the GIL while it parses, so the first workbook goes to
     a separate process (spawned: it imports afresh, no fork of a threaded process).
     """
-    first, second = raw_dir / "remisser.xlsx", raw_dir / "aktiviteter.xlsx"
-    if min(first.stat().st_size, second.stat().st_size) < PARALLEL_BYTES:
-        return [
-            _validate_workbook(raw_dir, "remisser.xlsx", context, background=True),
-            _validate_workbook(raw_dir, "aktiviteter.xlsx", context, background=True),
-        ]
+    first, second = LARGE
+    sizes = [(raw_dir / contract.workbook(key).fil).stat().st_size for key in LARGE]
+    if min(sizes) < PARALLEL_BYTES:
+        return [_validate_workbook(raw_dir, key, context, background=True) for key in LARGE]
     import concurrent.futures
     import multiprocessing
 
     spawn = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        future = pool.submit(_validate_workbook, raw_dir, "remisser.xlsx", context)
-        activities = _validate_workbook(raw_dir, "aktiviteter.xlsx", context, background=True)
+        future = pool.submit(_validate_workbook, raw_dir, first, context)
+        later = _validate_workbook(raw_dir, second, context, background=True)
         try:
             with stage("wait"):
-                referrals = future.result()
+                earlier = future.result()
         except Exception:  # the helper process failed: do it here instead
-            referrals = _validate_workbook(raw_dir, "remisser.xlsx", context)
-    return [referrals, activities]
+            earlier = _validate_workbook(raw_dir, first, context)
+    return [earlier, later]
 
 
 def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
@@ -181,22 +186,23 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
         context.today = pd.Timestamp(today)
     # A missing workbook does not hide the others' problems: all are shown at once.
     problems = find_problems_with_files(raw_dir)
-    present = {fil for fil in config.WORKBOOKS if (raw_dir / fil).is_file()}
+    present = {w.nyckel for w in contract.workbooks() if (raw_dir / w.fil).is_file()}
     done: list[_WorkbookResult] = []
-    if "verksamhet.xlsx" in present:
-        done.append(_validate_workbook(raw_dir, "verksamhet.xlsx", context, background=True))
-        context.ar = done[0].fields.get("ar")
-    if {"remisser.xlsx", "aktiviteter.xlsx"} <= present:
+    # First the workbook with the fields (the report year sets the limits of the others).
+    for key in (w.nyckel for w in contract.workbooks() if w.nyckel not in LARGE):
+        if key in present:
+            done.append(_validate_workbook(raw_dir, key, context, background=True))
+    if set(LARGE) <= present:
         done.extend(_validate_in_parallel(raw_dir, context))
     else:
         done.extend(
-            _validate_workbook(raw_dir, fil, context, background=True)
-            for fil in ("remisser.xlsx", "aktiviteter.xlsx")
-            if fil in present
+            _validate_workbook(raw_dir, key, context, background=True)
+            for key in LARGE
+            if key in present
         )
-    fields = next((w.fields for w in done if w.fil == "verksamhet.xlsx"), {})
+    fields = next((w.fields for w in done if w.fields), {})
     results = [r for w in done for r in w.results]
-    sheets = {r.flik: r for r in results}
+    sheets = {r.nyckel: r for r in results}
     problems.extend(p for w in done for p in w.problems)
 
     # A cell that already has an error gets no warning on top.
@@ -208,7 +214,7 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
     problems.extend(history_problems(sheets, fields))
     problems = sorted(set(problems), key=sort_key)
     result = ValidationResult(problems, results, uppgifter=fields)
-    expected = {s.namn for w in contract.workbooks() for s in w.flikar}
+    expected = {s.nyckel for w in contract.workbooks() for s in w.flikar}
     if result.errors or set(sheets) != expected:
         return result
     result.dataset = Dataset(
@@ -219,14 +225,14 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
         styrgruppsmoten=None
         if fields.get("styrgruppsmoten") is None
         else int(fields["styrgruppsmoten"]),
-        remisser=sheets["Remisser"].data,
-        samtal=sheets["Samtal"].data,
-        aktiviteter=sheets["Aktiviteter"].data,
-        narvaro=sheets["Närvaro"].data,
-        texter=_texts(sheets["Texter"].data),
-        plan=sheets["Plan"].data,
+        remisser=sheets["remisser"].data,
+        samtal=sheets["samtal"].data,
+        aktiviteter=sheets["aktiviteter"].data,
+        narvaro=sheets["narvaro"].data,
+        texter=_texts(sheets["texter"].data),
+        plan=sheets["plan"].data,
         source=raw_dir,
-        tidigare_ar=sheets["Tidigare år"].data,
+        tidigare_ar=sheets["tidigare_ar"].data,
     )
     return result
 

@@ -155,11 +155,11 @@ def write_workbook(
 
 
 def write_input(folder: Path, rows: dict[str, Sequence[Sequence[object]]]) -> list[Path]:
-    """The three input workbooks, with the contract's headers, from rows per sheet name."""
+    """The input workbooks, with the contract's headers, from rows per sheet key."""
     from pipeline import contract
 
     paths = []
     for workbook in contract.workbooks():
-        sheets = {s.namn: (contract.headers(s), rows.get(s.namn, [])) for s in workbook.flikar}
+        sheets = {s.namn: (contract.headers(s), rows.get(s.nyckel, [])) for s in workbook.flikar}
         paths.append(write_workbook(folder / workbook.fil, sheets))
     return paths

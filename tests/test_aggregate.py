@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline import config
 from pipeline.aggregate import compute, to_csv
 from pipeline.validate import validate
 from tests.conftest import TODAY
@@ -153,3 +154,14 @@ def test_csv_is_byte_identical_on_rerun(books):
     first = to_csv(compute(validate(folder, today=TODAY).dataset))
     second = to_csv(compute(validate(folder, today=TODAY).dataset))
     assert first == second
+
+
+def test_the_example_figures_are_unchanged(example):
+    """The shipped example's key figures, byte for byte as tests/expected/ keeps them.
+
+    A change to the code that moves a figure fails here. When the change is meant (a new
+    figure, a corrected rule), write the new file with `make report` and check the diff:
+    cp output/exempel/Vaggeryd-2023-nyckeltal.csv tests/expected/
+    """
+    expected = config.ROOT / "tests" / "expected" / "Vaggeryd-2023-nyckeltal.csv"
+    assert example.csv.encode("utf-8") == expected.read_bytes()

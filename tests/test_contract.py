@@ -53,6 +53,41 @@ def test_renaming_choice_values_keeps_every_figure(schemas, tmp_path):
     assert to_csv(compute(result.dataset)) == expected
 
 
+def test_renaming_sheets_and_a_file_keeps_every_figure(schemas, tmp_path):
+    """Sheet and file names live in the schema files too: code names sheets by key."""
+    expected = to_csv(compute(validate(config.EXAMPLE, today=TODAY).dataset))
+    _edit(schemas / "remisser.yaml", "  - namn: Samtal\n", "  - namn: Samtal och besök\n")
+    _edit(schemas / "aktiviteter.yaml", "  - namn: Närvaro\n", "  - namn: Deltagande\n")
+    _edit(schemas / "aktiviteter.yaml", "fil: aktiviteter.xlsx", "fil: grupper.xlsx")
+    contract.workbooks.cache_clear()
+    raw = tmp_path / "raw"
+    shutil.copytree(config.EXAMPLE, raw)
+    book = load_workbook(raw / "remisser.xlsx")
+    book["Samtal"].title = "Samtal och besök"
+    book.save(raw / "remisser.xlsx")
+    book = load_workbook(raw / "aktiviteter.xlsx")
+    book["Närvaro"].title = "Deltagande"
+    book.save(raw / "grupper.xlsx")
+    (raw / "aktiviteter.xlsx").unlink()
+    result = validate(raw, today=TODAY)
+    assert result.ok, [p.line() for p in result.errors][:3]
+    assert to_csv(compute(result.dataset)) == expected
+    # Messages name the sheets and the file as the schema files now call them.
+    book["Deltagande"]["E2"] = 13
+    book.save(raw / "grupper.xlsx")
+    (raw / "remisser.xlsx").unlink()
+    lines = [p.line() for p in validate(raw, today=TODAY).errors]
+    assert "Fel: grupper.xlsx, flik Deltagande, rad 2, kolumn Timmar: 13 är för stort. " in (
+        line[: len("Fel: grupper.xlsx, flik Deltagande, rad 2, kolumn Timmar: 13 är för stort. ")]
+        for line in lines
+    )
+    assert any(line.startswith("Fel: remisser.xlsx: Filen remisser.xlsx saknas") for line in lines)
+    assert any(
+        "Lägg alla tre arbetsböckerna i mappen: remisser.xlsx, grupper.xlsx" in line
+        for line in lines
+    )
+
+
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
@@ -68,10 +103,31 @@ def test_renaming_choice_values_keeps_every_figure(schemas, tmp_path):
             "remisser.yaml, flik Remisser, kolumn Klient-ID: okänd nyckel 'unique'.",
         ),
         (
-            "          flik: Remisser\n          kolumn: klient_id",
-            "          flik: Remisser\n          kolumn: klientid",
-            "remisser.yaml, flik Samtal, kolumn Klient-ID: finns_i pekar på Remisser/klientid, "
+            "          flik: remisser\n          kolumn: klient_id",
+            "          flik: remisser\n          kolumn: klientid",
+            "remisser.yaml, flik Samtal, kolumn Klient-ID: finns_i pekar på remisser/klientid, "
             "som inte finns.",
+        ),
+        (
+            "          flik: remisser\n          kolumn: klient_id",
+            "          flik: Remisser\n          kolumn: klient_id",
+            "remisser.yaml, flik Samtal, kolumn Klient-ID: finns_i pekar på Remisser/klient_id, "
+            "som inte finns.",
+        ),
+        (
+            "  - namn: Samtal\n    nyckel: samtal\n",
+            "  - namn: Samtal\n    nyckel: remisser\n",
+            "remisser.yaml, flik Samtal: nyckeln 'remisser' används redan av fliken Remisser.",
+        ),
+        (
+            "  - namn: Samtal\n    nyckel: samtal\n",
+            "  - namn: Samtal\n",
+            "remisser.yaml, flik Samtal: 'namn' och 'nyckel' måste finnas.",
+        ),
+        (
+            "fil: remisser.xlsx\n",
+            "fil: remisser.xlsx\nfiler: remisser.xlsx\n",
+            "remisser.yaml: okänd nyckel 'filer'.",
         ),
         (
             "            varden: [uppfoljande_samtal]",

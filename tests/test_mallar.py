@@ -32,7 +32,7 @@ def test_blank_workbooks_have_the_contract_drop_downs(tmp_path):
     assert remisser.sheetnames == ["Instruktioner", "Remisser", "Samtal", "Listor"]
     assert remisser["Listor"].sheet_state == "hidden"
     assert [c.value for c in remisser["Remisser"][1]] == contract.headers(
-        contract.workbook("remisser.xlsx").sheet("Remisser")
+        contract.sheet("remisser")
     )
     assert remisser["Remisser"].freeze_panes == "A2"
     assert remisser["Remisser"]["A1"].font.bold
@@ -76,7 +76,7 @@ def test_instructions_explain_every_column(tmp_path):
         )
         if row and row[0]
     ]
-    for sheet in contract.workbook("aktiviteter.xlsx").flikar:
+    for sheet in contract.workbook("aktiviteter").flikar:
         for column in sheet.kolumner:
             assert column.namn in text
     assert any("personnummer" in line for line in text)

@@ -222,7 +222,7 @@ def test_remittent_covers_far_and_remiss_only(base_report):
     figures, document = base_report.figures, base_report.document
     remittent = [r for r in _csv_rows(figures) if r["dimension"] == "remittent"]
     assert {r["kategori"] for r in remittent} == set(
-        contract.workbook("remisser.xlsx").sheet("Remisser").column("remittent").varden
+        contract.sheet("remisser").column("remittent").varden
     )
     assert sum(int(r["varde"]) for r in remittent) == 4  # five referrals, one own contact
     inflow = _rows(_table_after(document, "Inkomna ärenden per kanal och remittent"))

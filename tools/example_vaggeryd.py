@@ -362,13 +362,13 @@ def write(target: Path) -> list[Path]:
         ["Styrgruppsmöten", 4],
     ]
     rows = {
-        "Remisser": remisser,
-        "Samtal": samtal,
-        "Aktiviteter": ACTIVITIES,
-        "Närvaro": narvaro,
-        "Uppgifter": uppgifter,
-        "Texter": TEXTER,
-        "Plan": PLAN,
+        "remisser": remisser,
+        "samtal": samtal,
+        "aktiviteter": ACTIVITIES,
+        "narvaro": narvaro,
+        "uppgifter": uppgifter,
+        "texter": TEXTER,
+        "plan": PLAN,
     }
     return write_input(target, rows)
 
