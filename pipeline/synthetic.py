@@ -14,6 +14,7 @@ import random
 from pathlib import Path
 
 from pipeline import contract
+from pipeline.contract import AVBOJDE, FOLJSAMHET, KANAL, TYP, UTFALL
 from pipeline.xlsx import write_input
 
 D = dt.date
@@ -67,14 +68,18 @@ def _referrals(rng, kommun, year, start, population, count=None):
     if count is None:
         expected = population / 1000 * REFERRALS_PER_1000 * (days + 1) / 365
         count = max(1, round(rng.gauss(expected, expected**0.5)))
+    far, remiss, egen = KANAL("far"), KANAL("remiss"), KANAL("egen_kontakt")
+    first_talk, follow_up = TYP("forsta_samtal"), TYP("uppfoljande_samtal")
+    held, missed_it = UTFALL("genomfort"), UTFALL("uteblev")
+    answers = [FOLJSAMHET("ja"), FOLJSAMHET("delvis"), FOLJSAMHET("nej"), None]
     remisser, samtal = [], []
     for index in range(count):
         klient = f"S{year % 100:02d}-{index + 1:05d}"
         inkom = first_day + dt.timedelta(days=rng.randint(0, days))
-        kanal = rng.choices(["FaR", "Remiss", "Egen kontakt"], weights=[85, 8, 7])[0]
+        kanal = rng.choices([far, remiss, egen], weights=[85, 8, 7])[0]
         remittent = (
             None
-            if kanal == "Egen kontakt"
+            if kanal == egen
             else rng.choices(
                 ["Vårdcentral", "Förening/civilsamhälle", "Kommunal verksamhet", "Annan"],
                 weights=[90, 3, 4, 3],
@@ -82,37 +87,37 @@ def _referrals(rng, kommun, year, start, population, count=None):
         )
         kon = rng.choices(["Kvinna", "Man", "Annat/uppger ej", None], weights=[62, 34, 1, 3])[0]
         fodelsear = None if rng.random() < 0.05 else year - rng.randint(16, 88)
-        avbojde = "Ja" if rng.random() < 0.04 else None
+        avbojde = AVBOJDE("ja") if rng.random() < 0.04 else None
         retur = None
         if avbojde is None:
             if rng.random() < 0.05:
                 missed = inkom + dt.timedelta(days=rng.randint(7, 20))
-                samtal.append([klient, missed, "Första samtal", "Uteblev"])
+                samtal.append([klient, missed, first_talk, missed_it])
                 retur = missed + dt.timedelta(days=rng.randint(5, 15))
             else:
                 if rng.random() < 0.06:  # a no-show before the first talk, then a new time
                     missed = inkom + dt.timedelta(days=rng.randint(5, 20))
-                    samtal.append([klient, missed, "Första samtal", "Uteblev"])
+                    samtal.append([klient, missed, first_talk, missed_it])
                 # Most wait one to four weeks; a tail waits up to three months.
                 wait = rng.randint(3, 30) if rng.random() < 0.8 else rng.randint(31, 90)
                 talk = inkom + dt.timedelta(days=wait)
-                samtal.append([klient, talk, "Första samtal", "Genomfört"])
+                samtal.append([klient, talk, first_talk, held])
                 for _ in range(rng.choice([0, 1, 1, 2, 3])):
                     talk += dt.timedelta(days=rng.randint(25, 90))
                     if rng.random() < 0.08:
-                        samtal.append([klient, talk, "Uppföljande samtal", "Uteblev"])
+                        samtal.append([klient, talk, follow_up, missed_it])
                         continue
                     # FaR's own follow-up question; now and then not asked or not noted.
-                    answer = rng.choices(["Ja", "Delvis", "Nej", None], weights=[50, 27, 13, 10])[0]
-                    samtal.append([klient, talk, "Uppföljande samtal", "Genomfört", answer])
+                    answer = rng.choices(answers, weights=[50, 27, 13, 10])[0]
+                    samtal.append([klient, talk, follow_up, held, answer])
         remisser.append([klient, inkom, kanal, remittent, None, kon, fodelsear, avbojde, retur])
     for _ in range(max(0, round(rng.gauss(population / 3000, 1)))):
         samtal.append(
             [
                 None,
                 first_day + dt.timedelta(days=rng.randint(0, days)),
-                "Spontant besök",
-                "Genomfört",
+                TYP("spontant_besok"),
+                held,
             ]
         )
     return remisser, samtal
@@ -178,13 +183,14 @@ def generate(kommun: str, ar: int, seed: int = 1, narvaro_rader: int | None = No
     end = D(ar, 12, 31)
     samtal = [row for row in samtal if row[1] <= min(end + dt.timedelta(days=30), D.today())]
     rng = random.Random(f"{name}:{seed}:{ar}:verksamhet")
-    uppgifter = [
-        ["Kommun", name],
-        ["År", ar],
-        ["Startdatum", start],
-        ["Invånare", population + rng.randint(-200, 200)],
-        ["Styrgruppsmöten", rng.randint(2, 6)],
-    ]
+    fields = {
+        "kommun": name,
+        "ar": ar,
+        "startdatum": start,
+        "invanare": population + rng.randint(-200, 200),
+        "styrgruppsmoten": rng.randint(2, 6),
+    }
+    uppgifter = [[contract.sheet("uppgifter").column(k).namn, v] for k, v in fields.items()]
     texter = [
         ["Arbetssätt", f"Hälsocenter {name} arbetar med motiverande samtal och små steg."],
         ["Samverkan", "Vi samverkar med vårdcentralerna, föreningslivet och biblioteket."],
