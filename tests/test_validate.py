@@ -477,6 +477,28 @@ def test_large_workbooks_are_validated_side_by_side(books, monkeypatch):
         assert getattr(together.dataset, name).equals(getattr(alone.dataset, name))
 
 
+def test_large_workbooks_are_scanned_for_formulas_in_a_second_process(books, monkeypatch):
+    """The background formula scan (a second process for large files) finds what the scan
+    in this process finds; when the helper fails, the scan is done here instead."""
+    from pipeline import inspect_xlsx
+
+    folder = books.write()
+    _formula_without_value(folder)
+    path = folder / "aktiviteter.xlsx"
+    here = inspect_xlsx.formulas_without_value(path)
+    assert here == {"Närvaro": ["E4"]}
+    monkeypatch.setattr(inspect_xlsx, "BACKGROUND_BYTES", 0)
+    scan = inspect_xlsx.FormulaScan([path])
+    assert scan._process is not None  # really in a second process
+    assert scan.result(path) == here
+    failed = inspect_xlsx.FormulaScan([path])
+    failed._process.kill()
+    assert failed.result(path) == here
+    # Through validation too: the same message as for a small workbook.
+    lines = [p.line() for p in validate(folder, today=TODAY).errors]
+    assert FILE_CASES["formel utan sparat resultat"][1] in lines
+
+
 def test_hidden_sheet_is_read_with_a_notice(books):
     folder = books.write()
     book = load_workbook(folder / "remisser.xlsx")
