@@ -122,8 +122,8 @@ def history_problems(sheets: dict, fields: dict) -> list[Problem]:
                 f"{rows_file} har rader först från {first} och fliken {sheet.namn} har inga "
                 f"rader för {years}. Därför visas inga siffror ”sedan start”, och ett år utan "
                 "uppgifter visas som –, aldrig som 0.",
-                f"Fyll i fliken {sheet.namn} i {sheet.fil} med en rad per år ({years}): "
-                f"{counts[0]}, {counts[1]} och {counts[2]}, från de årens "
+                f"Fyll i fliken {sheet.namn} i {sheet.fil} med en rad per år ({years}) och "
+                f"kolumnerna {counts[0]}, {counts[1]} och {counts[2]} från de årens "
                 "verksamhetsberättelser.",
                 VARNING,
             )

@@ -148,7 +148,10 @@ def test_missing_years_give_no_since_start_and_no_zeros(starts_in_2024):
         "Uppgifter saknas för 2022 och 2023: Hälsocentret startade 2022, men remisser.xlsx har "
         "rader först från 2024 och fliken Tidigare år har inga rader för 2022 och 2023."
     )
-    assert "Fyll i fliken Tidigare år i verksamhet.xlsx" in warning.atgard
+    assert warning.atgard == (
+        "Fyll i fliken Tidigare år i verksamhet.xlsx med en rad per år (2022 och 2023) och "
+        "kolumnerna Ärenden, varav FaR och Första samtal från de årens verksamhetsberättelser."
+    )
     figures, previous, document = _report(folder)
     assert previous is None
     names = {r["nyckeltal"] for r in _csv_rows(figures)}
