@@ -155,7 +155,8 @@ def run_nytt_ar(raw: Path, out: Path, overwrite: bool) -> int:
     )
     write_next_year(target, rows)
     say(
-        f"Skrev {target}: År {year}, {len(rows['plan'])} planerade aktiviteter från årets "
+        f"Skrev {target}: {contract.sheet('uppgifter').column('ar').namn} {year}, "
+        f"{len(rows['plan'])} planerade aktiviteter från årets "
         f"framtidsplan och {len(rows['texter'])} texter som utkast."
     )
     say(
@@ -379,7 +380,7 @@ def _parser() -> tuple[Parser, dict[str, Parser]]:
     mallar.add_argument(
         "--skriv-over", action="store_true", help="ersätt befintliga filer med tomma mallar"
     )
-    nytt = command("nytt-ar", "förbered nästa års verksamhet.xlsx")
+    nytt = command("nytt-ar", f"förbered nästa års {contract.workbook('verksamhet').fil}")
     _folder_options(nytt, RAW_HELP, "mappen där nästa års fil skrivs (standard: output)")
     nytt.add_argument(
         "--skriv-over", action="store_true", help="ersätt en tidigare förberedd fil utan att fråga"
@@ -497,6 +498,9 @@ def main(argv: list[str] | None = None) -> int:
             f"Filen {name} kunde inte skrivas: den är öppen i ett annat program eller "
             f"skrivskyddad ({error.filename}). Stäng den och kör igen."
         )
+        return 1
+    except contract.ContractError as error:  # a schema file in data/schemas/ that is off
+        say(f"Fel i kontraktet i {config.SCHEMAS}: {error}")
         return 1
     except Exception as error:  # the last line of defence: no traceback for the coach
         from pipeline.docx_fill import TemplateProblem

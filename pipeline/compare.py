@@ -22,7 +22,7 @@ import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import yaml
@@ -114,21 +114,42 @@ def layout() -> dict:
         return yaml.safe_load(handle)
 
 
+def _checked(key: Key, measure_id: str) -> Key:
+    """A figure named by the layout: its category must be one the contract has."""
+    nyckeltal, dimension, kategori = key
+    if dimension:
+        try:
+            known = contract.categories(dimension)
+        except ValueError:
+            raise contract.ContractError(
+                f"jamforelse.yaml, mått {measure_id}: okänd dimension {dimension!r}."
+            ) from None
+        if kategori not in known:
+            raise contract.ContractError(
+                f"jamforelse.yaml, mått {measure_id}: {nyckeltal}/{dimension}/{kategori} finns "
+                f"inte; kategorierna i {dimension} är {', '.join(known)}."
+            )
+    return key
+
+
 @cache
 def measures() -> tuple[Measure, ...]:
+    """The comparison's measures; every category they name is checked against the contract
+    (a value renamed in data/schemas/ must be renamed here too, or this says where)."""
     result = []
     for spec in layout()["matt"]:
+        checked = partial(_checked, measure_id=spec["id"])
         result.append(
             Measure(
                 id=spec["id"],
                 rubrik=spec["rubrik"],
                 kort=spec["kort"],
                 definition=spec["definition"],
-                taljare=tuple(_key(k) for k in spec.get("taljare", ())),
-                namnare=tuple(_key(k) for k in spec.get("namnare", ())),
+                taljare=tuple(checked(_key(k)) for k in spec.get("taljare", ())),
+                namnare=tuple(checked(_key(k)) for k in spec.get("namnare", ())),
                 skala=float(spec.get("skala", 1)),
                 procent=bool(spec.get("procent", False)),
-                varde=_key(spec["varde"]) if "varde" in spec else None,
+                varde=checked(_key(spec["varde"])) if "varde" in spec else None,
             )
         )
     return tuple(result)

@@ -56,6 +56,7 @@ def build_comparison(folder: Path, out: Path, year: int | None = None) -> Compar
             f"Mappen {folder} finns inte. Lägg kommunernas nyckeltalsfiler (.csv) där, eller "
             "ange en annan mapp med IN=mapp (--in mapp)."
         )
+    compare.measures()  # the layout is checked against the contract before any file is read
     with stage("read", f"Läser nyckeltalsfilerna i {folder} ..."):
         comparison = compare.load(folder, year)
     result = ComparisonResult(comparison)

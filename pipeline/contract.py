@@ -169,7 +169,10 @@ def _column(raw: dict, where: str) -> Column:
     if "bara_om" in raw:
         raw["bara_om"] = tuple(Condition(c["kolumn"], tuple(c["varden"])) for c in raw["bara_om"])
     if "finns_i" in raw:
-        raw["finns_i"] = Reference(**raw["finns_i"])
+        ref = raw["finns_i"]
+        if not isinstance(ref, dict) or set(ref) != {"flik", "kolumn"}:
+            raise ContractError(f"{where}: finns_i ska ha just 'flik' och 'kolumn'.")
+        raw["finns_i"] = Reference(str(ref["flik"]), str(ref["kolumn"]))
     return Column(**raw)
 
 
@@ -219,6 +222,11 @@ def _sheet(raw: dict, where: str) -> Sheet:
         raise ContractError(f"{where}: typ ska vara 'tabell' eller 'falt'.")
     if not raw.get("namn") or not raw.get("nyckel"):
         raise ContractError(f"{where}: 'namn' och 'nyckel' måste finnas.")
+    if not raw.get("kolumner"):
+        raise ContractError(f"{where}: 'kolumner' måste finnas och ha minst en kolumn.")
+    for part in ("kolumner", "falt"):
+        _unique(raw.get(part, ()), "nyckel", f"{where}: två kolumner har nyckeln")
+        _unique(raw.get(part, ()), "namn", f"{where}: två kolumner heter")
     sheet = Sheet(
         namn=raw["namn"],
         nyckel=raw["nyckel"],
@@ -232,18 +240,42 @@ def _sheet(raw: dict, where: str) -> Sheet:
     return _resolve_conditions(sheet, where)
 
 
+def _unique(items, key: str, message: str) -> None:
+    """Two items with the same `key` (case and spaces aside) are one error naming it."""
+    seen = set()
+    for item in items:
+        value = str(item.get(key, "")).strip().casefold() if isinstance(item, dict) else ""
+        if value and value in seen:
+            raise ContractError(f"{message} {item[key]!r}.")
+        seen.add(value)
+
+
 def _check_references(books: tuple[Workbook, ...]) -> tuple[Workbook, ...]:
-    """Sheet keys are unique; every `finns_i` points at a sheet (by key) and column of the
-    same workbook. The references come back with the sheet's name as shown."""
+    """File names and sheet keys are unique, sheet names within a workbook; every `finns_i`
+    points at a sheet (by key) and column of the same workbook (each workbook is checked on
+    its own). The references come back with the sheet's name as shown."""
+    files: dict[str, str] = {}
     seen: dict[str, str] = {}
     for book in books:
+        if book.fil.casefold() in files:
+            raise ContractError(
+                f"{_schema_file(book)}: filen {book.fil} beskrivs redan i "
+                f"{files[book.fil.casefold()]}."
+            )
+        files[book.fil.casefold()] = _schema_file(book)
+        names: set[str] = set()
         for sheet in book.flikar:
             if sheet.nyckel in seen:
                 raise ContractError(
                     f"{_schema_file(book)}, flik {sheet.namn}: nyckeln {sheet.nyckel!r} används "
                     f"redan av fliken {seen[sheet.nyckel]}."
                 )
-            seen[sheet.nyckel] = sheet.namn
+            if sheet.namn.casefold() in names:
+                raise ContractError(
+                    f"{_schema_file(book)}: två flikar heter {sheet.namn!r} i {book.fil}."
+                )
+            seen[sheet.nyckel] = f"{sheet.namn} i {_schema_file(book)}"
+            names.add(sheet.namn.casefold())
     checked = []
     for book in books:
         sheets = []
@@ -253,6 +285,12 @@ def _check_references(books: tuple[Workbook, ...]) -> tuple[Workbook, ...]:
                 ref = column.finns_i
                 if ref is not None:
                     target = next((s for s in book.flikar if s.nyckel == ref.flik), None)
+                    if target is None and ref.flik in seen:
+                        raise ContractError(
+                            f"{_schema_file(book)}, flik {sheet.namn}, kolumn {column.namn}: "
+                            f"finns_i pekar på fliken {seen[ref.flik]}; den ska vara i samma "
+                            "arbetsbok (varje arbetsbok kontrolleras för sig)."
+                        )
                     if target is None or ref.kolumn not in {c.nyckel for c in target.kolumner}:
                         raise ContractError(
                             f"{_schema_file(book)}, flik {sheet.namn}, kolumn {column.namn}: "
@@ -284,9 +322,13 @@ def workbooks() -> tuple[Workbook, ...]:
     for key in config.WORKBOOKS:
         name = f"{key}.yaml"
         raw = _load_yaml(name)
+        if not isinstance(raw, dict):
+            raise ContractError(f"{name}: filen ska ha nycklarna 'fil' och 'flikar'.")
         unknown = sorted(set(raw) - _WORKBOOK_KEYS)
         if unknown:
             raise ContractError(f"{name}: okänd nyckel {', '.join(repr(k) for k in unknown)}.")
+        if not raw.get("fil") or not raw.get("flikar"):
+            raise ContractError(f"{name}: 'fil' och 'flikar' måste finnas.")
         sheets = tuple(_sheet(s, name) for s in raw["flikar"])
         result.append(Workbook(raw["fil"], key, raw.get("beskrivning", ""), sheets))
     return _check_references(tuple(result))

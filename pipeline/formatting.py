@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 NBSP = "\u00a0"
 MONTHS = [
@@ -66,10 +65,3 @@ def forandring(previous, current) -> str:
         return "0"
     sign = "+" if change > 0 else "\u2212"
     return sign + tal(abs(change))
-
-
-def slug(text: str) -> str:
-    """'Lokal beskrivning' → 'lokal_beskrivning' (for template names)."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
-    return "_".join(ascii_text.replace("/", " ").split())

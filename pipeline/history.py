@@ -98,7 +98,7 @@ def history_problems(sheets: dict, fields: dict) -> list[Problem]:
             elif not known.start_year <= value < year:
                 problem = f"{value} ligger utanför åren {known.start_year}–{year - 1}."
                 fix = (
-                    f"Fliken {sheet.namn} tar bara år från {startdatum}s år "
+                    f"Fliken {sheet.namn} tar bara år från och med året i {startdatum} "
                     f"({known.start_year}) till året innan rapportåret ({year - 1})."
                 )
             else:

@@ -34,22 +34,32 @@ def next_year_rows(
             value = value.date()
         fields.append([field.namn, value])
     drafts = [
-        [avsnitt, f"{DRAFT_MARKER} från {year}] {text}"]
+        _row("texter", avsnitt=avsnitt, text=f"{DRAFT_MARKER} från {year}] {text}")
         for avsnitt, text in texter[["avsnitt", "text"]].itertuples(index=False)
     ]
     planned = [
-        [area, f"{aktivitet} ({framtid})", None, None]
+        _row("plan", fokusomrade=area, aktivitet=f"{aktivitet} ({framtid})")
         for area, aktivitet, framtid in plan[["fokusomrade", "aktivitet", "framtidsplan"]]
         .dropna(subset=["framtidsplan"])
         .itertuples(index=False)
     ]
+    columns = [c.nyckel for c in contract.sheet("tidigare_ar").kolumner]
     earlier = [
-        [None if pd.isna(v) else int(v) for v in row]
+        _row("tidigare_ar", **{k: None if pd.isna(v) else int(v) for k, v in row.items()})
         for row in (tidigare if tidigare is not None else pd.DataFrame())
-        .reindex(columns=["ar", "arenden", "far", "forsta_samtal"])
-        .itertuples(index=False)
+        .reindex(columns=columns)
+        .to_dict("records")
     ]
     return {"uppgifter": fields, "texter": drafts, "plan": planned, "tidigare_ar": earlier}
+
+
+def _row(sheet: str, **values) -> list:
+    """A row in the order of the sheet's columns, from values named by column key."""
+    columns = [c.nyckel for c in contract.sheet(sheet).kolumner]
+    unknown = set(values) - set(columns)
+    if unknown:
+        raise ValueError(f"okända kolumner i {sheet}: {sorted(unknown)}")
+    return [values.get(key) for key in columns]
 
 
 def write_next_year(target: Path, rows: dict) -> Path:

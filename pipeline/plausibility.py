@@ -100,7 +100,8 @@ def find_warnings(data: dict[str, pd.DataFrame], startdatum, ar: int | None) -> 
                     hours,
                     f"Ett tillfälle på {show_value(hours).replace('.', ',')} timmar är ovanligt "
                     "långt.",
-                    "Stämmer det? Timmar gäller ett tillfälle, inte hela terminen.",
+                    f"Stämmer det? {_name('narvaro', 'timmar')} gäller ett tillfälle, inte hela "
+                    "terminen.",
                 )
             )
     texter = data.get("texter")

@@ -25,7 +25,7 @@ from pipeline.docx_fill import (  # noqa: F401  (re-exported for callers and tes
     fill_template,
     jinja_environment,
 )
-from pipeline.formatting import MISSING, SECONDARY, UNKNOWN, forandring, slug, tal
+from pipeline.formatting import MISSING, SECONDARY, UNKNOWN, forandring, tal
 from pipeline.history import years_text
 from pipeline.ooxml import finalize_docx
 
@@ -341,7 +341,8 @@ def build_context(
     dataset: Dataset, figures: KeyFigures, previous: KeyFigures | None, threshold: int
 ) -> dict:
     """Everything the template may use, as plain values (images are added at render)."""
-    avsnitt = contract.sheet("texter").column("avsnitt").varden
+    # The template names each section by its key; the coach's sheet by its displayed name.
+    avsnitt = contract.sheet("texter").column("avsnitt").varde_nycklar
     value = figures.value
     activities = figures.activities.sort_values(
         ["deltagartimmar", "aktivitet"], ascending=[False, True]
@@ -351,7 +352,7 @@ def build_context(
         "kommunnamn": dataset.kommun.kommunnamn,
         "startdatum": dataset.startdatum.date(),
         "styrgruppsmoten": dataset.styrgruppsmoten,
-        "texter": {slug(a): dataset.texter.get(a, []) for a in avsnitt},
+        "texter": {key: dataset.texter.get(shown, []) for key, shown in avsnitt.items()},
         "inflode": {
             "arenden": value("arenden_inkomna"),
             "far": value("arenden_inkomna", "kanal", KANAL("far")),

@@ -46,7 +46,7 @@ class ReportNames:
 
     @property
     def nasta_ars_verksamhet(self) -> str:
-        return f"{self.kommun}-{self.ar + 1}-verksamhet.xlsx"
+        return f"{self.kommun}-{self.ar + 1}-{contract.workbook('verksamhet').fil}"
 
 
 REPORT_GLOB = "*-verksamhetsberattelse.docx"

@@ -167,6 +167,7 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
     """A Fält/Värde sheet: each field on its own row, checked like a one-row table."""
     problems: list[Problem] = list(raw.problems)
     by_name = {f.namn.casefold(): f for f in sheet.falt}
+    falt, varde = sheet.column("falt").namn, sheet.column("varde").namn  # the two headers
     rows: dict[str, int] = {}
     cells: dict[str, object] = {}
     for row, name, value in raw.cells[["falt", "varde"]].itertuples():
@@ -177,7 +178,7 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
                     raw.fil,
                     raw.flik,
                     int(row),
-                    "Fält",
+                    falt,
                     show_value(name),
                     f"Okänt fält '{name}'; raden hoppas över.",
                     f"Kända fält: {', '.join(f.namn for f in sheet.falt)}.",
@@ -191,7 +192,7 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
                     raw.fil,
                     raw.flik,
                     int(row),
-                    "Fält",
+                    falt,
                     field_spec.namn,
                     f"Fältet {field_spec.namn} står på flera rader.",
                     "Ta bort den ena raden.",
@@ -213,7 +214,7 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
                     raw.fil,
                     raw.flik,
                     rows.get(spec.nyckel),
-                    f"Värde ({spec.namn})",
+                    f"{varde} ({spec.namn})",
                     show_value(cells.get(spec.nyckel)),
                     message,
                     coerced.fixes[key],
@@ -228,11 +229,17 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
                 continue
             if row is None:
                 problem = f"Fältet {spec.namn} saknas."
-                fix = f"Lägg till en rad med {spec.namn} i kolumnen Fält och värdet i Värde."
+                fix = f"Lägg till en rad med {spec.namn} i kolumnen {falt} och värdet i {varde}."
             fix = fix.replace("Kolumnen ", "Fältet ", 1)
             problems.append(
                 Problem(
-                    raw.fil, raw.flik, row, f"Värde ({spec.namn})", show_value(value), problem, fix
+                    raw.fil,
+                    raw.flik,
+                    row,
+                    f"{varde} ({spec.namn})",
+                    show_value(value),
+                    problem,
+                    fix,
                 )
             )
     values = {k: (None if pd.isna(v.iloc[0]) else v.iloc[0]) for k, v in data.items()}

@@ -158,6 +158,9 @@ def write_input(folder: Path, rows: dict[str, Sequence[Sequence[object]]]) -> li
     """The input workbooks, with the contract's headers, from rows per sheet key."""
     from pipeline import contract
 
+    known = {s.nyckel for w in contract.workbooks() for s in w.flikar}
+    if set(rows) - known:
+        raise ValueError(f"okända flikar (nycklar): {sorted(set(rows) - known)}")
     paths = []
     for workbook in contract.workbooks():
         sheets = {s.namn: (contract.headers(s), rows.get(s.nyckel, [])) for s in workbook.flikar}

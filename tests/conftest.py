@@ -96,7 +96,8 @@ class Workbooks:
         self.folder.mkdir(parents=True, exist_ok=True)
         for fil, sheets in FILES.items():
             content = {s: (self.headers[s], self.rows.get(s, [])) for s in sheets}
-            if content == _base_content(fil):  # as written before: copy those bytes
+            # As written before (repr: 1, 1.0 and True are equal but not the same cell).
+            if repr(content) == repr(_base_content(fil)):
                 (self.folder / fil).write_bytes(_base_bytes(fil))
             else:
                 write_workbook(self.folder / fil, content)

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import config, contract
+from pipeline import cli, compare, config, contract
 from pipeline.aggregate import compute, to_csv
 from pipeline.validate import validate
 from tests.conftest import TODAY
@@ -19,10 +19,17 @@ def schemas(tmp_path, monkeypatch):
     folder = tmp_path / "schemas"
     shutil.copytree(config.SCHEMAS, folder)
     monkeypatch.setattr(config, "SCHEMAS", folder)
-    for loader in (contract.workbooks, contract.kommuner, contract.key_figure_format):
+    loaders = (
+        contract.workbooks,
+        contract.kommuner,
+        contract.key_figure_format,
+        compare.layout,
+        compare.measures,
+    )
+    for loader in loaders:
         loader.cache_clear()
     yield folder
-    for loader in (contract.workbooks, contract.kommuner, contract.key_figure_format):
+    for loader in loaders:
         loader.cache_clear()
 
 
@@ -104,6 +111,67 @@ def test_renaming_sheets_and_a_file_keeps_every_figure(schemas, tmp_path):
     )
 
 
+def test_renaming_headers_sections_and_sheets_keeps_the_report(schemas, tmp_path, example):
+    """Headers, the Fält/Värde columns, a Texter section and two more sheets renamed: the
+    same key figures and the very same Word report; messages use the new names."""
+    from pipeline import aggregate
+    from pipeline.render import render
+
+    raw = _example_renamed(
+        schemas,
+        tmp_path,
+        ("verksamhet.yaml", "      - namn: Fält\n", "      - namn: Uppgift\n"),
+        ("verksamhet.yaml", "      - namn: Värde\n", "      - namn: Innehåll\n"),
+        ("verksamhet.yaml", "arbetssatt: Arbetssätt", "arbetssatt: Så arbetar vi"),
+        ("verksamhet.yaml", "  - namn: Texter\n", "  - namn: Egna texter\n"),
+        ("verksamhet.yaml", "  - namn: Tidigare år\n", "  - namn: Före programmet\n"),
+        ("remisser.yaml", "      - namn: Inkom\n", "      - namn: Inkommen\n"),
+    )
+    book = load_workbook(raw / "verksamhet.xlsx")
+    book["Uppgifter"]["A1"], book["Uppgifter"]["B1"] = "Uppgift", "Innehåll"
+    book["Texter"].title = "Egna texter"
+    for (cell,) in book["Egna texter"].iter_rows(min_row=2, max_col=1):
+        cell.value = "Så arbetar vi" if cell.value == "Arbetssätt" else cell.value
+    book["Tidigare år"].title = "Före programmet"
+    book.save(raw / "verksamhet.xlsx")
+    referrals = load_workbook(raw / "remisser.xlsx")
+    referrals["Remisser"]["B1"] = "Inkommen"
+    referrals.save(raw / "remisser.xlsx")
+    result = validate(raw, today=TODAY)
+    assert result.ok, [p.line() for p in result.errors][:3]
+    figures = aggregate.compute(result.dataset)
+    assert to_csv(figures) == EXPECTED.read_text(encoding="utf-8")
+    report = render(result.dataset, figures, aggregate.previous_year(result.dataset))
+    assert report.docx == example.report.docx
+    # A missing field is named with the sheet's own column names.
+    uppgifter = book["Uppgifter"]
+    row = next(r for r in uppgifter.iter_rows(min_row=2) if r[0].value == "Startdatum")
+    row[0].value = row[1].value = None
+    book.save(raw / "verksamhet.xlsx")
+    lines = [p.line() for p in validate(raw, today=TODAY).errors]
+    assert (
+        "Fel: verksamhet.xlsx, flik Uppgifter, kolumn Innehåll (Startdatum): Fältet Startdatum "
+        "saknas. Lägg till en rad med Startdatum i kolumnen Uppgift och värdet i Innehåll."
+    ) in lines, lines
+
+
+def test_a_renamed_value_the_comparison_counts_by_is_named(schemas, tmp_path, capsys):
+    """The comparison's measures name categories as the key-figure files write them; a
+    value renamed in the contract but not in jamforelse.yaml is an error saying where."""
+    _edit(schemas / "remisser.yaml", "delvis: Delvis", "delvis: Till viss del")
+    message = (
+        "jamforelse.yaml, mått andel_foljer_planen: klienter_med_uppfoljning/foljsamhet/Delvis "
+        "finns inte; kategorierna i foljsamhet är Ja, Till viss del, Nej, uppgift saknas."
+    )
+    with pytest.raises(contract.ContractError) as error:
+        compare.measures()
+    assert str(error.value) == message
+    region = tmp_path / "region"
+    region.mkdir()
+    assert cli.main(["jamfor", "--in", str(region), "--ut", str(tmp_path / "ut")]) == 1
+    assert capsys.readouterr().out == f"Fel i kontraktet i {schemas}: {message}\n"
+
+
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
@@ -133,7 +201,39 @@ def test_renaming_sheets_and_a_file_keeps_every_figure(schemas, tmp_path):
         (
             "  - namn: Samtal\n    nyckel: samtal\n",
             "  - namn: Samtal\n    nyckel: remisser\n",
-            "remisser.yaml, flik Samtal: nyckeln 'remisser' används redan av fliken Remisser.",
+            "remisser.yaml, flik Samtal: nyckeln 'remisser' används redan av fliken Remisser i "
+            "remisser.yaml.",
+        ),
+        (
+            "  - namn: Samtal\n    nyckel: samtal\n",
+            "  - namn: Remisser\n    nyckel: samtal\n",
+            "remisser.yaml: två flikar heter 'Remisser' i remisser.xlsx.",
+        ),
+        (
+            "      - namn: Datum\n        nyckel: datum\n        typ: datum\n        obligatorisk: "
+            "true\n        beskrivning: Dagen för samtalet",
+            "      - namn: Datum\n        nyckel: klient_id\n        typ: datum\n        "
+            "obligatorisk: true\n        beskrivning: Dagen för samtalet",
+            "remisser.yaml, flik Samtal: två kolumner har nyckeln 'klient_id'.",
+        ),
+        (
+            "          flik: remisser\n          kolumn: klient_id",
+            "          flik: remisser\n          kolum: klient_id",
+            "remisser.yaml, flik Samtal, kolumn Klient-ID: finns_i ska ha just 'flik' och "
+            "'kolumn'.",
+        ),
+        (
+            "          flik: remisser\n          kolumn: klient_id",
+            "          flik: aktiviteter\n          kolumn: aktivitet",
+            "remisser.yaml, flik Samtal, kolumn Klient-ID: finns_i pekar på fliken Aktiviteter i "
+            "aktiviteter.yaml; den ska vara i samma arbetsbok (varje arbetsbok kontrolleras för "
+            "sig).",
+        ),
+        ("fil: remisser.xlsx\n", "", "remisser.yaml: 'fil' och 'flikar' måste finnas."),
+        (
+            "fil: remisser.xlsx\n",
+            "fil: verksamhet.xlsx\n",
+            "verksamhet.yaml: filen verksamhet.xlsx beskrivs redan i remisser.yaml.",
         ),
         (
             "  - namn: Samtal\n    nyckel: samtal\n",

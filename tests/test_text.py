@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline import personnummer
-from pipeline.formatting import antal, datum, forandring, slug, tal
+from pipeline.formatting import antal, datum, forandring, tal
 from pipeline.text import clean_text, normalize_header, paragraphs
 
 
@@ -75,5 +75,3 @@ def test_swedish_formatting():
     assert forandring(72, 81) == "+9"
     assert forandring(5, 3) == "\u22122"
     assert forandring(None, 3) == "–"
-    assert slug("Lokal beskrivning") == "lokal_beskrivning"
-    assert slug("Arbetssätt") == "arbetssatt"

@@ -17,8 +17,14 @@ import random
 import sys
 from pathlib import Path
 
-from pipeline import config
+from pipeline import config, contract
+from pipeline.contract import AVBOJDE, KANAL, TYP, UTFALL
 from pipeline.xlsx import write_input
+
+
+def FIELD(key: str) -> str:  # noqa: N802 (named like the contract's choice lookups)
+    return contract.sheet("uppgifter").column(key).namn
+
 
 D = dt.date
 START = D(2021, 10, 25)
@@ -61,16 +67,16 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
         klient = f"K{index + 1:04d}"
         year = day.year
         if index == 0:
-            kanal, remittent = "FaR", "Vårdcentral"
+            kanal, remittent = KANAL("far"), "Vårdcentral"
         elif (year == 2023 and index in (100, 130, 150)) or (year == 2022 and index in (30, 60)):
-            kanal, remittent = "Egen kontakt", None
+            kanal, remittent = KANAL("egen_kontakt"), None
         elif (year == 2023 and index in (110, 140)) or (year == 2022 and index == 45):
             kanal, remittent = (
-                "Remiss",
+                KANAL("remiss"),
                 rng.choice(["Kommunal verksamhet", "Förening/civilsamhälle"]),
             )
         else:
-            kanal = "FaR"
+            kanal = KANAL("far")
             remittent = "Annan" if index in (70, 120) else "Vårdcentral"
         enhet = (
             rng.choice(["Vårdcentralen Vaggeryd", "Vårdcentralen Skillingaryd"])
@@ -82,11 +88,11 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
         fodelsear = None if age is None else year - age
         first_day = None
         if index in declined:
-            avbojde, retur = "Ja", None
+            avbojde, retur = AVBOJDE("ja"), None
         elif index in no_show:
-            avbojde = "Nej"
+            avbojde = AVBOJDE("nej")
             missed = day + dt.timedelta(days=rng.randint(7, 20))
-            samtal.append([klient, missed, "Första samtal", "Uteblev"])
+            samtal.append([klient, missed, TYP("forsta_samtal"), UTFALL("uteblev")])
             retur = missed + dt.timedelta(days=rng.randint(7, 14))
         else:
             avbojde, retur = None, None
@@ -102,16 +108,21 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
             early_try = first_day - dt.timedelta(days=7)
             if rng.random() < 0.08 and first_day.year < 2024 and early_try >= day:
                 samtal.append(
-                    [klient, first_day - dt.timedelta(days=7), "Första samtal", "Uteblev"]
+                    [
+                        klient,
+                        first_day - dt.timedelta(days=7),
+                        TYP("forsta_samtal"),
+                        UTFALL("uteblev"),
+                    ]
                 )
-            samtal.append([klient, first_day, "Första samtal", "Genomfört"])
+            samtal.append([klient, first_day, TYP("forsta_samtal"), UTFALL("genomfort")])
             follow = first_day
             for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
                 follow = follow + dt.timedelta(days=rng.randint(30, 90))
                 if follow > D(2023, 12, 29):
                     break
-                outcome = "Uteblev" if rng.random() < 0.1 else "Genomfört"
-                samtal.append([klient, follow, "Uppföljande samtal", outcome])
+                outcome = UTFALL("uteblev") if rng.random() < 0.1 else UTFALL("genomfort")
+                samtal.append([klient, follow, TYP("uppfoljande_samtal"), outcome])
         remisser.append([klient, day, kanal, remittent, enhet, kon, fodelsear, avbojde, retur])
 
     for day in (
@@ -123,7 +134,7 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
         D(2023, 9, 5),
         D(2023, 11, 21),
     ):
-        samtal.append([None, day, "Spontant besök", "Genomfört"])
+        samtal.append([None, day, TYP("spontant_besok"), UTFALL("genomfort")])
     samtal.sort(key=lambda r: (r[1], r[0] or ""))
     return remisser, samtal
 
@@ -355,11 +366,11 @@ def write(target: Path) -> list[Path]:
     remisser, samtal = _referrals(rng)
     narvaro = _attendance(rng)
     uppgifter = [
-        ["Kommun", "Vaggeryd"],
-        ["År", 2023],
-        ["Startdatum", START],
-        ["Invånare", 14200],
-        ["Styrgruppsmöten", 4],
+        [FIELD("kommun"), "Vaggeryd"],
+        [FIELD("ar"), 2023],
+        [FIELD("startdatum"), START],
+        [FIELD("invanare"), 14200],
+        [FIELD("styrgruppsmoten"), 4],
     ]
     rows = {
         "remisser": remisser,
