@@ -465,11 +465,11 @@ def parse(argv: list[str]) -> argparse.Namespace | int:
 def main(argv: list[str] | None = None) -> int:
     from pipeline import report_job
 
-    args = parse(sys.argv[1:] if argv is None else list(argv))
-    if isinstance(args, int):
-        return args
-    out: Path = getattr(args, "ut", None) or config.OUTPUT
     try:
+        args = parse(sys.argv[1:] if argv is None else list(argv))
+        if isinstance(args, int):
+            return args
+        out: Path = getattr(args, "ut", None) or config.OUTPUT
         if args.command == "mallar":
             return run_mallar(args.ut or config.RAW, args.skriv_over)
         if args.command == "pdf":

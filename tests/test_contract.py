@@ -263,3 +263,20 @@ def test_a_broken_schema_file_is_named_when_loaded(schemas, old, new, message):
 def test_an_unknown_choice_key_in_code_is_an_error():
     with pytest.raises(contract.ContractError, match="inget värde med nyckeln 'klar'"):
         contract.UTFALL("klar")
+
+
+def test_the_command_line_names_a_broken_schema_file(schemas, tmp_path, capsys):
+    """One Swedish line and exit 1, for the help text too; never a traceback."""
+    _edit(
+        schemas / "remisser.yaml",
+        "        typ: datum\n        obligatorisk: true\n        beskrivning: Dagen remissen",
+        "        typ: datumm\n        obligatorisk: true\n        beskrivning: Dagen remissen",
+    )
+    line = (
+        f"Fel i kontraktet i {schemas}: remisser.yaml, flik Remisser, kolumn Inkom: okänd typ "
+        "'datumm'; tillåtna typer: text, id, val, datum, heltal, decimaltal, kommun.\n"
+    )
+    for args in (["kontrollera", "--in", str(config.EXAMPLE), "--ut", str(tmp_path)], ["--help"]):
+        assert cli.main(args) == 1
+        captured = capsys.readouterr()
+        assert (captured.out, captured.err) == (line, "")
