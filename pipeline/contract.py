@@ -251,7 +251,7 @@ def _unique(items, key: str, message: str) -> None:
 
 
 def _check_references(books: tuple[Workbook, ...]) -> tuple[Workbook, ...]:
-    """File names and sheet keys are unique, sheet names within a workbook; every `finns_i`
+    """File names and sheet keys are unique across the workbooks; every `finns_i`
     points at a sheet (by key) and column of the same workbook (each workbook is checked on
     its own). The references come back with the sheet's name as shown."""
     files: dict[str, str] = {}
@@ -263,19 +263,13 @@ def _check_references(books: tuple[Workbook, ...]) -> tuple[Workbook, ...]:
                 f"{files[book.fil.casefold()]}."
             )
         files[book.fil.casefold()] = _schema_file(book)
-        names: set[str] = set()
         for sheet in book.flikar:
             if sheet.nyckel in seen:
                 raise ContractError(
                     f"{_schema_file(book)}, flik {sheet.namn}: nyckeln {sheet.nyckel!r} används "
                     f"redan av fliken {seen[sheet.nyckel]}."
                 )
-            if sheet.namn.casefold() in names:
-                raise ContractError(
-                    f"{_schema_file(book)}: två flikar heter {sheet.namn!r} i {book.fil}."
-                )
             seen[sheet.nyckel] = f"{sheet.namn} i {_schema_file(book)}"
-            names.add(sheet.namn.casefold())
     checked = []
     for book in books:
         sheets = []
@@ -329,6 +323,7 @@ def workbooks() -> tuple[Workbook, ...]:
             raise ContractError(f"{name}: okänd nyckel {', '.join(repr(k) for k in unknown)}.")
         if not raw.get("fil") or not raw.get("flikar"):
             raise ContractError(f"{name}: 'fil' och 'flikar' måste finnas.")
+        _unique(raw["flikar"], "namn", f"{name}: två flikar heter")
         sheets = tuple(_sheet(s, name) for s in raw["flikar"])
         result.append(Workbook(raw["fil"], key, raw.get("beskrivning", ""), sheets))
     return _check_references(tuple(result))

@@ -207,7 +207,7 @@ def test_a_renamed_value_the_comparison_counts_by_is_named(schemas, tmp_path, ca
         (
             "  - namn: Samtal\n    nyckel: samtal\n",
             "  - namn: Remisser\n    nyckel: samtal\n",
-            "remisser.yaml: två flikar heter 'Remisser' i remisser.xlsx.",
+            "remisser.yaml: två flikar heter 'Remisser'.",
         ),
         (
             "      - namn: Datum\n        nyckel: datum\n        typ: datum\n        obligatorisk: "
