@@ -172,32 +172,22 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
     cells: dict[str, object] = {}
     for row, name, value in raw.cells[["falt", "varde"]].itertuples():
         field_spec = by_name.get(str(name).strip().casefold()) if name is not None else None
+        where = (raw.fil, raw.flik, int(row), falt)  # the field's name cell
         if field_spec is None:
+            known = ", ".join(f.namn for f in sheet.falt)
             problems.append(
                 Problem(
-                    raw.fil,
-                    raw.flik,
-                    int(row),
-                    falt,
+                    *where,
                     show_value(name),
                     f"Okänt fält '{name}'; raden hoppas över.",
-                    f"Kända fält: {', '.join(f.namn for f in sheet.falt)}.",
+                    f"Kända fält: {known}.",
                     NOTIS,
                 )
             )
             continue
         if field_spec.nyckel in rows:
-            problems.append(
-                Problem(
-                    raw.fil,
-                    raw.flik,
-                    int(row),
-                    falt,
-                    field_spec.namn,
-                    f"Fältet {field_spec.namn} står på flera rader.",
-                    "Ta bort den ena raden.",
-                )
-            )
+            problem = f"Fältet {field_spec.namn} står på flera rader."
+            problems.append(Problem(*where, field_spec.namn, problem, "Ta bort den ena raden."))
             continue
         rows[field_spec.nyckel] = int(row)
         cells[field_spec.nyckel] = value
