@@ -245,6 +245,65 @@ def run_exempel(kommun: str, year: int, seed: int, target: Path | None, overwrit
     return 0
 
 
+def _read_password() -> str:
+    """From standard input when it is not a terminal (one line), else asked twice."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Lösenord: ")
+    if first and getpass.getpass("Samma lösenord igen: ") != first:
+        raise ValueError("Lösenorden var inte lika. Inget ändrades; kör kommandot igen.")
+    return first
+
+
+def run_konto(name: str, kommun: str | None, region: bool, admin: bool) -> int:
+    """A portal account: the work is in pipeline.web.accounts."""
+    kommunkod = ""
+    if not region:
+        found = contract.kommun(kommun or "")
+        if found is None:
+            names = [k.namn for k in contract.kommuner()]
+            close = difflib.get_close_matches(
+                (kommun or "").strip().casefold(), [n.casefold() for n in names], n=1, cutoff=0.6
+            )
+            hint = (
+                f"Menade du {next(n for n in names if n.casefold() == close[0])}?"
+                if close
+                else f"Välj en av: {', '.join(names)}."
+            )
+            say(f"Okänd kommun '{kommun}'. {hint}")
+            return 1
+        kommunkod = found.kod
+    try:
+        password = _read_password()
+    except ValueError as problem:
+        say(str(problem))
+        return 1
+    from django.db import DatabaseError
+
+    from pipeline import web
+
+    try:
+        web.setup()
+        from pipeline.web.accounts import AccountProblem, set_account
+
+        account = set_account(name, password, kommunkod=kommunkod, region=region, admin=admin)
+    except AccountProblem as problem:
+        say(str(problem))
+        return 1
+    except DatabaseError as error:
+        say(
+            f"Databasen gick inte att öppna ({type(error).__name__}: {error}). Kontrollera "
+            "DATABASE_URL, eller ta bort den för att använda SQLite i var/."
+        )
+        return 1
+    done = "Skapade kontot" if account.created else "Nytt lösenord för kontot"
+    extra = " Kontot kan också använda administrationen på /admin/." if account.admin else ""
+    say(f"{done} {account.name}: {account.role_text}.{extra}")
+    return 0
+
+
 # --- the parser, in Swedish ------------------------------------------------------------
 
 # argparse's own texts (Python 3.11), through its gettext hooks.
@@ -414,6 +473,20 @@ def _parser() -> tuple[Parser, dict[str, Parser]]:
     exempel.add_argument(
         "--skriv-over", action="store_true", help="ersätt arbetsböcker som redan finns"
     )
+    konto = command("konto", "gör ett konto i portalen, eller ge ett konto nytt lösenord")
+    konto.epilog = (
+        "Lösenordet läses från standard in (en rad) eller frågas efter; det anges aldrig "
+        "som argument. Databasen skapas eller uppdateras först."
+    )
+    konto.add_argument("namn", metavar="NAMN", help="användarnamnet, t.ex. anna.svensson")
+    roll = konto.add_mutually_exclusive_group(required=True)
+    roll.add_argument("--kommun", metavar="KOMMUN", help="hälsocoach i kommunen, t.ex. Habo")
+    roll.add_argument(
+        "--region", action="store_true", help="regional personal: ser alla kommuners nyckeltal"
+    )
+    konto.add_argument(
+        "--admin", action="store_true", help="får också använda administrationen (/admin/)"
+    )
     return parser, made
 
 
@@ -478,6 +551,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_compare(args.indata or config.REGION, out, args.ar)
         if args.command == "exempel":
             return run_exempel(args.kommun, args.ar, args.slumpfro, args.ut, args.skriv_over)
+        if args.command == "konto":
+            return run_konto(args.namn, args.kommun, args.region, args.admin)
         folders = report_job.choose_folders(args.indata, out)
         out = folders.out
         _say_example(folders)
