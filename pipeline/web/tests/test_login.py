@@ -63,7 +63,8 @@ def test_a_failed_login_says_so_in_swedish_at_the_top(client, coach):
     ) in page
     # The summary takes the focus (GOV.UK's pattern, without JavaScript).
     assert (
-        '<div class="error-summary" aria-labelledby="error-summary-title" tabindex="-1" autofocus>'
+        '<div class="error-summary" id="error-summary" aria-labelledby="error-summary-title" '
+        'tabindex="-1" autofocus>'
     ) in page
 
 
