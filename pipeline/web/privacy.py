@@ -19,6 +19,8 @@ from django.views.debug import SafeExceptionReporterFilter
 MAX_FILE_MB = 20
 MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
 MAX_FILES = 3
+# The whole request: three files at the limit and the form around them.
+MAX_REQUEST_BYTES = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024
 
 
 class InMemoryUploadHandler(FileUploadHandler):
@@ -64,3 +66,29 @@ class NoContentsReporterFilter(SafeExceptionReporterFilter):
 
     def get_traceback_frame_variables(self, request, tb_frame):
         return []
+
+
+def request_size_limit(get_response):
+    """Middleware: a request larger than three full workbooks is answered before its body
+    is read (the HTTPS proxy in front should refuse it first; see README)."""
+    from django.shortcuts import render
+
+    from pipeline.web.forms import megabytes
+
+    def middleware(request):
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0
+        if size > MAX_REQUEST_BYTES:
+            response = render(
+                request,
+                "413.html",
+                {"size": megabytes(size), "max_mb": MAX_FILE_MB, "max_files": MAX_FILES},
+                status=413,
+            )
+            response["Connection"] = "close"
+            return response
+        return get_response(request)
+
+    return middleware

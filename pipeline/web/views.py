@@ -28,7 +28,8 @@ LOCKED_OUT = (
 
 def role(request) -> dict:
     """Template context: the user's role, for the header."""
-    return {"profile": services.profile_of(request.user)}
+    user = getattr(request, "user", None)
+    return {"profile": services.profile_of(user) if user else None}
 
 
 def home_url(user) -> str:

@@ -159,6 +159,10 @@ def test_coach_page_with_form_errors_problems_and_outputs(
     monkeypatch.setattr(services, "submit", submit)
     send(page)
     has_focus(page, "error-summary")
+    assert (
+        "Hittade 1 fel i underlaget. Rätta det i Excel"
+        in page.locator("#error-summary").inner_text()
+    )
     check("5-kommun-problem")
     page.locator(".error-summary").get_by_role("link").first.click()
     has_focus(page, "problem-1")
@@ -199,6 +203,9 @@ def test_every_page_fits_a_320_px_screen(page, coach, region_user, make_submissi
         page.goto(url)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 320, (url, width)
+        if SHOTS:
+            name = "320px-" + (url.strip("/").replace("/", "-") or "inloggning")
+            page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
     fits("/")
     fits("/tillganglighet/")

@@ -172,7 +172,7 @@ def test_problems_are_listed_under_the_summary_each_linking_to_its_row(
     for number, line in enumerate(lines, start=1):
         assert f'<li><a href="#problem-{number}">{line}</a></li>' in summary
         assert f'<tr id="problem-{number}" tabindex="-1">' in html
-    assert "Hittade 2 fel i underlaget." in summary
+    assert "Hittade 2 fel i underlaget. Rätta dem i Excel och skicka in igen." in summary
 
 
 def test_a_valid_submission_links_its_outputs(coach_client, coach, make_submission, answered):
@@ -231,6 +231,21 @@ def test_a_large_upload_is_counted_not_kept():
     upload = handler.file_complete(21 * MB)
     assert upload.size == 21 * MB
     assert len(upload.read()) == MAX_FILE_BYTES + 1
+
+
+def test_a_request_larger_than_three_workbooks_is_refused_unread(coach_client, answered):
+    response = coach_client.generic(
+        "POST",
+        PAGE,
+        b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(200 * MB),
+    )
+    assert response.status_code == 413
+    html = page(response)
+    assert "Det du skickade var 200 MB. Varje arbetsbok får vara högst 20 MB" in html
+    assert response["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in response
+    assert answered.calls == []
 
 
 @pytest.mark.django_db
