@@ -10,6 +10,8 @@ byte of it ever touches the disk.
 
 from __future__ import annotations
 
+import logging
+import traceback
 from io import BytesIO
 
 from django.core.files.uploadedfile import InMemoryUploadedFile
@@ -51,6 +53,21 @@ class InMemoryUploadHandler(FileUploadHandler):
             charset=self.charset,
             content_type_extra=self.content_type_extra,
         )
+
+
+class NoExceptionText(logging.Filter):
+    """A logged traceback without the exception's message: the message may quote a cell
+    of a workbook (pandas and the readers put values in theirs)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[0] is not None:
+            kind, _, trace = record.exc_info
+            record.exc_text = (
+                "Traceback (most recent call last):\n"
+                + "".join(traceback.format_tb(trace))
+                + f"{kind.__module__}.{kind.__qualname__} (meddelandet loggas inte)"
+            )
+        return True
 
 
 class NoContentsReporterFilter(SafeExceptionReporterFilter):

@@ -208,12 +208,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Logs hold paths, status codes and user names; never a request body or a file.
+# Logs hold paths, status codes and user names; never a request body, a file or an
+# exception's message (it may quote a cell).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_contents": {"()": "pipeline.web.privacy.NoExceptionText"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_contents"]}},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
+        "django.request": {"filters": ["no_contents"]},
     },
 }

@@ -272,7 +272,7 @@ def test_error_reports_hold_no_workbook_contents(caplog, monkeypatch, coach):
 
     def failing_submit(*, workbooks, **kwargs):
         assert secret.encode() in workbooks["remisser.xlsx"]
-        raise RuntimeError("något gick fel")
+        raise ValueError(f"could not convert string to float: '{secret}'")  # as pandas says
 
     monkeypatch.setattr(services, "submit", failing_submit)
     client = Client(raise_request_exception=False)
@@ -284,4 +284,5 @@ def test_error_reports_hold_no_workbook_contents(caplog, monkeypatch, coach):
     assert response.status_code == 500
     assert "Ett fel inträffade" in page(response)
     assert "Internal Server Error: /kommun/0643/" in caplog.text
+    assert "builtins.ValueError (meddelandet loggas inte)" in caplog.text
     assert "HB0042" not in caplog.text and "HB0042" not in page(response)
