@@ -8,7 +8,9 @@ nyckeltal.csv) and its outputs.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,7 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
-from pipeline import compare
+from pipeline import compare, contract
 from pipeline.problems import FEL, NOTIS, VARNING, Problem, sort_key
 from pipeline.web.models import AuditLog, KeyFigure, OutputFile, SentFile, Submission
 
@@ -151,6 +153,47 @@ def log(user, action: str, submission: Submission | None = None, detail: str = "
         submission=submission,
         detail=detail[:255],
     )
+
+
+def _csv_number(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def key_figures_csv(submission: Submission) -> bytes:
+    """The submission's key figures as nyckeltal.csv, rebuilt from the stored rows: for
+    the report's own figures the same bytes the command line writes."""
+    fmt = contract.key_figure_format()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fmt.kolumner)
+    rows = sorted(
+        submission.key_figures.all(), key=lambda f: (f.nyckeltal, f.dimension, f.kategori)
+    )
+    for figure in rows:
+        cells = {
+            "schema_version": submission.schema_version or fmt.schema_version,
+            "kommunkod": submission.kommunkod,
+            "kommun": submission.kommun,
+            "ar": submission.ar,
+            "nyckeltal": figure.nyckeltal,
+            "dimension": figure.dimension,
+            "kategori": figure.kategori,
+            "varde": _csv_number(figure.varde),
+            "undertryckt": int(figure.undertryckt),
+        }
+        writer.writerow([cells[column] for column in fmt.kolumner])
+    return buffer.getvalue().encode("utf-8")
+
+
+def previous_key_figures(kommunkod: str, year: int) -> bytes | None:
+    """Last year's figures for a new report, as the folder job takes them from the previous
+    csv: the latest valid submission of that municipality and year, or None."""
+    found = (
+        Submission.objects.filter(kommunkod=kommunkod, ar=year, valid=True)
+        .order_by("-sent_at", "-id")
+        .first()
+    )
+    return key_figures_csv(found) if found else None
 
 
 # --- who sees what -------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 
 from pipeline.web import services
 from pipeline.web.models import AuditLog, KeyFigure, Profile, SentFile, Submission
-from pipeline.web.tests.conftest import XLSX_TYPE, key_figures_csv
+from pipeline.web.tests.conftest import EXAMPLE_CSV, XLSX_TYPE, key_figures_csv
 
 # What a workbook holds: an ID, a sex, a year of birth. None of it may be stored.
 WORKBOOK = b"PK\x03\x04" + "Klient-ID HB0042 Kvinna 1961 hemlig-markör".encode() * 50
@@ -118,3 +118,36 @@ def test_problems_are_ordered_as_the_command_line_prints_them(coach):
     outcome = services.Outcome(submission, (notice, warning, error))
     assert outcome.ordered == [error, warning, notice]
     assert (outcome.errors, outcome.ok) == (1, False)
+
+
+def test_stored_key_figures_give_back_the_same_csv_bytes(coach):
+    """The table round-trips: the shipped example's nyckeltal.csv, byte for byte."""
+    original = EXAMPLE_CSV.read_bytes()
+    submission = services.store_submission(
+        user=coach,
+        kommunkod="0665",
+        sent={},
+        valid=True,
+        key_figures_csv=original,
+        schema_version=1,
+    )
+    submission.refresh_from_db()
+    assert services.key_figures_csv(submission) == original
+
+
+def test_last_years_figures_come_from_the_latest_valid_submission(coach, make_submission):
+    assert services.previous_key_figures("0643", 2023) is None
+    make_submission(coach, "0643", 2023)
+    newer = key_figures_csv("0643", 2023).replace(b"aktiviteter,,,11,", b"aktiviteter,,,12,")
+    services.store_submission(
+        user=coach,
+        kommunkod="0643",
+        sent={},
+        valid=True,
+        key_figures_csv=newer,
+        schema_version=1,
+    )
+    make_submission(coach, "0643", 2023, valid=False)
+    make_submission(coach, "0643", 2024)
+    assert services.previous_key_figures("0643", 2023) == newer
+    assert services.previous_key_figures("0665", 2023) is None
