@@ -55,9 +55,10 @@ def submit(*, user, kommunkod: str, workbooks: Mapping[str, bytes], sent_names: 
     """Check a municipality's three workbooks, make the outputs and store what is kept.
 
     `workbooks` are the bytes by the contract's file name, `sent_names` the names they had
-    on the coach's computer. Calls `pipeline.report_from_workbooks(workbooks, previous=…)`
-    (the bytes-to-bytes core, with last year's key figures from the latest valid
-    submission) and stores the result with `store_submission`; returns an Outcome.
+    on the coach's computer. To be built on the bytes-to-bytes core:
+    `pipeline.report_from_workbooks(workbooks, previous=…)` with last year's figures from
+    `previous_key_figures(kommunkod, year - 1)`, then `store_submission(...)` with the
+    outputs; returns an Outcome (the stored submission and the problems found).
     """
     raise NotImplementedError(
         "Portalen kan ännu inte göra rapporter: pipeline.report_from_workbooks (kärnan som "
