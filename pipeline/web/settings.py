@@ -43,14 +43,17 @@ def _secret_key() -> str:
     if not path.exists():
         config.PORTAL_DATA.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"secret_key.{os.getpid()}.tmp")
-        temporary.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        temporary.chmod(0o600)
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "w", encoding="utf-8") as key_file:
+            key_file.write(secrets.token_urlsafe(50))
         try:
             os.link(temporary, path)  # the first process to get here wins; others read its key
         except FileExistsError:
             pass
+        except OSError:  # a file system without hard links
+            os.replace(temporary, path)
         finally:
-            temporary.unlink()
+            temporary.unlink(missing_ok=True)
     return path.read_text(encoding="utf-8").strip()
 
 

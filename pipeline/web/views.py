@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pipeline import config, contract
 from pipeline.web import services
 from pipeline.web.forms import LoginForm, UploadForm
-from pipeline.web.models import AuditLog, Submission, kommun_name
+from pipeline.web.models import AuditLog, kommun_name
 from pipeline.web.privacy import MAX_FILE_MB
 
 LOCKED_OUT = (
@@ -110,7 +110,8 @@ def kommun(request, kod: str):
     else:
         form = UploadForm()
     submissions = (
-        Submission.objects.filter(kommunkod=kod)
+        services.visible_submissions(request.user)
+        .filter(kommunkod=kod)
         .select_related("sent_by")
         .prefetch_related(services.output_names())
     )
