@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -45,23 +46,24 @@ def set_account(
     with transaction.atomic():
         user = User.objects.filter(username=name).first()
         created = user is None
-        user = user or User(username=name)
         try:
-            password_validation.validate_password(password, user)
+            password_validation.validate_password(password, user or User(username=name))
         except ValidationError as error:
             raise AccountProblem(
                 "Lösenordet duger inte: " + " ".join(error.messages) + " Inget ändrades."
             ) from None
-        user.set_password(password)
-        user.is_active = True
+        fields = {"password": make_password(password), "is_active": True}
         if admin:
-            user.is_staff = user.is_superuser = True
-        user.save()
+            fields.update(is_staff=True, is_superuser=True)
+        if created:
+            user = User.objects.create(username=name, **fields)
+        else:
+            User.objects.filter(pk=user.pk).update(**fields)
         Profile.objects.update_or_create(
             user=user, defaults={"kommunkod": "" if region else kommunkod, "region": region}
         )
     from axes.utils import reset
 
     reset(username=name)
-    profile = Profile.objects.get(user=user)
-    return Account(name, created, profile.role_text, user.is_staff)
+    profile = Profile.objects.select_related("user").get(user__username=name)
+    return Account(name, created, profile.role_text, profile.user.is_staff)
