@@ -462,9 +462,20 @@ def parse(argv: list[str]) -> argparse.Namespace | int:
     return args
 
 
+def replace_unencodable() -> None:
+    """A console or a redirected file in cp1252 or cp850 (Windows) has no '⟨':
+    such a character is printed as '?', never a UnicodeEncodeError that ends the run."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # None under pythonw
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or odd stream
+                reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
     from pipeline import report_job
 
+    replace_unencodable()
     try:
         args = parse(sys.argv[1:] if argv is None else list(argv))
         if isinstance(args, int):

@@ -15,6 +15,9 @@ from pathlib import Path
 
 from pipeline import contract
 
+# Data Package v1: the profile ids its registry names (the descriptors are checked against
+# those JSON Schemas in tests/test_datapackage.py). No `licenses`: the profile allows none
+# but not an empty list, and no licence for these figures is decided.
 PROFILE = "tabular-data-package"
 DIALECT = {"delimiter": ",", "lineTerminator": "\n", "header": True, "doubleQuote": True}
 
@@ -128,7 +131,6 @@ def _package(csv_name: str, title: str, schema: dict, description: str) -> dict:
         "name": name,
         "title": title,
         "description": description,
-        "licenses": [],
         "resources": [
             {
                 "profile": "tabular-data-resource",

@@ -13,9 +13,11 @@
   replaced. If the process dies half-way, the next run finds the journal and completes
   the switch (every new file was complete before the first move), so the folder always
   holds one consistent set.
-- One run at a time per folder: a lock file created with O_CREAT | O_EXCL (works the
-  same on Windows), holding the process id and the time; a lock whose process is gone,
-  or that is older than STALE_LOCK_SECONDS, is taken over.
+- One run at a time per folder: an operating-system lock on a file in the folder
+  (filelock: flock on Linux and Mac, LockFileEx on Windows). The system releases it when
+  the process ends, however it ends, so a lock left by a killed run never blocks, whatever
+  its process id, its computer or a clock says. The file also names who holds it and since
+  when, read only for the message a second run prints.
 - Only the program's own temporary files (TMP_PREFIX … TMP_SUFFIX) are ever removed.
 
 Every problem the coach can fix is a FolderProblem whose text is one Swedish line
@@ -27,23 +29,25 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import getpass
 import hashlib
 import json
 import os
 import secrets
 import shutil
 import socket
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 TMP_PREFIX = ".halsocenter-"
 TMP_SUFFIX = ".tmp"
 STATE = ".halsocenter-senast.json"
 JOURNAL = ".halsocenter-byte.json"
 LOCK = ".halsocenter.lock"
-STALE_LOCK_SECONDS = 30 * 60
+HOLDER_BYTES = 4096  # the most of a lock file read for its holder
 
 
 class FolderProblem(Exception):
@@ -123,50 +127,63 @@ def _digest_bytes(data: bytes) -> str:
 # --- one writer at a time --------------------------------------------------------------
 
 
-def _process_alive(pid: int) -> bool:
-    """Whether a process runs; on Windows without os.kill (which would end it)."""
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return kernel32.GetLastError() == 5  # access denied: it exists
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
+def _holder() -> dict:
+    """Who takes the lock: user, computer and start time (for the message only)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
+        user = getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no user name in this environment
+        user = ""
+    return {
+        "anvandare": user,
+        "dator": socket.gethostname(),
+        "startad": dt.datetime.now().isoformat(timespec="seconds"),
+    }
 
 
-def _lock_holder(path: Path) -> dict:
+def _write_holder(fd: int) -> None:
+    """Write the holder into the lock file through the locked descriptor.
+
+    Byte 0 stays a space: Windows locks that byte, and a second run reads from byte 1.
+    """
+    data = b" " + json.dumps(_holder(), ensure_ascii=False).encode("utf-8")
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, data)
+    os.ftruncate(fd, len(data))  # a longer holder before us leaves no tail
+
+
+def _read_holder(path: Path) -> dict:
+    """The holder a lock file names; empty when it names none (being written, or foreign)."""
     try:
-        holder = json.loads(path.read_text(encoding="utf-8"))
-        return holder if isinstance(holder, dict) else {}
+        with open(path, "rb") as handle:
+            handle.seek(1)
+            holder = json.loads(handle.read(HOLDER_BYTES).decode("utf-8", errors="replace"))
     except (OSError, ValueError):
         return {}
+    return holder if isinstance(holder, dict) else {}
 
 
-def _lock_is_stale(path: Path, holder: dict) -> bool:
+def _shown(value: object) -> str:
+    """A holder's field as the message shows it: printable text, not too long."""
+    text = value if isinstance(value, str) else ""
+    return "".join(c for c in text if c.isprintable()).strip()[:60]
+
+
+def busy_message(folder: Path, holder: dict) -> str:
+    """'En annan körning skriver redan i … (startad 14:05 av anna på KOMMUN-PC12). …'"""
+    details = []
     try:
-        age = time.time() - path.stat().st_mtime
-    except OSError:
-        return True  # gone meanwhile
-    if age > STALE_LOCK_SECONDS:
-        return True
-    if not holder:
-        return age > 10  # being written this very moment, or left empty by a crash
-    if holder.get("dator") != socket.gethostname():
-        return False
-    return not _process_alive(int(holder.get("pid", -1)))
+        started = dt.datetime.fromisoformat(_shown(holder.get("startad")))
+    except ValueError:
+        started = None
+    if started is not None:
+        shown = "%H:%M" if started.date() == dt.date.today() else "%Y-%m-%d %H:%M"
+        details.append(f"startad {started.strftime(shown)}")
+    if user := _shown(holder.get("anvandare")):
+        details.append(f"av {user}")
+    if computer := _shown(holder.get("dator")):
+        details.append(f"på {computer}")
+    said = f" ({' '.join(details)})" if details else ""
+    return f"En annan körning skriver redan i {folder}{said}. Vänta tills den är klar och kör igen."
 
 
 @contextlib.contextmanager
@@ -174,40 +191,23 @@ def output_lock(folder: Path) -> Iterator[Path]:
     """Hold the folder's lock for a run; FolderBusy when another run holds it."""
     folder = prepare_folder(folder)
     path = folder / LOCK
-    for attempt in range(2):
-        try:
-            handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            break
-        except FileExistsError:
-            holder = _lock_holder(path)
-            if attempt == 0 and _lock_is_stale(path, holder):
-                path.unlink(missing_ok=True)  # its run is gone: take the folder over
-                continue
-            started = holder.get("startad", "okänd tid")
-            raise FolderBusy(
-                f"En annan körning skriver redan i {folder} (startad {started}, process "
-                f"{holder.get('pid', 'okänd')}). Vänta tills den är klar och kör igen. Pågår "
-                f"ingen körning kan du ta bort filen {path}."
-            ) from None
-        except OSError as error:
-            raise problem_for(error, folder) from None
-    mine = {
-        "pid": os.getpid(),
-        "dator": socket.gethostname(),
-        "startad": dt.datetime.now().isoformat(timespec="seconds"),
-    }
+    # No soft fallback: a lock file without an OS lock is the pid file this replaces.
+    lock = FileLock(path, blocking=False, fallback_to_soft=False, on_acquired=_write_holder)
     try:
-        os.write(handle, json.dumps(mine).encode("utf-8"))
+        lock.acquire()
+    except Timeout:
+        raise FolderBusy(busy_message(folder, _read_holder(path))) from None
     except OSError as error:
-        os.close(handle)
-        path.unlink(missing_ok=True)
         raise problem_for(error, folder) from None
-    os.close(handle)
     try:
         yield folder
     finally:
-        if _lock_holder(path).get("pid") == mine["pid"]:
-            path.unlink(missing_ok=True)
+        # The file goes with the run. Safe while held: a run that opened it meanwhile sees
+        # it unlinked once it gets the lock and does not take it (filelock checks).
+        # On Windows the unlink fails while the file is open; filelock removes it then.
+        with contextlib.suppress(OSError):
+            path.unlink()
+        lock.release()
 
 
 # --- what the program last wrote -------------------------------------------------------

@@ -8,15 +8,25 @@ fonts). Each run gets its own LibreOffice profile (parallel runs otherwise
 collide), a time limit (it can hang), and a check that the PDF exists (it can
 exit 0 without writing one). The template's font must be there, or the PDF
 would be set in another font with other widths.
+
+On Windows: the temporary folder may still hold a file LibreOffice (or a virus
+scanner) has open, so its removal is tried again briefly and then left to the
+system; fonts count when installed for one user too; and the Microsoft Store's
+`python` stub (an app execution alias in WindowsApps) is never run as
+LibreOffice's Python: it is no Python until one is installed from the Store, and a
+Store Python has no uno.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.files import write_bytes
@@ -25,6 +35,9 @@ TIMEOUT_SECONDS = 180
 SCRIPT = Path(__file__).with_name("lo_export.py")
 # Calibri, or Carlito: the free font with the same widths, which LibreOffice uses for it.
 FONTS = ("Calibri", "Carlito")
+FONT_FILES = ("calibri.ttf", "carlito-regular.ttf")  # as Windows names them, case aside
+REMOVE_TRIES = 10
+REMOVE_PAUSE_SECONDS = 0.2
 INSTALL_HELP = (
     "LibreOffice behövs för att göra PDF men hittades inte. Installera det: på Debian/Ubuntu "
     "med 'sudo apt-get install libreoffice-writer python3-uno', på Windows och Mac från "
@@ -85,7 +98,7 @@ def find_uno_python(office: str) -> str | None:
     candidates = [program / "python.exe", program / "python"]
     candidates += [Path(p) for p in ("/usr/bin/python3", shutil.which("python3") or "") if p]
     for candidate in candidates:
-        if not candidate.is_file():
+        if is_store_alias(candidate) or not candidate.is_file():
             continue
         try:
             done = subprocess.run(
@@ -98,15 +111,61 @@ def find_uno_python(office: str) -> str | None:
     return None
 
 
+def is_store_alias(path: Path) -> bool:
+    """A path in a WindowsApps folder: the Store's `python` stub or a Store app's alias."""
+    return any(part.casefold() == "windowsapps" for part in Path(path).parts)
+
+
+def windows_font_folders() -> list[Path]:
+    """Fonts for every user, and for one user (installed without administrator rights)."""
+    folders = [Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"]
+    if os.environ.get("LOCALAPPDATA"):
+        folders.append(Path(os.environ["LOCALAPPDATA"]) / "Microsoft" / "Windows" / "Fonts")
+    return folders
+
+
+def _font_file_in(folder: Path) -> bool:
+    try:
+        names = {path.name.casefold() for path in folder.iterdir()}
+    except OSError:
+        return False
+    return any(name in names for name in FONT_FILES)
+
+
 def font_missing() -> bool:
     """True when we can tell that neither Calibri nor Carlito is installed."""
     if sys.platform == "win32":
-        fonts = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
-        return not any((fonts / name).is_file() for name in ("calibri.ttf", "Carlito-Regular.ttf"))
+        return not any(_font_file_in(folder) for folder in windows_font_folders())
     if shutil.which("fc-list") is None:
         return False  # cannot tell; LibreOffice will say nothing either
     listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
     return not any(font.casefold() in listed.casefold() for font in FONTS)
+
+
+def remove_folder(folder: Path) -> bool:
+    """Remove a temporary folder; True when it is gone.
+
+    On Windows a file held open cannot be removed, and LibreOffice or a virus scanner may
+    hold one a moment longer: try again briefly, then leave the folder to the system's
+    clean-up of its temp folder (nothing the coach sees depends on it).
+    """
+    for attempt in range(REMOVE_TRIES):
+        if not folder.exists():
+            return True
+        if attempt:
+            time.sleep(REMOVE_PAUSE_SECONDS)
+        with contextlib.suppress(OSError):
+            shutil.rmtree(folder)
+    return not folder.exists()
+
+
+@contextlib.contextmanager
+def _work_folder() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="halsocenter-pdf-"))
+    try:
+        yield folder
+    finally:
+        remove_folder(folder)
 
 
 def to_pdf(docx: Path, office: str | None = None) -> Path:
@@ -121,9 +180,9 @@ def to_pdf(docx: Path, office: str | None = None) -> Path:
         raise PdfProblem(UNO_HELP)
     if font_missing():
         raise PdfProblem(FONT_HELP)
-    with tempfile.TemporaryDirectory(prefix="halsocenter-pdf-") as work:
-        made = Path(work) / f"{docx.stem}.pdf"
-        profile = (Path(work) / "profil").as_uri()
+    with _work_folder() as work:
+        made = work / f"{docx.stem}.pdf"
+        profile = (work / "profil").as_uri()
         command = [python, str(SCRIPT), office, str(docx.resolve()), str(made), profile]
         try:
             subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)

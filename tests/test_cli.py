@@ -383,3 +383,40 @@ def test_the_command_line_is_thin_and_the_bench_calls_the_library():
         source = (ROOT / "bench" / name).read_text(encoding="utf-8")
         assert "report_job.build_report(" in source, name
         assert "import cli" not in source and '"pipeline", "report"' not in source, name
+
+
+def test_a_console_that_cannot_show_a_character_gets_a_replacement(tmp_path):
+    """Output redirected in cp1252 (Windows): a zero-width space becomes '?', the run ends
+    as it should (exit 1, exit 2 for a mistyped command), never in a UnicodeEncodeError."""
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "XDG_CACHE_HOME": str(tmp_path / "c")}
+    folder = tmp_path / "rapporter\u200b"
+    folder.mkdir()
+    command = [sys.executable, "-m", "pipeline"]
+    no_report = subprocess.run(
+        [*command, "pdf", "--ut", str(folder)], cwd=ROOT, capture_output=True, env=env
+    )
+    assert no_report.returncode == 1, no_report.stdout.decode("cp1252")
+    assert no_report.stdout.decode("cp1252").splitlines() == [
+        f"Det finns ingen rapport i {tmp_path / 'rapporter?'}. Kör först: make report"
+    ]
+    mistyped = subprocess.run([*command, "rapport\u200b"], cwd=ROOT, capture_output=True, env=env)
+    assert mistyped.returncode == 2
+    assert mistyped.stderr.decode("cp1252").splitlines()[-1] == (
+        "halsocenter: fel: okänt kommando 'rapport?'. Menade du rapport?"
+    )
+
+
+def test_a_validation_message_in_cp1252_is_printed_with_replacements(books, tmp_path, monkeypatch):
+    """The same in-process, for the message of the issue: '⟨nollbreddsmellanslag⟩'."""
+    books.rows["Närvaro"][4][1] = "Gympa\u200b"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))  # the log, should it come to that
+    console = io.TextIOWrapper(io.BytesIO(), encoding="cp1252")
+    monkeypatch.setattr(sys, "stdout", console)
+    code = cli.main(["kontrollera", "--in", str(books.write()), "--ut", str(tmp_path / "ut")])
+    console.flush()
+    assert code == 1
+    assert console.buffer.getvalue().decode("cp1252").splitlines()[0] == (
+        "Fel: aktiviteter.xlsx, flik Närvaro, rad 6, kolumn Aktivitet: "
+        "'Gympa?nollbreddsmellanslag?' finns inte i fliken Aktiviteter. Lägg till raden i "
+        "fliken Aktiviteter eller rätta stavningen."
+    )

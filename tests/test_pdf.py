@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +121,94 @@ def test_contents_page_has_page_numbers_and_no_placeholder(example_pdf):
     assert len(entries) >= 8
     assert all(re.search(r"\.{3,}\s*\d+$", line) for line in entries), entries
     assert any(line.startswith("Verksamhetsplan") for line in entries)
+
+
+# --- Windows details, tried on any system --------------------------------------------------
+
+FAKE_PYTHON = """#!/bin/sh
+# LibreOffice's Python, faked: it "imports uno" and "exports" a PDF to its 4th argument.
+[ "$1" = "-c" ] && exit 0
+printf '%%PDF-1.7 fake' > "$4"
+"""
+
+
+@pytest.fixture
+def fake_office(tmp_path, monkeypatch):
+    """soffice with Writer and a Python that makes a PDF at once; the font counted there."""
+    if sys.platform == "win32":
+        pytest.skip("the fake LibreOffice is a shell script")
+    program = tmp_path / "program"
+    program.mkdir()
+    for name, text in (("soffice", "#!/bin/sh\nexit 0\n"), ("python", FAKE_PYTHON)):
+        (program / name).write_text(text)
+        (program / name).chmod(0o755)
+    (program / "libswlo.so").touch()
+    monkeypatch.setattr(pdf, "font_missing", lambda: False)
+    return str(program / "soffice")
+
+
+@pytest.mark.parametrize("held_for", [2, 1000], ids=["en-stund", "hela-tiden"])
+def test_a_temporary_file_still_held_never_fails_the_pdf(
+    tmp_path, fake_office, monkeypatch, held_for
+):
+    """Windows cannot remove a file LibreOffice still holds: removal is tried again briefly,
+    then left to the system; the PDF is there either way."""
+    assert pdf.REMOVE_TRIES * pdf.REMOVE_PAUSE_SECONDS <= 2  # "briefly"
+    real_rmtree, tried = shutil.rmtree, []
+
+    def held(path, *args, **kwargs):
+        tried.append(Path(path))
+        if len(tried) <= held_for:
+            raise PermissionError(13, "Filen används av en annan process", str(path))
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", held)
+    monkeypatch.setattr(pdf, "REMOVE_PAUSE_SECONDS", 0.0)
+    report = tmp_path / "Vaggeryd-2023-verksamhetsberattelse.docx"
+    report.write_bytes(b"PK")  # the fake LibreOffice does not read it
+    made = pdf.to_pdf(report, office=fake_office)
+    monkeypatch.undo()
+    assert made.read_bytes() == b"%PDF-1.7 fake"
+    work = tried[0]
+    assert work.name.startswith("halsocenter-pdf-") and set(tried) == {work}
+    if held_for < pdf.REMOVE_TRIES:
+        assert not work.exists() and len(tried) == held_for + 1
+    else:  # given up after a short while; the system's temp clean-up takes it
+        assert work.is_dir() and len(tried) == pdf.REMOVE_TRIES
+        shutil.rmtree(work)
+
+
+def test_fonts_installed_for_one_user_count(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf.sys, "platform", "win32")
+    monkeypatch.setenv("WINDIR", str(tmp_path / "Windows"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "AppData" / "Local"))
+    (tmp_path / "Windows" / "Fonts").mkdir(parents=True)
+    (tmp_path / "Windows" / "Fonts" / "arial.ttf").touch()
+    assert pdf.font_missing()
+    user_fonts = tmp_path / "AppData" / "Local" / "Microsoft" / "Windows" / "Fonts"
+    user_fonts.mkdir(parents=True)
+    (user_fonts / "Carlito-Regular.ttf").touch()
+    assert not pdf.font_missing()
+    (user_fonts / "Carlito-Regular.ttf").unlink()
+    (tmp_path / "Windows" / "Fonts" / "CALIBRI.TTF").touch()  # Windows ignores case
+    assert not pdf.font_missing()
+
+
+def test_the_store_python_stub_is_never_taken_for_libreoffices(tmp_path, monkeypatch):
+    """soffice found in WindowsApps puts the Store's python.exe stub beside it, and
+    `python3` on the PATH is that stub too: neither is ever run."""
+    aliases = tmp_path / "AppData" / "Local" / "Microsoft" / "WindowsApps"
+    aliases.mkdir(parents=True)
+    for name in ("soffice.exe", "python.exe", "python3.exe"):
+        (aliases / name).touch()
+    ran = []
+
+    def every_python_has_uno(command, **kwargs):
+        ran.append(command[0])
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(pdf.subprocess, "run", every_python_has_uno)
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: str(aliases / f"{name}.exe"))
+    found = pdf.find_uno_python(str(aliases / "soffice.exe"))
+    assert not [command for command in ran if command.startswith(str(aliases))]
+    assert found == ("/usr/bin/python3" if Path("/usr/bin/python3").is_file() else None)
