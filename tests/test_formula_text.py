@@ -8,6 +8,7 @@ read back twice: with openpyxl (a string cell holding the text) and as raw sheet
 
 from __future__ import annotations
 
+import ast
 import csv
 import dataclasses
 import io
@@ -20,7 +21,7 @@ import pytest
 from keyfigures import write
 from openpyxl import load_workbook
 
-from pipeline import compare, compare_xlsx, contract
+from pipeline import compare, compare_xlsx, config, contract
 from pipeline.mallar import build
 from pipeline.nytt_ar import next_year_rows, write_next_year
 from pipeline.problems import Problem
@@ -195,3 +196,14 @@ def test_example_and_synthetic_input_keep_text_as_text(tmp_path):
     for path in write_input(tmp_path, rows):
         expected = set() if path.name == "remisser.xlsx" else set(FORMULA_LIKE)
         assert_text(path, expected)
+
+
+def test_no_workbook_is_saved_around_the_one_place():
+    """Only pipeline/xlsx.py saves a workbook (book_bytes); the one other save is the Word
+    template's (docxtpl). A writer that saved on its own would skip keep_text."""
+    saves = []
+    for path in sorted((config.ROOT / "pipeline").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "save":
+                saves.append((path.name, ast.unparse(node.func.value)))
+    assert sorted(saves) == [("docx_fill.py", "tpl"), ("xlsx.py", "book")]
