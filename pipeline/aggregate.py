@@ -19,6 +19,7 @@ from pipeline.contract import AVBOJDE, KANAL, TYP, UTFALL, categories
 from pipeline.dataset import Dataset
 from pipeline.history import History, history
 from pipeline.suppression import labelled, protect
+from pipeline.text import formula_start
 
 TOTAL = ""
 
@@ -360,7 +361,22 @@ def format_number(value) -> str:
     return str(int(value))
 
 
+def _text_field(value: str) -> str:
+    """A text field of the csv, never one that a spreadsheet would run as a formula.
+
+    Validation refuses activity names that begin like a formula (`ingen_formel` in the
+    contract) and every other category comes from the contract, so this never fires on
+    the coach's input. If it does, the program is at fault: the run stops before anything
+    is written, rather than publish a live formula or quietly rename a category (a quoted
+    name would no longer match the same activity in next year's file).
+    """
+    if formula_start(value):
+        raise ValueError(f"a key-figure field begins like a formula: {value!r}")
+    return value
+
+
 def to_csv(key_figures: KeyFigures) -> str:
+    """The key-figure file (the contract's format); no field in it begins like a formula."""
     fmt = contract.key_figure_format()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -369,12 +385,12 @@ def to_csv(key_figures: KeyFigures) -> str:
         writer.writerow(
             [
                 fmt.schema_version,
-                key_figures.kommunkod,
-                key_figures.kommun,
+                _text_field(key_figures.kommunkod),
+                _text_field(key_figures.kommun),
                 key_figures.ar,
-                f.nyckeltal,
-                f.dimension,
-                f.kategori,
+                _text_field(f.nyckeltal),
+                _text_field(f.dimension),
+                _text_field(f.kategori),
                 format_number(f.varde),
                 int(f.undertryckt),
             ]

@@ -16,6 +16,7 @@ import pandera.pandas as pa
 from pipeline import personnummer
 from pipeline.contract import Column
 from pipeline.problems import show_value
+from pipeline.text import FORMULA_START, formula_start
 
 DATE_MIN = pd.Timestamp("1990-01-01")
 
@@ -49,6 +50,27 @@ def _bound(value: float | str | None, context: CheckContext) -> float | None:
     if value == "rapportår":
         return context.ar
     return value
+
+
+def no_formula_start(values: pd.Series) -> pd.Series:
+    """True where the value does not begin like a formula (each distinct value tested once)."""
+    starts = [v for v in values.unique() if isinstance(v, str) and formula_start(v)]
+    return ~values.isin(starts) if starts else pd.Series(True, index=values.index)
+
+
+def formula_message(column: Column, value: object) -> tuple[str, str]:
+    """Why a name may not begin like a formula, and how to rename it."""
+    text = str(value)
+    words = FORMULA_START.get(text[:1], "ett tecken som Excel läser som början på en formel")
+    problem = (
+        f"'{text}' börjar med {words}. Namnet står i nyckeltalsfilen, och där tar Excel "
+        "det för en formel."
+    )
+    fix = f"Byt namn så att det inte börjar med {words}"
+    if column.finns_i is not None:
+        return problem, f"{fix}, här och i fliken {column.finns_i.flik_namn}."
+    example = text.lstrip("".join(FORMULA_START) + " ")
+    return problem, f"{fix}, t.ex. '{example}'." if example else f"{fix}."
 
 
 def column_checks(column: Column, context: CheckContext) -> list[tuple[pa.Check, Message]]:
@@ -128,6 +150,13 @@ def column_checks(column: Column, context: CheckContext) -> list[tuple[pa.Check,
                     f"{show_value(v)} är för litet.",
                     f"Värdet måste vara större än {over}.",
                 ),
+            )
+        )
+    if column.ingen_formel:
+        checks.append(
+            (
+                pa.Check(no_formula_start, name="ingen_formel"),
+                lambda v: formula_message(column, v),
             )
         )
     if column.finns_i is not None:

@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from pipeline import config, contract
+from pipeline.text import formula_start
 
 SUPPRESSED = ".."
 MISSING = "–"
@@ -730,9 +731,21 @@ def _plain(number: float | None) -> str:
     return str(int(rounded)) if rounded == int(rounded) else f"{rounded}"
 
 
+# The columns written by _plain or as integers: numbers, never quoted ('-3' is a number).
+TIDY_NUMBERS = ("ar", "varde", "undertryckt", "malvarde")
+
+
+def csv_text(value: str) -> str:
+    """A text field that Excel will show and never run: one that begins with a formula
+    character gets a leading apostrophe, as OWASP advises against CSV injection."""
+    return f"'{value}" if formula_start(value) else value
+
+
 def tidy_csv(comparison: Comparison) -> bytes:
+    """The measures in long format; a text field that begins like a formula is quoted."""
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, TIDY_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(tidy_rows(comparison))
+    for row in tidy_rows(comparison):
+        writer.writerow({k: v if k in TIDY_NUMBERS else csv_text(str(v)) for k, v in row.items()})
     return buffer.getvalue().encode("utf-8")

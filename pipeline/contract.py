@@ -54,6 +54,7 @@ class Column:
     bara_om: tuple[Condition, ...] = ()  # may be filled only when every condition holds
     hogst_kolumn: str | None = None  # at most the value of this column on the same row
     om_kolumnen_saknas: str = ""  # what a missing optional column means for the figures
+    ingen_formel: bool = False  # text that reaches nyckeltal.csv: may not begin like a formula
     varde_nycklar: dict = field(default_factory=dict, hash=False, compare=False)  # key → value
     beskrivning: str = ""
 
@@ -168,6 +169,13 @@ def _column(raw: dict, where: str) -> Column:
             raw[key] = Condition(raw[key]["kolumn"], tuple(raw[key]["varden"]))
     if "bara_om" in raw:
         raw["bara_om"] = tuple(Condition(c["kolumn"], tuple(c["varden"])) for c in raw["bara_om"])
+    if "ingen_formel" in raw:
+        if not isinstance(raw["ingen_formel"], bool):
+            raise ContractError(f"{where}: ingen_formel ska vara true eller false.")
+        if raw["ingen_formel"] and raw.get("typ", "text") not in ("text", "id"):
+            raise ContractError(
+                f"{where}: ingen_formel gäller text och koder; ett val tar bara kontraktets värden."
+            )
     if "finns_i" in raw:
         ref = raw["finns_i"]
         if not isinstance(ref, dict) or set(ref) != {"flik", "kolumn"}:

@@ -48,4 +48,8 @@ def requirement_text(column: Column, names: dict[str, str], markdown: bool = Tru
         extra.append(f"högst {column.max}")
     if column.finns_i:
         extra.append(f"måste finnas i fliken {column.finns_i.flik_namn}")
+    if column.ingen_formel:
+        mark = "`" if markdown else ""
+        starts = ", ".join(f"{mark}{c}{mark}" for c in "=+-@")
+        extra.append(f"får inte börja med {starts}, tabb eller radbrytning")
     return "; ".join([text, *extra])

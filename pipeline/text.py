@@ -3,6 +3,7 @@
 Word refuses XML-illegal control characters, and Excel's Alt+Enter in old
 files arrives as a vertical tab (python-calamine) or as the escape `_x000B_`
 (openpyxl). Both become a line break; other control characters are dropped.
+Also here: which first characters make a spreadsheet take text for a formula.
 """
 
 from __future__ import annotations
@@ -60,6 +61,24 @@ def normalize_header(value: object) -> str:
 def paragraphs(value: str) -> list[str]:
     """A cell's line breaks become paragraphs; blank lines are dropped."""
     return [line.strip(_SPACES) for line in value.split("\n") if line.strip(_SPACES)]
+
+
+# A spreadsheet takes a cell that begins with one of these for a formula, in a csv file
+# too (OWASP: CSV injection). Named as the coach would say them.
+FORMULA_START = {
+    "=": "ett likhetstecken (=)",
+    "+": "ett plustecken (+)",
+    "-": "ett bindestreck eller minustecken (-)",
+    "@": "ett snabel-a (@)",
+    "\t": "en tabb",
+    "\r": "en radbrytning (vagnretur)",
+}
+
+
+def formula_start(text: str) -> str | None:
+    """The first character when a spreadsheet would read the text as a formula, else None."""
+    first = text[:1]
+    return first if first and first in FORMULA_START else None
 
 
 # Characters a person does not see: zero-width space, non-joiner, joiner, word joiner,

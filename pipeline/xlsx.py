@@ -1,14 +1,17 @@
 """Writing simple workbooks with openpyxl: example data, test fixtures, reports.
 
 Dates are written as real Excel dates with a ÅÅÅÅ-MM-DD format, the header
-row is bold and frozen, and the file is written atomically.
+row is bold and frozen, and the file is written atomically. Text is always
+stored as text: every workbook the program writes is saved through
+`book_bytes`, which keeps a str that openpyxl would store as a formula (it
+begins with `=`) or as an error value (`#N/A`) the text it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -23,6 +26,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 DATE_FORMAT = "yyyy-mm-dd"
 
 SheetRows = tuple[Sequence[str], Sequence[Sequence[object]]]
+Place = tuple[str, str]  # (sheet title, cell coordinate such as "E4")
 POINTS_PER_LINE = 15
 WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -84,13 +88,28 @@ def print_setup(
     sheet.oddFooter.center.text = "&A – sida &P av &N"
 
 
-def fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+class Formula(str):
+    """A formula written on purpose, e.g. `Formula("=E3*2")` in a test's fixture workbook.
+
+    Only `write_workbook`, `workbook_bytes` and `write_input` keep it a formula. Any
+    other str is stored as text, whatever it begins with.
+    """
+
+
+def fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) -> set[str]:
+    """The header row and the rows; returns the coordinates of the `Formula` values."""
+    formulas = set()
     sheet.append(list(header))
     for cell in sheet[1]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
     for row in rows:
         sheet.append(list(row))
+        formulas |= {
+            f"{get_column_letter(index)}{sheet.max_row}"
+            for index, value in enumerate(row, start=1)
+            if isinstance(value, Formula)
+        }
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, dt.date | dt.datetime):
@@ -106,13 +125,39 @@ def fill_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[object]]) -
             ]
         )
         sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 10), 60)
+    return formulas
+
+
+def keep_text(book: Workbook, formulas: Collection[Place] = ()) -> None:
+    """Every str in the workbook stored as text, never as a formula or an error value.
+
+    openpyxl stores a str that begins with `=` as a formula, and `#N/A` or `#REF!` as an
+    error: a coach's `=HYPERLINK(...)` in a cell, a file named `=1+1-nyckeltal.csv`, would
+    be live in a report. Setting the type back to string after the value is what openpyxl
+    allows (the cell is saved as an inline string, `t="inlineStr"`). `formulas` are the
+    places of formulas written on purpose (`Formula`).
+    """
+    for sheet in book.worksheets:
+        # The cells the sheet holds, as openpyxl's own writer walks them; iter_rows would
+        # create every empty cell of the sheet's rectangle and add empty rows to the file.
+        for cell in sheet._cells.values():
+            if (
+                cell.data_type in ("f", "e")
+                and isinstance(cell.value, str)
+                and (sheet.title, cell.coordinate) not in formulas
+            ):
+                cell.data_type = "s"
 
 
 FIXED_STAMP = "2000-01-01T00:00:00Z"
 
 
-def book_bytes(book: Workbook) -> bytes:
-    """The saved file, with no author and fixed dates: same content, same bytes."""
+def book_bytes(book: Workbook, formulas: Collection[Place] = ()) -> bytes:
+    """The saved file, text as text, with no author and fixed dates: same content, same bytes.
+
+    Every workbook the program writes is saved here.
+    """
+    keep_text(book, formulas)
     book.properties.creator = ""
     book.properties.lastModifiedBy = ""
     buffer = io.BytesIO()
@@ -136,15 +181,16 @@ def workbook_bytes(
     """
     book = Workbook()
     book.remove(book.active)
+    formulas: set[Place] = set()
     for name, (header, rows) in sheets.items():
         sheet = book.create_sheet(name)
-        fill_sheet(sheet, header, rows)
+        formulas |= {(sheet.title, place) for place in fill_sheet(sheet, header, rows)}
         if widths and name in widths:
             for index, width in enumerate(widths[name], start=1):
                 sheet.column_dimensions[get_column_letter(index)].width = width
             fit_rows(sheet)
             print_setup(sheet, landscape=sum(widths[name]) > 90)
-    return book_bytes(book)
+    return book_bytes(book, formulas)
 
 
 def write_workbook(

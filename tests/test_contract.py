@@ -187,6 +187,20 @@ def test_a_renamed_value_the_comparison_counts_by_is_named(schemas, tmp_path, ca
             "remisser.yaml, flik Remisser, kolumn Klient-ID: okänd nyckel 'unique'.",
         ),
         (
+            "        unik: true\n        beskrivning: >-\n          En kod du själv",
+            "        unik: true\n        ingen_formel: 'ja'\n        beskrivning: >-\n          En "
+            "kod du själv",
+            "remisser.yaml, flik Remisser, kolumn Klient-ID: ingen_formel ska vara true eller "
+            "false.",
+        ),
+        (
+            "        varden: {far: FaR, remiss: Remiss, egen_kontakt: Egen kontakt}\n",
+            "        varden: {far: FaR, remiss: Remiss, egen_kontakt: Egen kontakt}\n"
+            "        ingen_formel: true\n",
+            "remisser.yaml, flik Remisser, kolumn Kanal: ingen_formel gäller text och koder; ett "
+            "val tar bara kontraktets värden.",
+        ),
+        (
             "          flik: remisser\n          kolumn: klient_id",
             "          flik: remisser\n          kolumn: klientid",
             "remisser.yaml, flik Samtal, kolumn Klient-ID: finns_i pekar på remisser/klientid, "
