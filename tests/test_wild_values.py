@@ -6,6 +6,10 @@ files can hold them, text in number cells, booleans, times, very long text) and
 runs the check job as the command line would. Fields come from the contract,
 so a new column is covered without a change here. Each value that crashed a run
 before has its exact message below; the largest values allowed make a report.
+
+The comparison reads key-figure files from many hands: a file with a year or a
+figure the program cannot have written is "fel i filen", never a crash, and a
+property test throws odd text at every field of such a file.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 import tempfile
 import zipfile
@@ -25,11 +30,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
-from pipeline import aggregate, contract
+from pipeline import aggregate, compare, contract
 from pipeline.coerce import DATE_MIN, LARGEST_NUMBER
 from pipeline.report_job import FEL_I_UNDERLAGET, KLAR, VALIDATION_REPORT, build_report, check
 from pipeline.validate import validate
 from tests.conftest import BASE_ROWS, FILES, TODAY, Workbooks
+from tests.keyfigures import figures, text
 
 D = dt.date
 
@@ -397,3 +403,184 @@ def test_the_largest_and_smallest_values_allowed_make_a_report(books, tmp_path):
     assert rows[("invanare", "")] == "10000000"
     assert rows[("arenden_sedan_start", "")] == "320000007"  # 32 earlier years + 7 rows
     assert rows[("deltagartimmar", "")] == "120000009"  # 10 000 000 × 12 + 9 of the rest
+
+
+# --- the comparison: a key-figure file with an impossible value is "fel i filen" ------
+
+KEY_FIGURE_COLUMNS = contract.key_figure_format().kolumner
+FIRST_YEAR, LAST_YEAR = compare.years()
+KODS = {k.kod for k in contract.kommuner()}
+CSV_EDGES = [
+    "1e308",
+    "-1e308",
+    "1e309",
+    "1e-320",
+    "nan",
+    "inf",
+    "-inf",
+    "0",
+    "-0",
+    "-1",
+    "0.001",
+    "12,5",
+    "1 234",
+    "99999",
+    "0000",
+    str(FIRST_YEAR - 1),
+    str(LAST_YEAR + 1),
+    f"{FIRST_YEAR}.5",
+    "1000000000000001",
+    "-100001",
+    "665",
+    "0999",
+    "",
+    " ",
+    "١٢",
+    "=1+1",
+]
+CSV_WILD = st.one_of(
+    st.sampled_from(CSV_EDGES),
+    st.integers().map(str),
+    st.floats().map(str),
+    st.text(max_size=12),
+)
+
+
+def _csv(rows: list[list[str]], separator: str) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=separator, lineterminator="\n").writerows(
+        [list(KEY_FIGURE_COLUMNS), *rows]
+    )
+    return buffer.getvalue().encode("utf-8")
+
+
+HABO_ROWS = list(csv.reader(io.StringIO(text("Habo", 2023, figures("Habo", 2023)))))[1:]
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    changes=st.dictionaries(
+        st.tuples(st.integers(0, len(HABO_ROWS) - 1), st.integers(0, len(KEY_FIGURE_COLUMNS) - 1)),
+        CSV_WILD,
+        min_size=1,
+        max_size=4,
+    ),
+    separator=st.sampled_from([",", ";"]),
+)
+def test_a_key_figure_file_is_read_within_its_ranges_or_refused(changes, separator):
+    rows = [list(row) for row in HABO_ROWS]
+    for (row, column), value in changes.items():
+        rows[row][column] = value
+    try:
+        parsed = compare.parse(_csv(rows, separator), Path("Habo-2023-nyckeltal.csv"))
+    except compare.FileProblem as problem:
+        assert str(problem).strip()
+        for kod, year in problem.claims:  # the rows read so far, or the file's name
+            assert kod in KODS and FIRST_YEAR <= year <= LAST_YEAR
+        return
+    for (kod, year), values in parsed.values.items():
+        assert kod in KODS
+        assert FIRST_YEAR <= year <= LAST_YEAR
+        for (nyckeltal, _, _), value in values.items():
+            if value.number is not None:
+                assert math.isfinite(value.number)
+                assert round(value.number, 2) == value.number
+                if nyckeltal in compare.DIFFERENCES:
+                    assert abs(value.number) <= compare.LARGEST_DAYS
+                else:
+                    assert 0 <= value.number <= compare.LARGEST_FIGURE
+
+
+RESEND = "Be kommunen skicka filen igen, som programmet skrev den."
+
+
+def _habo(**changed: str) -> bytes:
+    """Habo's 2023 file with fields of the arenden_inkomna total changed (`median_…`: of
+    the median waiting time)."""
+    rows = [list(row) for row in HABO_ROWS]
+    first = next(r for r in rows if r[4] == "arenden_inkomna" and not r[5])
+    median = next(r for r in rows if r[4] == "vantetid_dagar_median")
+    for name, value in changed.items():
+        row = median if name.startswith("median_") else first
+        row[KEY_FIGURE_COLUMNS.index(name.removeprefix("median_"))] = value
+    return _csv(rows, ",")
+
+
+@pytest.mark.parametrize(
+    ("changed", "message"),
+    [
+        (
+            {"ar": "1e308"},
+            "Rad {row}: året '1e308' är inget möjligt rapportår; nyckeltalsfilerna har år från "
+            "2000 till 2100.",
+        ),
+        (
+            {"ar": "0"},
+            "Rad {row}: året '0' är inget möjligt rapportår; nyckeltalsfilerna har år "
+            "från 2000 till 2100.",
+        ),
+        (
+            {"ar": "2023.5"},
+            "Rad {row}: året '2023.5' är inget möjligt rapportår; nyckeltalsfilerna har år från "
+            "2000 till 2100.",
+        ),
+        (
+            {"varde": "-5"},
+            "Rad {row}: värdet '-5' för arenden_inkomna är mindre än 0; så skriver programmet "
+            "aldrig ett nyckeltal.",
+        ),
+        (
+            {"varde": "1e16"},
+            "Rad {row}: värdet '1e16' för arenden_inkomna är större än 1 000 000 000 000 000; så "
+            "skriver programmet aldrig ett nyckeltal.",
+        ),
+        (
+            {"varde": "1e-320"},
+            "Rad {row}: värdet '1e-320' för arenden_inkomna har fler än två decimaler; så skriver "
+            "programmet aldrig ett nyckeltal.",
+        ),
+        (
+            {"median_varde": "-100001"},
+            "Rad {median}: värdet '-100001' för vantetid_dagar_median är fler dagar än 100 000, åt "
+            "något håll; så skriver programmet aldrig ett nyckeltal.",
+        ),
+    ],
+    ids=["ar 1e308", "ar 0", "ar 2023.5", "varde -5", "varde 1e16", "varde 1e-320", "median"],
+)
+def test_an_impossible_year_or_figure_is_a_file_error(changed, message):
+    data = _habo(**changed)
+    lines = data.decode().split("\n")
+    row = next(i for i, line in enumerate(lines, 1) if ",arenden_inkomna,," in line)
+    median = next(i for i, line in enumerate(lines, 1) if ",vantetid_dagar_median," in line)
+    with pytest.raises(compare.FileProblem) as refused:
+        compare.parse(data, Path("Habo-2023-nyckeltal.csv"))
+    assert str(refused.value) == message.format(row=row, median=median) + " " + RESEND
+    assert refused.value.claims == [("0643", 2023)]
+
+
+def test_a_file_with_an_impossible_year_is_told_and_never_names_an_output(tmp_path):
+    """`ar` = 1e308 became the year of the comparison: its file name was too long, exit 2."""
+    folder = tmp_path / "region"
+    folder.mkdir()
+    (folder / "Habo-2023-nyckeltal.csv").write_bytes(
+        _csv([[*row[:3], "1e308", *row[4:]] for row in HABO_ROWS], ",")
+    )
+    (folder / "Aneby-2023-nyckeltal.csv").write_text(text("Aneby", 2023, figures("Aneby", 2023)))
+    comparison = compare.load(folder)
+    assert comparison.years == [2023]
+    habo = next(f for f in comparison.files if f.path.name.startswith("Habo"))
+    assert habo.line() == (
+        "Habo-2023-nyckeltal.csv: fel i filen, används inte. Rad 2: året '1e308' är inget "
+        "möjligt rapportår; nyckeltalsfilerna har år från 2000 till 2100. " + RESEND
+    )
+    assert comparison.state("0643") == compare.BAD_FILE
+    assert comparison.problems()
+
+
+def test_a_median_below_zero_stays_inside_its_chart():
+    """Waiting days below 0 (talks dated before the referral) overflowed the chart's raster."""
+    from pipeline.compare_charts import bars_across
+
+    bars = bars_across("Väntetid", {"Habo": -30000.0}, mean=-30000.0, unit="dagar")
+    assert bars.png.startswith(b"\x89PNG")
+    assert "Habo: \u221230\u00a0000,0" in bars.alt_text
