@@ -3,11 +3,19 @@
 Coercion is done here rather than by pandera so that a bad value in a column
 does not hide that column's other checks (pandera issue 821): every value that
 cannot be read becomes NA and one problem message; the rest go on to the checks.
+
+A value no check could accept never gets a type either: a date before 1990 or
+beyond what a timestamp holds, a number that is not finite, or one beyond
+TYPED_LIMIT. So no later stage (the checks, the warnings, the figures) ever
+builds a date or a sum from it. Numbers within it are checked against their
+column's limits, or LARGEST_NUMBER, by pipeline.column_checks (where a
+personnummer typed as a number is named as one).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -15,12 +23,20 @@ import numpy as np
 import pandas as pd
 
 from pipeline.contract import Column
+from pipeline.problems import show_value
 from pipeline.text import clean_text, clean_texts, normalize_id
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
 
 DATE_HELP = "Skriv datumet som ÅÅÅÅ-MM-DD (t.ex. 2023-03-01) eller som ett datum i Excel."
+DATE_MIN = pd.Timestamp("1990-01-01")
+DATE_MAX = pd.Timestamp.max.normalize()  # the last day a timestamp holds (2262-04-11)
+# No count, population or number of hours in a municipality comes near ten million, and
+# sums of such numbers stay exact and far inside what the comparison reads (10^15): the
+# largest value of a number column that sets no limit of its own.
+LARGEST_NUMBER = 10_000_000
+TYPED_LIMIT = 2**53  # beyond this a number has no exact whole value, and gets no type
 _CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _EXAMPLE = re.compile(r"t\.ex\. (\d+(?:,\d+)?)")
 
@@ -67,6 +83,42 @@ def fix_text(column: Column, value: object = None) -> str:
     return f"Skriv {column.namn} som ett tal (decimalkomma går bra){limits}, t.ex. {example}."
 
 
+def too_early(value: object) -> tuple[str, str]:
+    """A date before DATE_MIN: what was found and what to do."""
+    return f"Datumet {show_value(value)} är före {DATE_MIN.year}.", "Kontrollera årtalet."
+
+
+def in_future(value: object) -> tuple[str, str]:
+    """A date after today (pipeline.column_checks) or after any timestamp (here)."""
+    return (
+        f"Datumet {show_value(value)} ligger i framtiden.",
+        "Kontrollera datumet; fyll bara i det som har hänt.",
+    )
+
+
+def limit_text(bound: float) -> str:
+    """A limit as a message says it: 12, 2100, 1,5, 10 000 000."""
+    if float(bound).is_integer() and abs(bound) >= 10_000:
+        return f"{int(bound):,}".replace(",", " ")
+    return _decimal(float(bound))
+
+
+def _out_of_range(value: object, number: float, column: Column) -> tuple[str, str] | None:
+    """A number beyond TYPED_LIMIT either way, said as the checks say a value out of range."""
+    if number > TYPED_LIMIT:
+        high = column.max if column.max is not None else LARGEST_NUMBER
+        high_text = "rapportåret" if high == "rapportår" else limit_text(float(high))
+        return f"{show_value(value)} är för stort.", f"Största tillåtna värde är {high_text}."
+    if number < -TYPED_LIMIT:
+        if column.min is None and column.over is not None:
+            fix = f"Värdet måste vara större än {_decimal(float(column.over))}."
+        else:
+            low = column.min if column.min is not None else -LARGEST_NUMBER
+            fix = f"Minsta tillåtna värde är {limit_text(float(low))}."
+        return f"{show_value(value)} är för litet.", fix
+    return None
+
+
 def _as_text(value: object) -> str | None:
     if value is None:
         return None
@@ -78,39 +130,63 @@ def _as_text(value: object) -> str | None:
     return text or None
 
 
-def _as_date(value: object) -> tuple[object, str | None]:
+# What a converter gives: the typed value, or None and (what was found, what to do); a fix
+# of None means the column's usual fix (fix_text).
+Converted = tuple[object, tuple[str, str | None] | None]
+
+
+def _in_range(day: dt.date) -> Converted:
+    if day < DATE_MIN.date():
+        return None, too_early(day)
+    if day > DATE_MAX.date():
+        return None, in_future(day)
+    return pd.Timestamp(day), None
+
+
+def _as_date(value: object, column: Column) -> Converted:
     if isinstance(value, dt.datetime):
-        return pd.Timestamp(value.date()), None
+        return _in_range(value.date())
     if isinstance(value, dt.date):
-        return pd.Timestamp(value), None
+        return _in_range(value)
     if isinstance(value, str):
         text = clean_text(value)
         if _ISO_DATE.match(text):
             try:
-                return pd.Timestamp(dt.date.fromisoformat(text)), None
+                day = dt.date.fromisoformat(text)
             except ValueError:
-                return None, f"'{text}' är inget giltigt datum (dagen eller månaden finns inte)."
-        return None, f"'{text}' är inte ett datum."
+                return None, (
+                    f"'{text}' är inget giltigt datum (dagen eller månaden finns inte).",
+                    None,
+                )
+            return _in_range(day)
+        return None, (f"'{text}' är inte ett datum.", None)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return None, (
-            f"{value:g} är ett tal, inte ett datum. Cellen saknar kanske datumformat i Excel."
+            f"{value:g} är ett tal, inte ett datum. Cellen saknar kanske datumformat i Excel.",
+            None,
         )
-    return None, f"'{value}' är inte ett datum."
+    return None, (f"'{value}' är inte ett datum.", None)
 
 
-def _as_number(value: object, integer: bool) -> tuple[object, str | None]:
+def _as_number(value: object, column: Column) -> Converted:
+    integer = column.typ == "heltal"
     kind = "ett heltal" if integer else "ett tal"
     if isinstance(value, bool):
-        return None, f"'{value}' är inte {kind}."
+        return None, (f"'{value}' är inte {kind}.", None)
     if isinstance(value, int | float):
         number = float(value)
     elif isinstance(value, str) and _NUMBER.match(clean_text(value).replace(" ", "")):
         number = float(clean_text(value).replace(" ", "").replace(",", "."))
     else:
-        return None, f"'{_as_text(value)}' är inte {kind}."
+        return None, (f"'{_as_text(value)}' är inte {kind}.", None)
+    if not math.isfinite(number):  # NaN or infinity, written by another program than Excel
+        return None, (f"'{_as_text(value)}' är inte {kind}.", None)
+    out_of_range = _out_of_range(value, number, column)
+    if out_of_range is not None:
+        return None, out_of_range
     if integer:
         if not number.is_integer():
-            return None, f"{str(number).replace('.', ',')} är inte ett heltal."
+            return None, (f"{str(number).replace('.', ',')} är inte ett heltal.", None)
         return int(number), None
     return number, None
 
@@ -118,10 +194,8 @@ def _as_number(value: object, integer: bool) -> tuple[object, str | None]:
 def _converter(column: Column):
     if column.typ == "datum":
         return _as_date
-    if column.typ == "heltal":
-        return lambda v: _as_number(v, integer=True)
-    if column.typ == "decimaltal":
-        return lambda v: _as_number(v, integer=False)
+    if column.typ in ("heltal", "decimaltal"):
+        return _as_number
     raise ValueError(f"okänd kolumntyp i kontraktet: {column.typ}")
 
 
@@ -177,10 +251,10 @@ def coerce_column(raw: pd.Series, column: Column) -> Coerced:
         convert = _converter(column)
         converted = []
         for index, value in enumerate(uniques):
-            typed_value, message = convert(value)
-            if message is not None:
-                messages[index] = message
-                fixes[index] = fix_text(column, value)
+            typed_value, rejected = convert(value, column)
+            if rejected is not None:
+                messages[index] = rejected[0]
+                fixes[index] = rejected[1] or fix_text(column, value)
             converted.append(typed_value)
     dtype = DTYPES[column.typ]
     if dtype is object:

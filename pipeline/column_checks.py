@@ -14,11 +14,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline import personnummer
+from pipeline.coerce import LARGEST_NUMBER, in_future, limit_text
 from pipeline.contract import Column
 from pipeline.problems import show_value
 from pipeline.text import FORMULA_START, formula_start
-
-DATE_MIN = pd.Timestamp("1990-01-01")
 
 Message = Callable[[object], tuple[str, str]]
 
@@ -110,23 +109,11 @@ def column_checks(column: Column, context: CheckContext) -> list[tuple[pa.Check,
                 ),
             )
         )
-    if column.typ == "datum":
-        checks.append(
-            (
-                pa.Check.ge(DATE_MIN),
-                lambda v: (f"Datumet {show_value(v)} är före 1990.", "Kontrollera årtalet."),
-            )
-        )
-        checks.append(
-            (
-                pa.Check.le(context.today),
-                lambda v: (
-                    f"Datumet {show_value(v)} ligger i framtiden.",
-                    "Kontrollera datumet; fyll bara i det som har hänt.",
-                ),
-            )
-        )
+    if column.typ == "datum":  # a date before 1990 got no type (pipeline.coerce)
+        checks.append((pa.Check.le(context.today), in_future))
     low, high = _bound(column.min, context), _bound(column.max, context)
+    if high is None and column.typ in ("heltal", "decimaltal"):
+        high = LARGEST_NUMBER  # no limit of its own: still none of the sums may overflow
     if low is not None:
         checks.append(
             (
@@ -135,10 +122,11 @@ def column_checks(column: Column, context: CheckContext) -> list[tuple[pa.Check,
             )
         )
     if high is not None:
+        shown = limit_text(high)
         checks.append(
             (
                 pa.Check.le(high),
-                lambda v: (f"{show_value(v)} är för stort.", f"Största tillåtna värde är {high}."),
+                lambda v: (f"{show_value(v)} är för stort.", f"Största tillåtna värde är {shown}."),
             )
         )
     if column.over is not None:

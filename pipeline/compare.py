@@ -240,6 +240,40 @@ def _number(text: str) -> float:
     return number
 
 
+# What a key-figure file can hold (the report writes nothing else): years within the
+# contract's range for År, and figures that are finite, with at most two decimals, from 0 up
+# to LARGEST_FIGURE. Only a number of days between two dates may be below 0, and no two
+# dates a workbook can hold (1990 to 2262) are LARGEST_DAYS apart.
+LARGEST_FIGURE = 10**15
+LARGEST_DAYS = 100_000
+DIFFERENCES = ("vantetid_dagar_median",)  # days from referral to first conversation
+RESEND = "Be kommunen skicka filen igen, som programmet skrev den."
+
+
+def years() -> tuple[int, int]:
+    """The first and last report year a file may hold: the contract's limits for År."""
+    ar = contract.sheet("uppgifter").column("ar")
+    return int(ar.min), int(ar.max)
+
+
+def _spaced(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+def _impossible(number: float, nyckeltal: str) -> str | None:
+    """Why a figure cannot come from the program, or None when it can."""
+    if nyckeltal in DIFFERENCES:
+        if abs(number) > LARGEST_DAYS:
+            return f"är fler dagar än {_spaced(LARGEST_DAYS)}, åt något håll"
+    elif number < 0:
+        return "är mindre än 0"
+    elif number > LARGEST_FIGURE:
+        return f"är större än {_spaced(LARGEST_FIGURE)}"
+    if round(number, 2) != number:
+        return "har fler än två decimaler"
+    return None
+
+
 def _claims_from_name(path: Path) -> list[Pair]:
     match = re.match(
         r"(?P<kommun>.+?)-(?P<ar>\d{4})-nyckeltal", unicodedata.normalize("NFC", path.stem)
@@ -300,9 +334,16 @@ def parse(data: bytes, name: Path | None = None) -> Parsed:
                 f"Rad {line_number}: kommunkod {kod} är {known[kod].namn}, inte '{cell['kommun']}'."
             )
         try:
-            year = int(_number(cell["ar"]))
+            year_number = _number(cell["ar"])
         except ValueError as error:
             raise problem(f"Rad {line_number}: året '{cell['ar']}' är inte ett tal.") from error
+        first_year, last_year = years()
+        if not (year_number.is_integer() and first_year <= year_number <= last_year):
+            raise problem(
+                f"Rad {line_number}: året '{cell['ar']}' är inget möjligt rapportår; "
+                f"nyckeltalsfilerna har år från {first_year} till {last_year}. {RESEND}"
+            )
+        year = int(year_number)
         flag = cell["undertryckt"] or "0"  # empty means 0 (contract)
         if flag not in ("0", "1"):
             raise problem(
@@ -318,6 +359,12 @@ def parse(data: bytes, name: Path | None = None) -> Parsed:
                     f"Rad {line_number}: värdet '{cell['varde']}' för {cell['nyckeltal']} är "
                     "inte ett tal."
                 ) from error
+            why = _impossible(number, cell["nyckeltal"])
+            if why is not None:
+                raise problem(
+                    f"Rad {line_number}: värdet '{cell['varde']}' för {cell['nyckeltal']} {why}; "
+                    f"så skriver programmet aldrig ett nyckeltal. {RESEND}"
+                )
             decimal_comma = decimal_comma or "," in cell["varde"]
         elif not hidden:
             raise problem(

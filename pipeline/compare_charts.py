@@ -51,13 +51,19 @@ def bars_across(
         names = [name for name, _ in shown][::-1]
         numbers = [v for _, v in shown][::-1]
         axes.barh(names, numbers, color=BLUE, height=0.7)
-        top = max(numbers + [mean or 0, target or 0, 0]) or 1
+        top = max(numbers + [mean or 0, target or 0, 0])
+        # A median waiting time can be below 0 (talks dated before the referral): the axis
+        # then reaches left of 0, so that every bar and its label stay near the chart.
+        low = min(numbers + [mean or 0, target or 0, 0])
+        if top == low == 0:
+            top = 1
+        span = top - low
         for y, value in enumerate(numbers):
-            axes.text(value + top * 0.01, y, number_text(value), va="center", fontsize=8)
-        axes.set_xlim(0, top * 1.12)
+            axes.text(max(value, 0) + span * 0.01, y, number_text(value), va="center", fontsize=8)
+        axes.set_xlim(low * 1.12, top * 1.12 if top > 0 else span * 0.12)
         locator = MaxNLocator(6, steps=[1, 2, 5, 10])
         axes.xaxis.set_major_locator(locator)
-        ticks = locator.tick_values(0, top * 1.12)
+        ticks = locator.tick_values(*axes.get_xlim())
         swedish_axis(axes.xaxis, 0 if all(float(t).is_integer() for t in ticks) else 1)
         handles = []
         if mean is not None:

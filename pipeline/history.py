@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline import contract
-from pipeline.problems import VARNING, Problem
+from pipeline.problems import VARNING, Problem, show_value
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,23 @@ def years_text(years) -> str:
     return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " och " + years[-1]
 
 
+def _start_after_report_year(uppgifter, start: pd.Timestamp, year: int) -> Problem:
+    """Every year since start would be empty: "sedan start" would be published as 0."""
+    sheet = contract.sheet("uppgifter")
+    startdatum, ar = sheet.column("startdatum").namn, sheet.column("ar").namn
+    row = uppgifter.field_rows.get("startdatum") if uppgifter is not None else None
+    return Problem(
+        sheet.fil,
+        sheet.namn,
+        row,
+        f"{sheet.column('varde').namn} ({startdatum})",
+        show_value(start),
+        f"{startdatum} {show_value(start)} ligger efter rapportåret ({ar} {year}).",
+        f"{startdatum} är dagen då Hälsocentret tog emot sin första klient, senast under "
+        f"rapportåret. Rätta {startdatum} eller {ar} i fliken {sheet.namn}.",
+    )
+
+
 def history_problems(sheets: dict, fields: dict) -> list[Problem]:
     """Tidigare år against the rows and Startdatum; a warning naming the years without data.
 
@@ -80,6 +97,8 @@ def history_problems(sheets: dict, fields: dict) -> list[Problem]:
     if "remisser" not in sheets or fields.get("startdatum") is None or fields.get("ar") is None:
         return []
     start, year = pd.Timestamp(fields["startdatum"]), int(fields["ar"])
+    if start.year > year:
+        return [_start_after_report_year(sheets.get("uppgifter"), start, year)]
     tidigare = sheets["tidigare_ar"].data if "tidigare_ar" in sheets else None
     known = history(sheets["remisser"].data["inkom"], tidigare, start, year)
     problems = []

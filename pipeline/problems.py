@@ -129,8 +129,8 @@ def show_value(value: object) -> str | None:
         pass
     if hasattr(value, "isoformat") and hasattr(value, "year"):
         text = value.isoformat()[:10]
-    elif isinstance(value, float) and value.is_integer():
-        text = str(int(value))
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        text = str(int(value))  # 1e300 stays 1e+300, not three hundred digits
     else:
         text = str(value)
     text = text if len(text) <= 80 else text[:77] + "..."

@@ -117,8 +117,12 @@ def read_sheet(
         problems.append(
             sheet_notice(fil, sheet.namn, f"Fliken {sheet.namn} är dold i Excel men läses ändå.")
         )
-    calamine_sheet = book.get_sheet_by_name(actual)
-    rows = calamine_sheet.to_python(skip_empty_area=False)
+    try:
+        calamine_sheet = book.get_sheet_by_name(actual)
+    except CalamineError:  # a cell's XML holds no number where it says it does
+        return RawSheet(fil, sheet.namn, empty, problems=[_broken_sheet(fil, sheet.namn)])
+    rows, unreadable = _rows(calamine_sheet)
+    problems.extend(_unreadable_row(fil, sheet.namn, row) for row in unreadable)
     if not rows:
         rows = [[]]
     header, data = rows[0], rows[1:]
@@ -129,6 +133,7 @@ def read_sheet(
         else pd.DataFrame(columns=range(width), dtype=object)
     )
     frame.index = pd.RangeIndex(2, 2 + len(frame))
+    frame = frame.drop(index=[row for row in unreadable if row > 1])  # not empty: unread
     frame = frame.mask(frame.eq(""), None)  # calamine gives "" for an empty cell
 
     by_header = {normalize_header(h): i for i, h in reversed(list(enumerate(header))) if h != ""}
@@ -185,6 +190,63 @@ def read_sheet(
             )
         )
     return RawSheet(fil, sheet.namn, cells, len(frame), int(empty_rows.sum()), problems)
+
+
+def _rows(calamine_sheet) -> tuple[list[list], list[int]]:
+    """The sheet's rows from A1, and the Excel rows python-calamine cannot give as values.
+
+    A cell formatted as a date or a duration whose number no calendar holds (1e12 as
+    [t]:mm) makes the whole conversion raise; row by row, only that row is lost. A lost
+    row stands as empty cells here, and its Excel row number is returned for its error."""
+    try:
+        return calamine_sheet.to_python(skip_empty_area=False), []
+    except (OverflowError, ValueError):
+        pass
+    rows: list[list] = []
+    lost: list[int] = []
+    iterator = iter(calamine_sheet.iter_rows())
+    while True:
+        try:
+            rows.append(next(iterator))
+        except StopIteration:
+            break
+        except (OverflowError, ValueError):
+            lost.append(len(rows))
+            rows.append([""] * calamine_sheet.width)
+    # Row by row, calamine starts at the first used column (and may start at the first used
+    # row): fill in from A1, as to_python(skip_empty_area=False) does.
+    first_row, first_column = calamine_sheet.start
+    above = first_row if len(rows) == calamine_sheet.height else 0
+    width = first_column + calamine_sheet.width
+    rows = [[""] * width for _ in range(above)] + [[""] * first_column + r for r in rows]
+    return rows, [above + index + 1 for index in lost]
+
+
+def _unreadable_row(fil: str, flik: str, row: int) -> Problem:
+    return Problem(
+        fil,
+        flik,
+        row,
+        None,
+        None,
+        "En cell på raden har datum- eller tidsformat men ett tal som inget datum och ingen "
+        "tid kan ha, så raden går inte att läsa.",
+        "Leta på raden efter en cell som visar ##### i Excel; skriv rätt datum eller antal "
+        "timmar, eller ge cellen formatet Allmänt.",
+    )
+
+
+def _broken_sheet(fil: str, flik: str) -> Problem:
+    return Problem(
+        fil,
+        flik,
+        None,
+        None,
+        None,
+        f"Fliken {flik} går inte att läsa: en cell har ett tal som inte är ett tal. Filen är "
+        "troligen skadad eller skriven av ett annat program än Excel.",
+        "Öppna filen i Excel och spara den igen som Excel-arbetsbok (.xlsx).",
+    )
 
 
 def _close(name: str, candidates: list[str]) -> str | None:

@@ -6,7 +6,7 @@ SheetResult with typed data and the problems found, all at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -26,6 +26,7 @@ class SheetResult:
     empty_rows: int = 0
     error_rows: int = 0
     nyckel: str = ""  # the sheet's key in the contract
+    field_rows: dict[str, int] = field(default_factory=dict)  # a Fält/Värde sheet: key → row
 
 
 def _conditional_required(data: pd.DataFrame, filled: pd.DataFrame, columns: tuple[Column, ...]):
@@ -193,12 +194,14 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
         cells[field_spec.nyckel] = value
     one_row = pd.DataFrame({f.nyckel: [cells.get(f.nyckel)] for f in sheet.falt}, dtype=object)
     typed = {}
+    rejected: set[str] = set()  # fields with an error: no later stage may use their value
     for spec in sheet.falt:
         coerced = coerce_column(one_row[spec.nyckel], spec)
         typed[spec.nyckel] = coerced.values
         if spec.typ in SCREENED:
             context.flagged[spec.nyckel] = flagged_values(coerced.distinct)
         for key, message in coerced.bad.items():
+            rejected.add(spec.nyckel)
             problems.append(
                 Problem(
                     raw.fil,
@@ -212,11 +215,15 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
             )
     data = pd.DataFrame(typed)
     reported = {p.rad for p in problems}
-    if not any(p.niva == FEL and p.rad == 1 for p in raw.problems):
+    if any(p.niva == FEL and p.rad == 1 for p in raw.problems):
+        rejected.update(f.nyckel for f in sheet.falt)  # a header problem: nothing was checked
+    else:
         for _, spec, value, problem, fix in run_pandera(data, sheet.falt, context):
             row = rows.get(spec.nyckel)
-            if row is not None and row in reported:
-                continue
+            first = spec.nyckel not in rejected and (row is None or row not in reported)
+            rejected.add(spec.nyckel)
+            if not first:
+                continue  # one problem per field: the first found (a personnummer) wins
             if row is None:
                 problem = f"Fältet {spec.namn} saknas."
                 fix = f"Lägg till en rad med {spec.namn} i kolumnen {falt} och värdet i {varde}."
@@ -232,11 +239,14 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
                     fix,
                 )
             )
-    values = {k: (None if pd.isna(v.iloc[0]) else v.iloc[0]) for k, v in data.items()}
+    # An År of 99999 is reported, and never becomes a limit of other checks or a date.
+    values = {
+        k: (None if k in rejected or pd.isna(v.iloc[0]) else v.iloc[0]) for k, v in data.items()
+    }
     error_rows = len({p.rad for p in problems if p.niva == FEL})
     return (
         SheetResult(
-            raw.fil, raw.flik, data, raw.rows_read, raw.empty_rows, error_rows, sheet.nyckel
+            raw.fil, raw.flik, data, raw.rows_read, raw.empty_rows, error_rows, sheet.nyckel, rows
         ),
         problems,
         values,
