@@ -263,7 +263,7 @@ def _is_shared_strings(name: str) -> bool:
 def _parts_message(fil: str, parts: int) -> str:
     return (
         f"{fil} består av {_count(parts)} delar, fler än gränsen {_count(MAX_PARTS)}; en "
-        f"arbetsbok har normalt ett tjugotal. {TOO_LARGE_FIX}"
+        f"arbetsbok har normalt högst ett tjugotal. {TOO_LARGE_FIX}"
     )
 
 

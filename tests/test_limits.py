@@ -224,7 +224,7 @@ def test_too_many_parts_are_refused(books, monkeypatch):
         parts = len(archive.infolist())
     assert _refused(path) == (
         f"remisser.xlsx består av {parts} delar, fler än gränsen 5; en arbetsbok har normalt "
-        f"ett tjugotal. {FIX}"
+        f"högst ett tjugotal. {FIX}"
     )
 
 
@@ -271,6 +271,28 @@ def test_many_tiny_texts_are_counted_however_they_are_written(books, monkeypatch
         + b"</x:sst>",
     )
     assert "olika texter, fler än gränsen 1 000." in _refused(path)
+
+
+def test_the_readme_states_the_limits_the_code_applies():
+    from pipeline import config
+
+    readme = (config.ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Storleksgränser")[1].split("\n\n")[2]
+    values = [row.split(" | ")[1] for row in table.splitlines()[2:]]
+    assert values == [
+        inspect_xlsx._size(inspect_xlsx.MAX_PART_BYTES),
+        inspect_xlsx._size(inspect_xlsx.MAX_TOTAL_BYTES),
+        inspect_xlsx._size(inspect_xlsx.MAX_SHARED_STRINGS_BYTES),
+        inspect_xlsx._count(inspect_xlsx.MAX_SHARED_STRINGS),
+        inspect_xlsx._count(inspect_xlsx.MAX_PARTS),
+        f"{inspect_xlsx.MAX_RATIO} gånger",
+        inspect_xlsx._count(inspect_xlsx.MAX_CELL_CHARS),
+    ]
+    assert (
+        f"delar över {inspect_xlsx._size(inspect_xlsx.RATIO_FROM)}"
+        in readme.replace("1,0 MB", "1 MB")
+        or f"delar över {inspect_xlsx.RATIO_FROM // inspect_xlsx.MB} MB" in readme
+    )
 
 
 def test_a_year_of_ordinary_size_is_within_every_limit(books):
