@@ -127,7 +127,9 @@ def read_sheet(
             sheet_notice(fil, sheet.namn, f"Fliken {sheet.namn} är dold i Excel men läses ändå.")
         )
     calamine_sheet = book.get_sheet_by_name(actual)
+    merged = calamine_sheet.merged_cell_ranges or []
     rows = calamine_sheet.to_python(skip_empty_area=False)
+    del calamine_sheet  # calamine's own copy of the cells goes before the frame is built
     if not rows:
         rows = [[]]
     header, data = rows[0], rows[1:]
@@ -178,9 +180,7 @@ def read_sheet(
                 )
             )
 
-    problems.extend(
-        _unreadable_cells(fil, sheet, calamine_sheet, header, formulas().get(actual, []))
-    )
+    problems.extend(_unreadable_cells(fil, sheet, merged, header, formulas().get(actual, [])))
     problems.extend(_too_long(fil, sheet, header, frame, sorted(positions.values())))
     empty_rows = frame.isna().all(axis=1)
     cells = pd.DataFrame(
@@ -280,13 +280,13 @@ def _missing_column(fil: str, sheet: Sheet, name: str, header: list) -> Problem:
     )
 
 
-def _unreadable_cells(fil, sheet: Sheet, calamine_sheet, header, formula_refs: list[str]):
+def _unreadable_cells(fil, sheet: Sheet, merged: list, header, formula_refs: list[str]):
     """Merged cells in the data area and formulas without a saved value."""
 
     def column_name(index: int) -> str:
         return str(header[index]) if index < len(header) and header[index] != "" else ""
 
-    for (top, left), (bottom, right) in calamine_sheet.merged_cell_ranges or []:
+    for (top, left), (bottom, right) in merged:
         if bottom < 1:
             continue  # merged header cells are harmless
         area = f"{excel_ref(top, left)}:{excel_ref(bottom, right)}"

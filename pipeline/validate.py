@@ -119,7 +119,7 @@ def _validate_workbook(
     finally:
         book.close()
         scan.close()
-    merged = {k: v for k, v in context.id_spellings.get(fil, {}).items() if len(v) > 1}
+    merged = {k: v for k, v in context.id_spellings.get(fil, {}).items() if isinstance(v, set)}
     if merged:
         examples = "; ".join(
             " = ".join(f"'{show_value(w)}'" for w in sorted(merged[key]))
