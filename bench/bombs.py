@@ -108,6 +108,24 @@ BOMBS = {
     },
 }
 LYING = "katalogen ljuger (flik 3 GB, sägs vara 1 kB)"
+# Two that no size limit stops (see the report): calamine builds a rectangle from the first
+# to the last cell, and copies a shared text into every cell that uses it.
+SPARSE = "glesa celler (A1 och XFD1048576)"
+COPIES = "en text på 32 767 tecken i 30 000 celler"
+BOMBS[SPARSE] = lambda: {
+    "xl/worksheets/sheet1.xml": b"<worksheet "
+    + MAIN
+    + b'><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Klient-ID</t></is></c></row>'
+    + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'
+}
+BOMBS[COPIES] = lambda: {
+    "xl/sharedStrings.xml": b"<sst " + MAIN + b"><si><t>" + b"a" * 32_767 + b"</t></si></sst>",
+    "xl/worksheets/sheet1.xml": b"<worksheet "
+    + MAIN
+    + b"><sheetData>"
+    + b'<row><c t="s"><v>0</v></c></row>' * 30_000
+    + b"</sheetData></worksheet>",
+}
 
 
 def bomb_folder(name: str) -> Path:

@@ -14,6 +14,7 @@ character references resolved).
 
 from __future__ import annotations
 
+import itertools
 import json
 import posixpath
 import re
@@ -52,6 +53,16 @@ MAX_PARTS = 1_000  # parts in the zip: a workbook of three sheets has about 15
 MAX_RATIO = 100
 RATIO_FROM = 1 * MB
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+# python-calamine builds a sheet as one rectangle from its first to its last value, some 40
+# bytes a cell before Python holds any, and copies a shared text into every cell that
+# uses it: two values in A1 and XFD1048576 ask for 550 GB, and one text of 32 767
+# characters in 30 000 cells takes 2 GB. So a sheet of up to EXACT_CELLS cells is measured
+# before it is read (its cell references, found in the raw XML, and cell by cell when
+# they say too much); a larger sheet is measured by its size alone.
+EXACT_CELLS = 200_000  # some 50 000 rows; the references of more would take seconds to read
+EXACT_BYTES = 5 * MB  # shared texts up to this are measured one by one
+MAX_AREA = 10_000_000  # cells in a sheet's rectangle (1 000 000 attendance rows: 5 000 000)
+MAX_TEXT_COPIES = 100_000_000  # characters of shared texts copied into a sheet's cells
 
 CHUNK = 1 << 20  # unpacked bytes at a time: memory stays flat whatever the file says
 
@@ -178,10 +189,12 @@ def _shared_strings(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, int, int]]
         yield chunk, declared, counted
 
 
-def check_limits(path: Path) -> None:
+def check_limits(path: Path, sheets: Iterable[str] | None = None) -> None:
     """WorkbookTooLarge when the workbook unpacks past a limit; nothing is parsed before.
 
-    A file that is not a zip at all passes: the reader says what is wrong with it.
+    `sheets` are the names of the sheets that will be read (case and spaces aside; all
+    when None): those small enough are measured cell by cell too. A file that is not a zip
+    at all passes: the reader says what is wrong with it.
     """
     fil = path.name
     try:
@@ -194,12 +207,17 @@ def check_limits(path: Path) -> None:
             except (zipfile.BadZipFile, ValueError, EOFError):
                 return
             with archive:
-                _check_parts(fil, archive, handle)
+                few_cells = _check_parts(fil, archive, handle)
+                if few_cells is not None:
+                    _check_cells(fil, archive, handle, sheets, few_cells)
     except OSError:
         return  # unreadable: the reader reports it
 
 
-def _check_parts(fil: str, archive: zipfile.ZipFile, handle) -> None:
+def _check_parts(fil: str, archive: zipfile.ZipFile, handle) -> dict[str, int] | None:
+    """WorkbookTooLarge past a size limit; the parts with at most EXACT_CELLS cells and how
+    many (an upper bound), or None for a part that cannot be unpacked."""
+    few_cells: dict[str, int] = {}
     infos = archive.infolist()
     if len(infos) > MAX_PARTS:
         raise WorkbookTooLarge(_parts_message(fil, len(infos)))
@@ -239,8 +257,16 @@ def _check_parts(fil: str, archive: zipfile.ZipFile, handle) -> None:
                             f"gränsen {_count(MAX_SHARED_STRINGS)}. {TOO_LARGE_FIX}"
                         )
             else:
+                cells = 0
+                carry = b""
                 for chunk in chunks:
                     seen += len(chunk)
+                    if cells <= EXACT_CELLS:  # counted only as far as it matters (fast)
+                        window = (carry + chunk).translate(_FOLD_CELLS)
+                        cells += _cell_starts(window) - _cell_starts(window[: len(carry)])
+                        carry = chunk[-2:]
+                if cells <= EXACT_CELLS:
+                    few_cells[info.filename] = cells
         except _Over as over:
             if total + over.seen > MAX_TOTAL_BYTES and over.seen <= _cap(info):
                 raise WorkbookTooLarge(_total_message(fil, total + over.seen, "minst ")) from None
@@ -248,8 +274,147 @@ def _check_parts(fil: str, archive: zipfile.ZipFile, handle) -> None:
                 _part_message(fil, part_name(info), info, over.seen, "minst ")
             ) from None
         except (zipfile.BadZipFile, zlib.error, EOFError):
-            return  # a damaged part: python-calamine reports the file
+            return None  # a damaged part: python-calamine reports the file
         total += seen
+    return few_cells
+
+
+def _cell_starts(folded: bytes) -> int:
+    return folded.count(b"<c ") + folded.count(b"<c>")
+
+
+def _check_cells(
+    fil: str,
+    archive: zipfile.ZipFile,
+    handle,
+    sheets: Iterable[str] | None,
+    few_cells: dict[str, int],
+) -> None:
+    """The rectangle and the copied texts of each sheet that will be read and has at most
+    EXACT_CELLS cells."""
+    wanted = None if sheets is None else {name.strip().casefold() for name in sheets}
+    lengths: list[int] | None = None
+
+    def shared_lengths() -> list[int]:
+        nonlocal lengths
+        if lengths is None:
+            lengths = _shared_lengths(archive, handle)
+        return lengths
+
+    try:
+        for sheet, part in _sheet_parts(archive, handle).items():
+            if part not in few_cells or (
+                wanted is not None and sheet.strip().casefold() not in wanted
+            ):
+                continue
+            info = archive.getinfo(part)
+            cells = few_cells[part]
+            references, corners, area = _references(_chunks(handle, info, MAX_PART_BYTES))
+            complete = references >= cells
+            exact = None
+            if not complete or area > MAX_AREA:  # other spellings, or formatting only
+                exact = _measure(_chunks(handle, info, MAX_PART_BYTES), shared_lengths)
+                corners, area = exact[0], exact[1]
+            if area > MAX_AREA:
+                raise WorkbookTooLarge(
+                    f"{fil} är för stor: fliken {sheet} har värden från {corners}, en rektangel "
+                    f"på {_count(area)} celler att läsa, fler än gränsen {_count(MAX_AREA)}. "
+                    "Ta bort det som står långt ut till höger eller långt ner (Ctrl+End i Excel "
+                    "visar den sista cellen), spara och kör igen."
+                )
+            if cells * _longest(archive, shared_lengths, cells) <= MAX_TEXT_COPIES:
+                continue
+            copies = (exact or _measure(_chunks(handle, info, MAX_PART_BYTES), shared_lengths))[2]
+            if copies > MAX_TEXT_COPIES:
+                raise WorkbookTooLarge(
+                    f"{fil} är för stor: fliken {sheet} upprepar långa texter så att "
+                    f"{_count(copies)} tecken ska läsas, fler än gränsen "
+                    f"{_count(MAX_TEXT_COPIES)}. {TOO_LARGE_FIX}"
+                )
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, zlib.error, _Over):
+        return  # damaged or larger than said: python-calamine reports the file
+
+
+def _longest(archive: zipfile.ZipFile, shared_lengths, cells: int) -> int:
+    """The longest shared text (at most its part's size, which may already do)."""
+    part = next((n for n in archive.namelist() if _is_shared_strings(n)), None)
+    if part is None:
+        return 0
+    size = archive.getinfo(part).file_size
+    if cells * size <= MAX_TEXT_COPIES:
+        return size
+    return max(shared_lengths(), default=0)
+
+
+# Folded for finding cells and references: a prefix's ':' starts a name like '<' does,
+# other white space is a space, and either quote is '"'.
+_FOLD_CELLS = bytes.maketrans(b":\t\n\r'", b'<   "')
+# A cell's reference written as Excel, LibreOffice and openpyxl write it, first; a sheet
+# with a cell written otherwise is measured cell by cell.
+_REFERENCE = re.compile(rb'<c r="([A-Z]+)(\d+)"')
+
+
+def _references(chunks: Iterable[bytes]) -> tuple[int, str, int]:
+    """From the raw XML, fast: how many cells have a reference, and the rectangle those
+    span (its corners and cells; cells with formatting only included)."""
+    references = 0
+    top = left = sys.maxsize
+    bottom = right = -1
+    carry = b""
+    for chunk in itertools.chain(chunks, [b">"]):
+        data = carry + chunk
+        cut = data.rfind(b">") + 1  # a tag is never split between two pieces
+        data, carry = data[:cut], data[cut:]
+        found = _REFERENCE.findall(data.translate(_FOLD_CELLS))
+        if found:
+            letters, digits = zip(*found, strict=True)
+            rows = list(map(int, digits))
+            columns = [column_number(c.decode()) for c in set(letters)]
+            top, bottom = min(top, min(rows) - 1), max(bottom, max(rows) - 1)
+            left, right = min(left, min(columns)), max(right, max(columns))
+            references += len(found)
+    if bottom < 0:
+        return references, "", 0
+    corners = f"{excel_ref(top, left)} till {excel_ref(bottom, right)}"
+    return references, corners, (bottom - top + 1) * (right - left + 1)
+
+
+def _measure(chunks: Iterable[bytes], shared_lengths) -> tuple[str, int, int]:
+    """A sheet's corners ('A1:E100'), the cells of its rectangle and the characters of
+    shared texts copied into its cells, counted as python-calamine will read it."""
+    top = left = sys.maxsize
+    bottom = right = -1
+    copies = 0
+    for row, column, cell, namespace in _cells(chunks):
+        value = cell.find(f"{namespace}v")
+        if value is None and cell.find(f"{namespace}is") is None:
+            continue  # no value: python-calamine leaves the cell out
+        top, bottom = min(top, row), max(bottom, row)
+        left, right = min(left, column), max(right, column)
+        if cell.get("t") == "s" and value is not None and (value.text or "").strip().isdigit():
+            index = int(value.text)
+            lengths = shared_lengths()
+            copies += lengths[index] if index < len(lengths) else 0
+    if bottom < 0:
+        return "", 0, 0
+    corners = f"{excel_ref(top, left)} till {excel_ref(bottom, right)}"
+    return corners, (bottom - top + 1) * (right - left + 1), copies
+
+
+def _shared_lengths(archive: zipfile.ZipFile, handle) -> list[int]:
+    """The length of each shared text, in order (an upper bound: phonetic runs counted);
+    none when the shared texts are larger than a sheet measured cell by cell."""
+    part = next((n for n in archive.namelist() if _is_shared_strings(n)), None)
+    if part is None or archive.getinfo(part).file_size > EXACT_BYTES:
+        return []  # none, or too many to measure here: measured by their size alone
+    tags = tuple(f"{{{ns}}}si" for ns in SPREADSHEETML)
+    lengths = []
+    for element in _elements(_part_chunks(archive, handle, part, MAX_SHARED_STRINGS_BYTES), tags):
+        lengths.append(sum(len(text) for text in element.itertext()))
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+    return lengths
 
 
 def _cap(info: zipfile.ZipInfo) -> int:
@@ -389,7 +554,7 @@ def _sheet_parts(archive: zipfile.ZipFile, handle) -> dict[str, str]:
 # Every spelling of a formula element's start, '<f>', '<f t=…>', '<x:f>', '<f/>', folds
 # into '<f ' here; a sheet without it has no formula, and is not parsed (fast path).
 _FOLD = bytes.maketrans(b":\t\n\r/>", b"<     ")
-_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
 def _may_hold_formulas(chunks: Iterable[bytes]) -> bool:
@@ -402,38 +567,43 @@ def _may_hold_formulas(chunks: Iterable[bytes]) -> bool:
     return False
 
 
-def _formula_cells(chunks: Iterable[bytes]) -> list[str]:
-    """References of the cells that hold a formula element but no value."""
-    cells = tuple(f"{{{ns}}}c" for ns in SPREADSHEETML)
-    rows = tuple(f"{{{ns}}}row" for ns in SPREADSHEETML)
-    found = []
-    # A cell written without a reference is placed as python-calamine places it: in its
-    # row's r, or the row after the last, one column right of the cell before it.
+def _cells(chunks: Iterable[bytes]) -> Iterator[tuple[int, int, etree._Element, str]]:
+    """Every cell as (row, column, element, '{namespace}'), placed as python-calamine places
+    it: by its reference, or, written without one, in its row's r (or the row after the
+    last) one column right of the cell before it. Each element is cleared after use."""
+    cell_tags = tuple(f"{{{ns}}}c" for ns in SPREADSHEETML)
+    row_tags = tuple(f"{{{ns}}}row" for ns in SPREADSHEETML)
     next_row = 0
-    column_index = 0
-    for element in _elements(chunks, cells + rows):
-        if element.tag in rows:
-            number = element.get("r", "")
+    column = 0
+    for element in _elements(chunks, cell_tags + row_tags):
+        if element.tag in row_tags:
+            number = element.get("r", "").strip()
             next_row = int(number) if number.isdigit() else next_row + 1
-            column_index = 0
+            column = 0
             element.clear()
             while element.getprevious() is not None:
                 del element.getparent()[0]
             continue
-        namespace = element.tag[: -len("c")]
-        ref = (element.get("r") or "").strip().upper()
-        matched = _CELL_REF.match(ref)
+        matched = _CELL_REF.match((element.get("r") or "").strip().upper())
         if matched:
-            column_index = column_number(matched.group(1))
+            column = column_number(matched.group(1))
+            row = int(matched.group(2)) - 1
         else:
-            row = element.getparent()
-            number = row.get("r", "") if row is not None else ""
-            ref = excel_ref(int(number) - 1 if number.isdigit() else next_row, column_index)
-        column_index += 1
-        if element.find(f"{namespace}f") is not None and not _has_value(element, namespace):
-            found.append(ref)
+            parent = element.getparent()
+            number = parent.get("r", "").strip() if parent is not None else ""
+            row = int(number) - 1 if number.isdigit() else next_row
+        yield row, column, element, element.tag[: -len("c")]
+        column += 1
         element.clear()
-    return found
+
+
+def _formula_cells(chunks: Iterable[bytes]) -> list[str]:
+    """References of the cells that hold a formula element but no value."""
+    return [
+        excel_ref(row, column)
+        for row, column, cell, namespace in _cells(chunks)
+        if cell.find(f"{namespace}f") is not None and not _has_value(cell, namespace)
+    ]
 
 
 def _has_value(cell: etree._Element, namespace: str) -> bool:

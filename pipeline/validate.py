@@ -91,7 +91,7 @@ def _validate_workbook(
     found = _WorkbookResult(key, fil)
     referenced = _referenced()
     with stage("limits"):
-        check_limits(raw_dir / fil)  # before any parser reads the file
+        check_limits(raw_dir / fil, [s.namn for s in workbook.flikar])  # before any parser
     scan = FormulaScan([raw_dir / fil], background=background)
     try:
         with stage("read"):

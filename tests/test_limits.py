@@ -273,6 +273,77 @@ def test_many_tiny_texts_are_counted_however_they_are_written(books, monkeypatch
     assert "olika texter, fler än gränsen 1 000." in _refused(path)
 
 
+def _add_rows(path: Path, rows: bytes, sheet: str = "xl/worksheets/sheet1.xml") -> None:
+    _rewrite(
+        path,
+        lambda name, data: (
+            data.replace(b"</sheetData>", rows + b"</sheetData>") if name == sheet else data
+        ),
+    )
+
+
+AREA_FIX = (
+    "Ta bort det som står långt ut till höger eller långt ner (Ctrl+End i Excel visar den "
+    "sista cellen), spara och kör igen."
+)
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+        # No references: python-calamine counts the cells along the row, and so does the check.
+        b'<row r="1048576">' + b"<c><v>1</v></c>" * 16_384 + b"</row>",
+    ],
+    ids=["referenced", "counted"],
+)
+def test_values_far_apart_are_refused_before_their_rectangle_is_built(
+    books, monkeypatch, capsys, far
+):
+    """Two values in A1 and XFD1048576 made python-calamine ask for 550 GB and abort the
+    whole process (exit 134, a Rust backtrace, the lock left behind)."""
+    _no_parser(monkeypatch, "remisser.xlsx")
+    folder = books.write()
+    _add_rows(folder / "remisser.xlsx", far)
+    expected = (
+        "remisser.xlsx är för stor: fliken Remisser har värden från A1 till XFD1048576, en "
+        f"rektangel på 17 179 869 184 celler att läsa, fler än gränsen 10 000 000. {AREA_FIX}"
+    )
+    assert _refused(folder / "remisser.xlsx") == expected
+    out = folder.parent / "ut"
+    assert cli.main(["kontrollera", "--in", str(folder), "--ut", str(out)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == expected
+
+
+def test_formatting_far_out_is_not_a_value(books):
+    """A formatted but empty cell far out is no value: python-calamine leaves it out."""
+    folder = books.write()
+    _add_rows(folder / "remisser.xlsx", b'<row r="1048576"><c r="XFD1048576" s="0"></c></row>')
+    check_limits(folder / "remisser.xlsx")  # nothing raised
+    assert validate.validate(folder, today=TODAY).ok
+
+
+def test_a_long_shared_text_in_many_cells_is_refused(books):
+    """Each cell gets its own copy of a shared text: 32 767 characters in 30 000 cells took
+    2 GB from a file of 18 kB."""
+    path = books.write() / "remisser.xlsx"
+    _shared_strings(
+        path,
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"<si><t>"
+        + b"a" * 32_767
+        + b"</t></si></sst>",
+    )
+    rows = b"".join(
+        b'<row r="%d"><c r="J%d" t="s"><v>0</v></c></row>' % (n, n) for n in range(100, 3_200)
+    )
+    _add_rows(path, rows)
+    assert _refused(path) == (
+        "remisser.xlsx är för stor: fliken Remisser upprepar långa texter så att 101 577 700 "
+        f"tecken ska läsas, fler än gränsen 100 000 000. {FIX}"
+    )
+
+
 def test_the_readme_states_the_limits_the_code_applies():
     from pipeline import config
 
