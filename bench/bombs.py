@@ -1,8 +1,9 @@
 """Workbooks built to exhaust the machine, and what `halsocenter kontrollera` does with them.
 
-Each bomb is a remisser.xlsx of a few megabytes beside the ordinary 1 000-row workbooks:
-shared texts or a sheet that unpack to gigabytes, a zip directory that lies about a
-part's size, millions of tiny texts, a declared number of texts in the billions. Each
+Each bomb is a remisser.xlsx of at most a few megabytes beside the ordinary 1 000-row
+workbooks: shared texts or a sheet that unpack to gigabytes, a zip directory that lies
+about a part's size, millions of tiny texts, a declared number of texts in the billions,
+two values far apart, a long text copied into many cells. Each
 must end in one Swedish line and exit 1, with the peak memory of the run (the command
 and every process it waits for) far under 1 GB. Built once into bench/data/bomber/.
 """
@@ -108,8 +109,9 @@ BOMBS = {
     },
 }
 LYING = "katalogen ljuger (flik 3 GB, sägs vara 1 kB)"
-# Two that no size limit stops (see the report): calamine builds a rectangle from the first
-# to the last cell, and copies a shared text into every cell that uses it.
+# Two that are small on every count of size: python-calamine builds a rectangle from the
+# first to the last value, and copies a shared text into every cell that uses it. They are
+# stopped by measuring the sheet's cells before it is read.
 SPARSE = "glesa celler (A1 och XFD1048576)"
 COPIES = "en text på 32 767 tecken i 30 000 celler"
 BOMBS[SPARSE] = lambda: {

@@ -357,8 +357,11 @@ def test_the_readme_states_the_limits_the_code_applies():
         inspect_xlsx._count(inspect_xlsx.MAX_SHARED_STRINGS),
         inspect_xlsx._count(inspect_xlsx.MAX_PARTS),
         f"{inspect_xlsx.MAX_RATIO} gånger",
+        inspect_xlsx._count(inspect_xlsx.MAX_AREA),
+        inspect_xlsx._count(inspect_xlsx.MAX_TEXT_COPIES),
         inspect_xlsx._count(inspect_xlsx.MAX_CELL_CHARS),
     ]
+    assert f"upp till {inspect_xlsx._count(inspect_xlsx.EXACT_CELLS)} celler" in readme
     assert f"för delar över {inspect_xlsx.RATIO_FROM // inspect_xlsx.MB} MB |" in readme
 
 
