@@ -55,7 +55,8 @@ print(time.perf_counter() - start)
 LIMITS_AND_SCAN = """
 import json, sys, time
 from pathlib import Path
-from pipeline.inspect_xlsx import check_limits, formulas_without_value
+from pipeline.inspect_xlsx import formulas_without_value
+from pipeline.xlsx_zip import check_limits
 paths = sorted(Path(sys.argv[1]).glob("*.xlsx"))
 start = time.perf_counter()
 for path in paths:

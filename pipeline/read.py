@@ -17,7 +17,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from pipeline.contract import Sheet, Workbook
 from pipeline.formatting import tal
-from pipeline.inspect_xlsx import MAX_CELL_CHARS, excel_ref, is_ole
+from pipeline.inspect_xlsx import is_ole
 from pipeline.problems import (
     FEL,
     NOTIS,
@@ -28,6 +28,7 @@ from pipeline.problems import (
     show_value,
 )
 from pipeline.text import normalize_header
+from pipeline.xlsx_zip import MAX_CELL_CHARS, excel_ref
 
 
 @dataclass

@@ -23,13 +23,14 @@ from pipeline.dataset import Dataset
 from pipeline.files import FolderProblem
 from pipeline.history import history_problems
 from pipeline.input_files import find_problems_with_files
-from pipeline.inspect_xlsx import FormulaScan, WorkbookTooLarge, check_limits
+from pipeline.inspect_xlsx import FormulaScan
 from pipeline.plausibility import find_warnings
 from pipeline.problems import FEL, NOTIS, Problem, file_problem, show_value, sort_key
 from pipeline.progress import stage
 from pipeline.read import WorkbookError, open_workbook, read_sheet
 from pipeline.sheet_checks import SheetResult, check_fields, check_table
 from pipeline.text import paragraphs
+from pipeline.xlsx_zip import WorkbookTooLarge, check_limits
 
 DATE_MIN = pd.Timestamp("1990-01-01")
 OTHER_FORMATS = (".xls", ".xlsm", ".xlsb", ".ods", ".csv", ".numbers")

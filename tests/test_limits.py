@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import cli, inspect_xlsx, read, validate
-from pipeline.inspect_xlsx import WorkbookTooLarge, check_limits, formulas_without_value
+from pipeline import cli, inspect_xlsx, read, validate, xlsx_zip
+from pipeline.inspect_xlsx import formulas_without_value
+from pipeline.xlsx_zip import WorkbookTooLarge, check_limits
 from tests import dying_reader
 from tests.conftest import TODAY
 
@@ -142,7 +143,7 @@ def _big_part(path: Path, size: int, name="xl/media/bild.bin") -> None:
 
 
 def test_a_sheet_past_the_part_limit_is_refused_before_any_parser(books, monkeypatch, capsys):
-    monkeypatch.setattr(inspect_xlsx, "MAX_PART_BYTES", 1_000_000)
+    monkeypatch.setattr(xlsx_zip, "MAX_PART_BYTES", 1_000_000)
     _no_parser(monkeypatch, "aktiviteter.xlsx")
     folder = books.write()
     path = folder / "aktiviteter.xlsx"
@@ -166,7 +167,7 @@ def test_a_sheet_past_the_part_limit_is_refused_before_any_parser(books, monkeyp
 
 
 def test_the_whole_workbook_has_a_limit_too(books, monkeypatch):
-    monkeypatch.setattr(inspect_xlsx, "MAX_TOTAL_BYTES", 1_000_000)
+    monkeypatch.setattr(xlsx_zip, "MAX_TOTAL_BYTES", 1_000_000)
     path = books.write() / "remisser.xlsx"
     _big_part(path, 700_000, "xl/media/a.bin")
     _big_part(path, 700_000, "xl/media/b.bin")
@@ -191,7 +192,7 @@ def _lie_about_sizes(path: Path, part: str, size: int) -> None:
 
 def test_a_directory_that_lies_about_sizes_does_not_get_past(books, monkeypatch):
     """The limit holds on what the part really unpacks to, not on what the zip claims."""
-    monkeypatch.setattr(inspect_xlsx, "MAX_PART_BYTES", 1_000_000)
+    monkeypatch.setattr(xlsx_zip, "MAX_PART_BYTES", 1_000_000)
     path = books.write() / "remisser.xlsx"
     _big_part(path, 1_500_000)
     _lie_about_sizes(path, "xl/media/bild.bin", 1_000)
@@ -218,7 +219,7 @@ def test_a_part_that_packs_like_a_zip_bomb_is_refused(books):
 
 
 def test_too_many_parts_are_refused(books, monkeypatch):
-    monkeypatch.setattr(inspect_xlsx, "MAX_PARTS", 5)
+    monkeypatch.setattr(xlsx_zip, "MAX_PARTS", 5)
     path = books.write() / "remisser.xlsx"
     with zipfile.ZipFile(path) as archive:
         parts = len(archive.infolist())
@@ -262,7 +263,7 @@ def test_a_declared_number_of_texts_past_the_limit_is_refused(books):
 
 
 def test_many_tiny_texts_are_counted_however_they_are_written(books, monkeypatch):
-    monkeypatch.setattr(inspect_xlsx, "MAX_SHARED_STRINGS", 1_000)
+    monkeypatch.setattr(xlsx_zip, "MAX_SHARED_STRINGS", 1_000)
     path = books.write() / "remisser.xlsx"
     _shared_strings(
         path,
@@ -351,18 +352,18 @@ def test_the_readme_states_the_limits_the_code_applies():
     table = readme.split("### Storleksgränser")[1].split("\n\n")[2]
     values = [row.split(" | ")[1] for row in table.splitlines()[2:]]
     assert values == [
-        inspect_xlsx._size(inspect_xlsx.MAX_PART_BYTES),
-        inspect_xlsx._size(inspect_xlsx.MAX_TOTAL_BYTES),
-        inspect_xlsx._size(inspect_xlsx.MAX_SHARED_STRINGS_BYTES),
-        inspect_xlsx._count(inspect_xlsx.MAX_SHARED_STRINGS),
-        inspect_xlsx._count(inspect_xlsx.MAX_PARTS),
-        f"{inspect_xlsx.MAX_RATIO} gånger",
-        inspect_xlsx._count(inspect_xlsx.MAX_AREA),
-        inspect_xlsx._count(inspect_xlsx.MAX_TEXT_COPIES),
-        inspect_xlsx._count(inspect_xlsx.MAX_CELL_CHARS),
+        xlsx_zip._size(xlsx_zip.MAX_PART_BYTES),
+        xlsx_zip._size(xlsx_zip.MAX_TOTAL_BYTES),
+        xlsx_zip._size(xlsx_zip.MAX_SHARED_STRINGS_BYTES),
+        xlsx_zip._count(xlsx_zip.MAX_SHARED_STRINGS),
+        xlsx_zip._count(xlsx_zip.MAX_PARTS),
+        f"{xlsx_zip.MAX_RATIO} gånger",
+        xlsx_zip._count(xlsx_zip.MAX_AREA),
+        xlsx_zip._count(xlsx_zip.MAX_TEXT_COPIES),
+        xlsx_zip._count(xlsx_zip.MAX_CELL_CHARS),
     ]
-    assert f"upp till {inspect_xlsx._count(inspect_xlsx.EXACT_CELLS)} celler" in readme
-    assert f"för delar över {inspect_xlsx.RATIO_FROM // inspect_xlsx.MB} MB |" in readme
+    assert f"upp till {xlsx_zip._count(xlsx_zip.EXACT_CELLS)} celler" in readme
+    assert f"för delar över {xlsx_zip.RATIO_FROM // xlsx_zip.MB} MB |" in readme
 
 
 def test_a_year_of_ordinary_size_is_within_every_limit(books):
