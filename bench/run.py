@@ -102,6 +102,26 @@ def machine() -> str:
     )
 
 
+def load() -> float | None:
+    """The machine's load average over the last minute (None where the system has none)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def load_text(loads: list[float | None]) -> str:
+    """What else ran: on a shared machine every time grows with it, the ratios much less."""
+    known = [x for x in loads if x is not None]
+    if not known:
+        return ""
+    low, high = (f"{x:.1f}".replace(".", ",") for x in (min(known), max(known)))
+    return (
+        f" Belastning (load average, 1 min) under mätningen: {low}–{high} på "
+        f"{os.cpu_count()} kärnor."
+    )
+
+
 def measure_size(rows: int) -> dict:
     folder = inputs(rows)
     floor_imports = min(
@@ -248,9 +268,11 @@ def table(results: list[dict], compares: list[dict]) -> str:
 def main() -> int:
     sizes = [int(x) for x in os.environ.get("BENCH_SIZES", "").split(",") if x] or SIZES
     results = []
+    loads = [load()]
     for rows in sizes:
         print(f"Mäter {rows} närvarorader ...", flush=True)
         results.append(measure_size(rows))
+        loads.append(load())
     with tempfile.TemporaryDirectory() as out:
         if report_job.build_report(ROOT / "data" / "example", Path(out)).status != report_job.KLAR:
             raise SystemExit("exemplets rapport misslyckades")
@@ -264,7 +286,7 @@ def main() -> int:
         [
             "# Benchmark",
             "",
-            f"Maskin: {machine()}.",
+            f"Maskin: {machine()}.{load_text(loads)}",
             "",
             "Sekunder, bäst av 3. *Golv: import* = tolkarens start + "
             "`import pandas, pandera, docx, matplotlib`; *golv: calamine-läsning* = "
