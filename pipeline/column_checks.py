@@ -30,8 +30,9 @@ class CheckContext:
     today: pd.Timestamp = field(default_factory=lambda: pd.Timestamp(dt.date.today()))
     references: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     flagged: dict[str, set[str]] = field(default_factory=dict)  # personnummer per column
-    # Per workbook: each ID as matched → the ways it was written (d001, D001, 'D001 ').
-    id_spellings: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    # Per workbook: each ID as matched → how it was written, a set when in more than one way
+    # (d001, D001, 'D001 ').
+    id_spellings: dict[str, dict[str, str | set[str]]] = field(default_factory=dict)
 
 
 # Column types whose cells are screened for personnummer: codes, free text, and whole

@@ -8,7 +8,7 @@ the Excel row number, with one column per contract column. Header problems
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,9 +16,19 @@ import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from pipeline.contract import Sheet, Workbook
-from pipeline.inspect_xlsx import excel_ref, is_ole
-from pipeline.problems import FEL, NOTIS, VARNING, Problem, file_problem, sheet_notice
+from pipeline.formatting import tal
+from pipeline.inspect_xlsx import is_ole
+from pipeline.problems import (
+    FEL,
+    NOTIS,
+    VARNING,
+    Problem,
+    file_problem,
+    sheet_notice,
+    show_value,
+)
 from pipeline.text import normalize_header
+from pipeline.xlsx_zip import MAX_CELL_CHARS, excel_ref
 
 
 @dataclass
@@ -121,7 +131,9 @@ def read_sheet(
         calamine_sheet = book.get_sheet_by_name(actual)
     except CalamineError:  # a cell's XML holds no number where it says it does
         return RawSheet(fil, sheet.namn, empty, problems=[_broken_sheet(fil, sheet.namn)])
+    merged = calamine_sheet.merged_cell_ranges or []
     rows, unreadable = _rows(calamine_sheet)
+    del calamine_sheet  # calamine's own copy of the cells goes before the frame is built
     problems.extend(_unreadable_row(fil, sheet.namn, row) for row in unreadable)
     if not rows:
         rows = [[]]
@@ -174,9 +186,8 @@ def read_sheet(
                 )
             )
 
-    problems.extend(
-        _unreadable_cells(fil, sheet, calamine_sheet, header, formulas().get(actual, []))
-    )
+    problems.extend(_unreadable_cells(fil, sheet, merged, header, formulas().get(actual, [])))
+    problems.extend(_too_long(fil, sheet, header, frame, sorted(positions.values())))
     empty_rows = frame.isna().all(axis=1)
     cells = pd.DataFrame(
         {key: frame[positions[key]] if key in positions else None for key in keys},
@@ -332,13 +343,13 @@ def _missing_column(fil: str, sheet: Sheet, name: str, header: list) -> Problem:
     )
 
 
-def _unreadable_cells(fil, sheet: Sheet, calamine_sheet, header, formula_refs: list[str]):
+def _unreadable_cells(fil, sheet: Sheet, merged: list, header, formula_refs: list[str]):
     """Merged cells in the data area and formulas without a saved value."""
 
     def column_name(index: int) -> str:
         return str(header[index]) if index < len(header) and header[index] != "" else ""
 
-    for (top, left), (bottom, right) in calamine_sheet.merged_cell_ranges or []:
+    for (top, left), (bottom, right) in merged:
         if bottom < 1:
             continue  # merged header cells are harmless
         area = f"{excel_ref(top, left)}:{excel_ref(bottom, right)}"
@@ -369,3 +380,45 @@ def _unreadable_cells(fil, sheet: Sheet, calamine_sheet, header, formula_refs: l
             "Öppna filen i Excel och spara den igen, så sparas resultatet. Eller skriv in "
             "värdet i stället för formeln.",
         )
+
+
+# infer_dtype's kinds for a column that holds no text at all: nothing to measure.
+_NO_TEXT = {
+    "floating", "integer", "mixed-integer-float", "decimal", "boolean", "datetime64",
+    "datetime", "date", "timedelta64", "timedelta", "time", "empty",
+}  # fmt: skip
+
+
+def _long_positions(values) -> list[int]:
+    """Positions of the texts longer than a cell in Excel can hold (fast when there are none)."""
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in _NO_TEXT:
+        return []
+    if kind == "string" and max(map(len, values[pd.notna(values)]), default=0) <= MAX_CELL_CHARS:
+        return []
+    return [i for i, v in enumerate(values) if isinstance(v, str) and len(v) > MAX_CELL_CHARS]
+
+
+def _too_long(fil, sheet: Sheet, header: list, frame, positions: list[int]) -> Iterator[Problem]:
+    """Cells longer than Excel allows: an error, so that the text goes no further."""
+
+    def problem(row: int, index: int, value: str) -> Problem:
+        name = str(header[index]) if index < len(header) and header[index] != "" else ""
+        return Problem(
+            fil,
+            sheet.namn,
+            row,
+            (name if row > 1 else None) or None,
+            show_value(value),
+            f"Cellen {excel_ref(row - 1, index)} innehåller {tal(len(value))} tecken, fler än de "
+            f"{tal(MAX_CELL_CHARS)} som en cell i Excel rymmer.",
+            "Korta texten, eller dela upp den på flera rader.",
+        )
+
+    header_values = pd.Series(header, dtype=object).to_numpy()
+    for index in _long_positions(header_values):
+        yield problem(1, index, header[index])
+    for index in positions:
+        values = frame[index].to_numpy(dtype=object)
+        for at in _long_positions(values):
+            yield problem(int(frame.index[at]), index, values[at])

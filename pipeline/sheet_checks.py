@@ -135,7 +135,14 @@ def check_table(raw: RawSheet, sheet: Sheet, context: CheckContext) -> tuple[She
             spellings = context.id_spellings.setdefault(raw.fil, {})
             for written, key in zip(raw.cells[column.nyckel], coerced.values, strict=True):
                 if isinstance(key, str):
-                    spellings.setdefault(key, set()).add(str(written).strip())
+                    text = str(written).strip()
+                    written_as = spellings.setdefault(key, text)
+                    # A set only for an ID written in two ways: a million IDs, a million sets
+                    # otherwise (230 MB at a million attendance rows).
+                    if isinstance(written_as, set):
+                        written_as.add(text)
+                    elif written_as != text:
+                        spellings[key] = {written_as, text}
         for row, message in coerced.bad.items():
             add(row, column.namn, raw.cells.at[row, column.nyckel], message, coerced.fixes[row])
     data = pd.DataFrame(typed, index=raw.cells.index)

@@ -9,6 +9,7 @@ the value found and what is allowed.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from pipeline import contract
 from pipeline.column_checks import CheckContext
 from pipeline.contract import Workbook
 from pipeline.dataset import Dataset
+from pipeline.files import FolderProblem
 from pipeline.history import history_problems
 from pipeline.input_files import find_problems_with_files
 from pipeline.inspect_xlsx import FormulaScan
@@ -28,6 +30,7 @@ from pipeline.progress import stage
 from pipeline.read import WorkbookError, open_workbook, read_sheet
 from pipeline.sheet_checks import SheetResult, check_fields, check_table
 from pipeline.text import paragraphs
+from pipeline.xlsx_zip import WorkbookTooLarge, check_limits
 
 DATE_MIN = pd.Timestamp("1990-01-01")
 OTHER_FORMATS = (".xls", ".xlsm", ".xlsb", ".ods", ".csv", ".numbers")
@@ -88,11 +91,14 @@ def _validate_workbook(
     fil = workbook.fil
     found = _WorkbookResult(key, fil)
     referenced = _referenced()
+    with stage("limits"):
+        check_limits(raw_dir / fil, [s.namn for s in workbook.flikar])  # before any parser
     scan = FormulaScan([raw_dir / fil], background=background)
     try:
         with stage("read"):
             book = open_workbook(raw_dir / fil)
     except WorkbookError as error:
+        scan.close()
         found.problems.append(error.problem)
         return found
     try:
@@ -113,7 +119,8 @@ def _validate_workbook(
                     )
     finally:
         book.close()
-    merged = {k: v for k, v in context.id_spellings.get(fil, {}).items() if len(v) > 1}
+        scan.close()
+    merged = {k: v for k, v in context.id_spellings.get(fil, {}).items() if isinstance(v, set)}
     if merged:
         examples = "; ".join(
             " = ".join(f"'{show_value(w)}'" for w in sorted(merged[key]))
@@ -154,6 +161,27 @@ PARALLEL_BYTES = 1_500_000  # both big workbooks at least this large: read them 
 LARGE = ("remisser", "aktiviteter")
 
 
+class ReaderDied(FolderProblem):
+    """The process reading a workbook ended without an answer (python-calamine aborts the
+    whole process when it cannot get memory); str() is one Swedish line naming the file."""
+
+    def __init__(self, fil: str):
+        super().__init__(
+            f"{fil} kunde inte läsas: läsningen avbröts oväntat, troligen för att filen kräver "
+            "mer minne än datorn har (till exempel värden långt ut till höger eller långt ner i "
+            "en flik). Inga filer ändrades. Öppna filen i Excel, ta bort det som inte hör till "
+            "tabellerna, spara och kör igen."
+        )
+
+
+def _quiet() -> None:
+    """In the helper process: a reader that dies leaves no backtrace on the coach's screen;
+    the main process says what happened, in Swedish."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
 def _validate_in_parallel(raw_dir: Path, context: CheckContext) -> list[_WorkbookResult]:
     """The two large workbooks; large ones at the same time, on two cores.
 
@@ -166,17 +194,27 @@ def _validate_in_parallel(raw_dir: Path, context: CheckContext) -> list[_Workboo
         return [_validate_workbook(raw_dir, key, context, background=True) for key in LARGE]
     import concurrent.futures
     import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
 
     spawn = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        future = pool.submit(_validate_workbook, raw_dir, first, context)
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=1, mp_context=spawn, initializer=_quiet
+    ) as pool:
+        future = pool.submit(HELPER, raw_dir, first, context)
         later = _validate_workbook(raw_dir, second, context, background=True)
         try:
             with stage("wait"):
                 earlier = future.result()
+        except BrokenProcessPool:  # the process died: reading it here would kill this one
+            raise ReaderDied(contract.workbook(first).fil) from None
+        except WorkbookTooLarge:
+            raise
         except Exception:  # the helper process failed: do it here instead
             earlier = _validate_workbook(raw_dir, first, context)
     return [earlier, later]
+
+
+HELPER = _validate_workbook  # what the helper process runs (a test makes it die)
 
 
 def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
