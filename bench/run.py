@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from bench import bombs  # noqa: E402
 from bench.generate import DATA, inputs  # noqa: E402
-from pipeline import contract, report_job  # noqa: E402
+from pipeline.contract import schema as contract  # noqa: E402
+from pipeline.report import job as report_job  # noqa: E402
 
 SIZES = [1_000, 10_000, 100_000, 1_000_000]
 REPEAT = 3

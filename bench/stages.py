@@ -20,7 +20,8 @@ import pandera  # noqa: E402,F401
 
 imports = time.perf_counter() - start
 
-from pipeline import progress, report_job  # noqa: E402
+from pipeline import progress  # noqa: E402
+from pipeline.report import job as report_job  # noqa: E402
 
 
 def main() -> None:

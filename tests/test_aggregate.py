@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline import config
-from pipeline.aggregate import compute, to_csv
-from pipeline.validate import validate
+from pipeline.figures.aggregate import compute, to_csv
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 
 

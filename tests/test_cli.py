@@ -14,7 +14,10 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import aggregate, cli, config, report_job
+from pipeline import config
+from pipeline.cli import main as cli
+from pipeline.figures import aggregate
+from pipeline.report import job as report_job
 
 ROOT = config.ROOT
 
@@ -215,7 +218,7 @@ def test_make_check_runs_the_program_without_the_report_libraries(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Inga fel." in result.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
-    assert {"pipeline.validate", "pandera"} <= imported  # the log is really there
+    assert {"pipeline.validation.validate", "pandera"} <= imported  # the log is really there
     assert not imported & {"matplotlib", "docx", "docxtpl"}, imported & {"matplotlib", "docx"}
     assert (tmp_path / "ut" / "valideringsrapport.xlsx").is_file()
 
@@ -255,7 +258,7 @@ def test_make_targets_give_the_program_these_arguments(tmp_path, target, expecte
 
 
 def test_unchanged_input_is_not_built_again(books, tmp_path, capsys):
-    from pipeline import unchanged
+    from pipeline.report import unchanged
 
     raw, out = books.write(), tmp_path / "out"
     assert _run(capsys, "rapport", "--in", str(raw), "--ut", str(out))[0] == 0
@@ -358,10 +361,10 @@ def test_old_english_names_still_work_unseen(capsys, tmp_path):
 
 
 def test_the_command_line_is_thin_and_the_bench_calls_the_library():
-    """The report job lives in pipeline.report_job; cli.py only parses, prints and exits."""
+    """The report job lives in pipeline.report.job; cli.py only parses, prints and exits."""
     import ast
 
-    tree = ast.parse((ROOT / "pipeline" / "cli.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "pipeline" / "cli" / "main.py").read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module:
@@ -369,16 +372,16 @@ def test_the_command_line_is_thin_and_the_bench_calls_the_library():
         elif isinstance(node, ast.Import):
             imported |= {alias.name for alias in node.names}
     job = {
-        "pipeline.aggregate",
-        "pipeline.render",
-        "pipeline.unchanged",
-        "pipeline.validate",
-        "pipeline.compare_xlsx",
-        "pipeline.compare_docx",
-        "pipeline.datapackage",
+        "pipeline.figures.aggregate",
+        "pipeline.report.render",
+        "pipeline.report.unchanged",
+        "pipeline.validation.validate",
+        "pipeline.comparison.workbook",
+        "pipeline.comparison.document",
+        "pipeline.contract.datapackage",
     }
     assert not imported & job, imported & job
-    assert {"pipeline.report_job", "pipeline.compare_job"} <= imported
+    assert {"pipeline.report.job", "pipeline.comparison.job"} <= imported
     for name in ("run.py", "stages.py"):
         source = (ROOT / "bench" / name).read_text(encoding="utf-8")
         assert "report_job.build_report(" in source, name

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pipeline import datapackage
+from pipeline.contract import datapackage
 
 PROFILES = Path(__file__).with_name("profiles")
 

@@ -35,10 +35,11 @@ def build_hashes() -> dict[str, str]:
 
     from conftest import Workbooks
 
-    from pipeline import aggregate, render
-    from pipeline.mallar import write_blank_workbooks
-    from pipeline.report_problems import write_validation_report
-    from pipeline.validate import validate
+    from pipeline.coach.blank_workbooks import write_blank_workbooks
+    from pipeline.figures import aggregate
+    from pipeline.report import render
+    from pipeline.validation.report import write_validation_report
+    from pipeline.validation.validate import validate
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)

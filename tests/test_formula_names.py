@@ -11,11 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline import config, contract, report_job
-from pipeline.aggregate import Figure, KeyFigures, to_csv
-from pipeline.column_checks import CheckContext, run_pandera
-from pipeline.docs import requirement_text
-from pipeline.validate import validate
+from pipeline import config
+from pipeline.contract import schema as contract
+from pipeline.contract.docs import requirement_text
+from pipeline.figures.aggregate import Figure, KeyFigures, to_csv
+from pipeline.report import job as report_job
+from pipeline.validation.column_checks import CheckContext, run_pandera
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 
 RENAMED = {

@@ -21,13 +21,17 @@ import pytest
 from keyfigures import write
 from openpyxl import load_workbook
 
-from pipeline import compare, compare_xlsx, config, contract
-from pipeline.mallar import build
-from pipeline.nytt_ar import next_year_rows, write_next_year
-from pipeline.problems import Problem
-from pipeline.report_problems import validation_report, write_validation_report
-from pipeline.validate import validate
-from pipeline.xlsx import Formula, save_workbook, workbook_bytes, write_input
+from pipeline import config
+from pipeline.coach.blank_workbooks import build
+from pipeline.coach.input_workbooks import write_input
+from pipeline.coach.next_year import next_year_rows, write_next_year
+from pipeline.comparison import compare
+from pipeline.comparison import workbook as compare_xlsx
+from pipeline.contract import schema as contract
+from pipeline.publish.xlsx import Formula, save_workbook, workbook_bytes
+from pipeline.validation.problems import Problem
+from pipeline.validation.report import validation_report, write_validation_report
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 
 HYPERLINK = '=HYPERLINK("http://x","klick")'
@@ -199,7 +203,7 @@ def test_example_and_synthetic_input_keep_text_as_text(tmp_path):
 
 
 def test_no_workbook_is_saved_around_the_one_place():
-    """Only pipeline/xlsx.py saves a workbook (book_bytes); the one other save is the Word
+    """Only pipeline/publish/xlsx.py saves a workbook (book_bytes); the one other save is the Word
     template's (docxtpl). A writer that saved on its own would skip keep_text."""
     saves = []
     for path in sorted((config.ROOT / "pipeline").rglob("*.py")):

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import cli, inspect_xlsx, read, validate, xlsx_zip
-from pipeline.inspect_xlsx import formulas_without_value
-from pipeline.xlsx_zip import WorkbookTooLarge, check_limits
+from pipeline.cli import main as cli
+from pipeline.validation import inspect_xlsx, read, validate, xlsx_zip
+from pipeline.validation.inspect_xlsx import formulas_without_value
+from pipeline.validation.xlsx_zip import WorkbookTooLarge, check_limits
 from tests import dying_reader
 from tests.conftest import TODAY
 

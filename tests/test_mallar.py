@@ -8,9 +8,11 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import cli, config, contract
-from pipeline.mallar import TemplateExists, write_blank_workbooks
-from pipeline.validate import validate
+from pipeline import config
+from pipeline.cli import main as cli
+from pipeline.coach.blank_workbooks import TemplateExists, write_blank_workbooks
+from pipeline.contract import schema as contract
+from pipeline.validation.validate import validate
 from tests.conftest import BASE_ROWS, TODAY
 
 

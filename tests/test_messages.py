@@ -7,14 +7,14 @@ import contextlib
 import pandas as pd
 import pytest
 
-from pipeline import contract
-from pipeline.coerce import coerce_column
-from pipeline.column_checks import CheckContext, column_checks
-from pipeline.input_files import find_problems_with_files
-from pipeline.inspect_xlsx import OLE_MAGIC
-from pipeline.problems import FEL, VARNING, Problem, show_value, visible
-from pipeline.read import WorkbookError, open_workbook
-from pipeline.validate import validate
+from pipeline.contract import schema as contract
+from pipeline.validation.coerce import coerce_column
+from pipeline.validation.column_checks import CheckContext, column_checks
+from pipeline.validation.input_files import find_problems_with_files
+from pipeline.validation.inspect_xlsx import OLE_MAGIC
+from pipeline.validation.problems import FEL, VARNING, Problem, show_value, visible
+from pipeline.validation.read import WorkbookError, open_workbook
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 from tests.test_validate import BAD_INPUT
 

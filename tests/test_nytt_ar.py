@@ -6,8 +6,9 @@ import shutil
 
 from openpyxl import load_workbook
 
-from pipeline import cli, config
-from pipeline.validate import validate
+from pipeline import config
+from pipeline.cli import main as cli
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 
 

@@ -21,7 +21,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline import cli, config, files
+from pipeline import config
+from pipeline.cli import main as cli
+from pipeline.publish import folder as files
 
 REPORT = "Vaggeryd-2023-verksamhetsberattelse.docx"
 CSV = "Vaggeryd-2023-nyckeltal.csv"
@@ -289,7 +291,7 @@ def test_no_traceback_reaches_the_terminal(tmp_path):
 DIES_WHILE_SWITCHING = """
 import os, sys
 from pathlib import Path
-from pipeline import cli
+from pipeline.cli import main as cli
 
 real_replace = os.replace
 
@@ -356,7 +358,7 @@ def test_stale_temporary_files_are_removed_and_only_ours(books, tmp_path, capsys
 
 HOLDS_THE_LOCK = """
 import sys, time
-from pipeline.files import output_lock
+from pipeline.publish.folder import output_lock
 with output_lock(sys.argv[1]):
     print("låst", flush=True)
     time.sleep(60)
@@ -499,7 +501,7 @@ def test_an_edited_comparison_workbook_is_kept(tmp_path, capsys, monkeypatch):
     from keyfigures import write as write_figures
     from openpyxl import load_workbook
 
-    from pipeline import compare_docx
+    from pipeline.comparison import document as compare_docx
 
     # The Word report is not the point here (its charts take seconds).
     monkeypatch.setattr(compare_docx, "render", lambda comparison: (b"rapporten", []))

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import cli, pdf
-from pipeline.pdf import INSTALL_HELP
+from pipeline.cli import main as cli
+from pipeline.publish import pdf
+from pipeline.publish.pdf import INSTALL_HELP
 
 OFFICE = pdf.find_libreoffice()
 SKIP_REASON = (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from pipeline.mallar import write_blank_workbooks
-from pipeline.problems import Problem
-from pipeline.report_problems import write_validation_report
-from pipeline.xlsx import POINTS_PER_LINE, wrapped_height
+from pipeline.coach.blank_workbooks import write_blank_workbooks
+from pipeline.publish.xlsx import POINTS_PER_LINE, wrapped_height
+from pipeline.validation.problems import Problem
+from pipeline.validation.report import write_validation_report
 
 
 def _assert_printable(sheet, landscape: bool) -> None:

@@ -13,9 +13,9 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from pipeline import config
-from pipeline.aggregate import compute
-from pipeline.render import TemplateProblem, render
-from pipeline.validate import validate
+from pipeline.figures.aggregate import compute
+from pipeline.report.render import TemplateProblem, render
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 
 NBSP = "\u00a0"
@@ -288,7 +288,7 @@ def test_table_of_contents_and_page_numbers(example_report):
 
 
 def test_a_broken_document_is_never_handed_out(example_report):
-    from pipeline.ooxml import BrokenDocument, finalize_docx
+    from pipeline.publish.ooxml import BrokenDocument, finalize_docx
 
     report, _ = example_report
     package = io.BytesIO()

@@ -8,9 +8,9 @@ import io
 import docx
 import pytest
 
-from pipeline.aggregate import compute, previous_year
-from pipeline.render import render, suppression_note
-from pipeline.validate import validate
+from pipeline.figures.aggregate import compute, previous_year
+from pipeline.report.render import render, suppression_note
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 from tests.test_render import _rows, _table_after
 

@@ -9,9 +9,9 @@ import io
 import docx
 import pytest
 
-from pipeline.aggregate import compute, previous_year, to_csv
-from pipeline.render import render
-from pipeline.validate import validate
+from pipeline.figures.aggregate import compute, previous_year, to_csv
+from pipeline.report.render import render
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 from tests.test_render import _rows, _table_after
 

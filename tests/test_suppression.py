@@ -1,6 +1,6 @@
 """Suppression that protects: no hidden count can be worked out from what is published.
 
-The attacker here is independent of pipeline.suppression's own arithmetic: it
+The attacker here is independent of pipeline.figures.suppression's own arithmetic: it
 enumerates, for each hidden count, every value consistent with the published
 total, the visible counts and the marks ("1–4" for a small count, ".." for any
 other hidden count, which is at most the smallest visible count).
@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.suppression import labelled, protect
+from pipeline.figures.suppression import labelled, protect
 
 
 def possible_values(

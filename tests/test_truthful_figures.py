@@ -9,10 +9,11 @@ import io
 import docx
 import pytest
 
-from pipeline import aggregate, contract
-from pipeline.aggregate import compute, previous_year, to_csv
-from pipeline.render import render
-from pipeline.validate import validate
+from pipeline.contract import schema as contract
+from pipeline.figures import aggregate
+from pipeline.figures.aggregate import compute, previous_year, to_csv
+from pipeline.report.render import render
+from pipeline.validation.validate import validate
 from tests.conftest import HEADERS, TODAY
 from tests.test_render import _rows, _table_after
 from tests.test_suppression import possible_values
@@ -323,7 +324,7 @@ def test_a_header_twice_is_an_error_naming_both_columns(books):
 def test_blank_workbooks_explain_tidigare_ar_and_foljsamhet(tmp_path):
     from openpyxl import load_workbook
 
-    from pipeline.mallar import write_blank_workbooks
+    from pipeline.coach.blank_workbooks import write_blank_workbooks
 
     write_blank_workbooks(tmp_path)
     verksamhet = load_workbook(tmp_path / "verksamhet.xlsx")

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import cli
-from pipeline.inspect_xlsx import OLE_MAGIC
-from pipeline.validate import validate
+from pipeline.cli import main as cli
+from pipeline.validation.inspect_xlsx import OLE_MAGIC
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 
 D = dt.date
@@ -465,7 +465,7 @@ def test_rows_with_errors_are_counted(books):
 
 def test_large_workbooks_are_validated_side_by_side(books, monkeypatch):
     """The parallel path (a spawned helper process) gives the same result as one process."""
-    from pipeline import validate as validation
+    from pipeline.validation import validate as validation
 
     folder = books.write()
     alone = validate(folder, today=TODAY)
@@ -480,7 +480,7 @@ def test_large_workbooks_are_validated_side_by_side(books, monkeypatch):
 def test_large_workbooks_are_scanned_for_formulas_in_a_second_process(books, monkeypatch):
     """The background formula scan (a second process for large files) finds what the scan
     in this process finds; when the helper fails, the scan is done here instead."""
-    from pipeline import inspect_xlsx
+    from pipeline.validation import inspect_xlsx
 
     folder = books.write()
     _formula_without_value(folder)

@@ -6,8 +6,8 @@ import datetime as dt
 
 from openpyxl import load_workbook
 
-from pipeline import cli
-from pipeline.validate import validate
+from pipeline.cli import main as cli
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 
 D = dt.date

@@ -30,10 +30,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
-from pipeline import aggregate, compare, contract
-from pipeline.coerce import DATE_MIN, LARGEST_NUMBER
-from pipeline.report_job import FEL_I_UNDERLAGET, KLAR, VALIDATION_REPORT, build_report, check
-from pipeline.validate import validate
+from pipeline.comparison import compare
+from pipeline.contract import schema as contract
+from pipeline.figures import aggregate
+from pipeline.report.job import FEL_I_UNDERLAGET, KLAR, VALIDATION_REPORT, build_report, check
+from pipeline.validation.coerce import DATE_MIN, LARGEST_NUMBER
+from pipeline.validation.validate import validate
 from tests.conftest import BASE_ROWS, FILES, TODAY, Workbooks
 from tests.keyfigures import figures, text
 
@@ -579,7 +581,7 @@ def test_a_file_with_an_impossible_year_is_told_and_never_names_an_output(tmp_pa
 
 def test_a_median_below_zero_stays_inside_its_chart():
     """Waiting days below 0 (talks dated before the referral) overflowed the chart's raster."""
-    from pipeline.compare_charts import bars_across
+    from pipeline.comparison.charts import bars_across
 
     bars = bars_across("Väntetid", {"Habo": -30000.0}, mean=-30000.0, unit="dagar")
     assert bars.png.startswith(b"\x89PNG")

@@ -572,7 +572,7 @@ def build(path: Path) -> None:
 
 def build_comparison(path: Path) -> None:
     """The template of the regional comparison report (make compare)."""
-    from pipeline.compare import measures
+    from pipeline.contract.comparison import measures
 
     count = len(measures())
     doc = _new_document("Hälsocenter i Jönköpings län – jämförelse")

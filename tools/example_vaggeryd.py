@@ -17,9 +17,10 @@ import random
 import sys
 from pathlib import Path
 
-from pipeline import config, contract
-from pipeline.contract import AVBOJDE, KANAL, TYP, UTFALL
-from pipeline.xlsx import write_input
+from pipeline import config
+from pipeline.coach.input_workbooks import write_input
+from pipeline.contract import schema as contract
+from pipeline.contract.schema import AVBOJDE, KANAL, TYP, UTFALL
 
 
 def FIELD(key: str) -> str:  # noqa: N802 (named like the contract's choice lookups)

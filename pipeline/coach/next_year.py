@@ -1,0 +1,74 @@
+"""A new year: next year's verksamhet.xlsx, prepared from this year's.
+
+År + 1; this year's Framtidsplan becomes next year's planned Aktivitet (with
+Uppföljning and Framtidsplan empty); the coach's texts are kept as drafts,
+marked so that validation warns until they are rewritten.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.coach.blank_workbooks import build
+from pipeline.contract import schema as contract
+from pipeline.contract.schema import DRAFT_MARKER
+from pipeline.publish.xlsx import save_workbook
+
+
+def next_year_rows(
+    uppgifter: dict,
+    texter: pd.DataFrame,
+    plan: pd.DataFrame,
+    tidigare: pd.DataFrame | None = None,
+) -> dict:
+    """Rows per sheet key of next year's verksamhet.xlsx; Tidigare år is carried over as it is."""
+    year = int(uppgifter["ar"])
+    sheet = contract.sheet("uppgifter")
+    carried = {"ar": year + 1, "styrgruppsmoten": None}
+    fields = []
+    for field in sheet.falt:
+        value = carried.get(field.nyckel, uppgifter.get(field.nyckel))
+        if isinstance(value, pd.Timestamp):
+            value = value.date()
+        fields.append([field.namn, value])
+    drafts = [
+        _row("texter", avsnitt=avsnitt, text=f"{DRAFT_MARKER} från {year}] {text}")
+        for avsnitt, text in texter[["avsnitt", "text"]].itertuples(index=False)
+    ]
+    planned = [
+        _row("plan", fokusomrade=area, aktivitet=f"{aktivitet} ({framtid})")
+        for area, aktivitet, framtid in plan[["fokusomrade", "aktivitet", "framtidsplan"]]
+        .dropna(subset=["framtidsplan"])
+        .itertuples(index=False)
+    ]
+    columns = [c.nyckel for c in contract.sheet("tidigare_ar").kolumner]
+    earlier = [
+        _row("tidigare_ar", **{k: None if pd.isna(v) else int(v) for k, v in row.items()})
+        for row in (tidigare if tidigare is not None else pd.DataFrame())
+        .reindex(columns=columns)
+        .to_dict("records")
+    ]
+    return {"uppgifter": fields, "texter": drafts, "plan": planned, "tidigare_ar": earlier}
+
+
+def _row(sheet: str, **values) -> list:
+    """A row in the order of the sheet's columns, from values named by column key."""
+    columns = [c.nyckel for c in contract.sheet(sheet).kolumner]
+    unknown = set(values) - set(columns)
+    if unknown:
+        raise ValueError(f"okända kolumner i {sheet}: {sorted(unknown)}")
+    return [values.get(key) for key in columns]
+
+
+def write_next_year(target: Path, rows: dict) -> Path:
+    """The blank verksamhet workbook (drop-downs, instructions) filled with the rows."""
+    book = build(contract.workbook("verksamhet"))
+    uppgifter = book[contract.sheet("uppgifter").namn]
+    for index, (_name, value) in enumerate(rows["uppgifter"], start=2):
+        uppgifter.cell(index, 2, value)
+    for key in ("texter", "plan", "tidigare_ar"):
+        for row in rows[key]:
+            book[contract.sheet(key).namn].append(row)
+    return save_workbook(book, target)

@@ -1,0 +1,398 @@
+"""Stage 2: the key figures (nyckeltal) of the contract for one report year.
+
+All figures come out as tidy rows (nyckeltal, dimension, kategori, varde,
+undertryckt); the csv file and the Word report both read these rows, so the
+two can never disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipeline.contract import schema as contract
+from pipeline.contract.formula import formula_start
+from pipeline.contract.schema import AVBOJDE, KANAL, TYP, UTFALL, categories
+from pipeline.figures.suppression import labelled, protect
+from pipeline.validation.dataset import Dataset
+from pipeline.validation.history import History, history
+
+TOTAL = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    nyckeltal: str
+    dimension: str
+    kategori: str
+    varde: float | int | None
+    undertryckt: bool = False
+    secondary: bool = False  # hidden only so that the group's small counts stay hidden
+
+
+@dataclass
+class KeyFigures:
+    kommunkod: str
+    kommun: str
+    ar: int
+    figures: list[Figure]
+    activities: pd.DataFrame | None = None  # per activity, for the report's sentences
+    missing_years: tuple[int, ...] = ()  # years since start without data ("sedan start" unknown)
+
+    def value(self, nyckeltal: str, dimension: str = TOTAL, kategori: str = TOTAL):
+        for figure in self.figures:
+            if (figure.nyckeltal, figure.dimension, figure.kategori) == (
+                nyckeltal,
+                dimension,
+                kategori,
+            ):
+                return figure.varde
+        return None
+
+    def breakdown(self, nyckeltal: str, dimension: str) -> list[Figure]:
+        return [f for f in self.figures if f.nyckeltal == nyckeltal and f.dimension == dimension]
+
+
+def _in_year(dates: pd.Series, year: int) -> pd.Series:
+    return dates.dt.year == year
+
+
+def _since_start(dates: pd.Series, start: pd.Timestamp, year: int) -> pd.Series:
+    return (dates >= start) & (dates <= pd.Timestamp(year=year, month=12, day=31))
+
+
+def _age_group(birth_years: pd.Series, year: int) -> pd.Series:
+    fmt = contract.key_figure_format()
+    ages = year - birth_years
+    groups = pd.Series(fmt.alder_saknas, index=birth_years.index, dtype="object")
+    for group in fmt.aldersgrupper:
+        groups[(ages >= group["fran"]) & (ages <= group["till"])] = group["namn"]
+    return groups
+
+
+def _counts(values: pd.Series, categories: list[str]) -> dict[str, int]:
+    counts = values.value_counts()
+    return {c: int(counts.get(c, 0)) for c in categories}
+
+
+def _conversations(samtal: pd.DataFrame, kind: str | None, outcome: str) -> pd.Series:
+    mask = samtal["utfall"] == outcome
+    if kind is not None:
+        mask &= samtal["samtalstyp"] == kind
+    return samtal.loc[mask.fillna(False).astype(bool), "datum"]
+
+
+def activity_table(dataset: Dataset, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per activity with attendance in the year (area, sessions, participants, hours),
+    and the year's attendance as integer codes (activity, focus area, participant).
+
+    Strings are factorized once; the counting is then done on integers, which keeps
+    a million attendance rows well under a second.
+    """
+    narvaro = dataset.narvaro[_in_year(dataset.narvaro["datum"], year)]
+    activity, activity_names = pd.factorize(narvaro["aktivitet"].to_numpy(dtype=object))
+    person, _ = pd.factorize(narvaro["deltagar_id"].to_numpy(dtype=object))
+    heads = narvaro["antal"].fillna(0).to_numpy(dtype="int64") + (person >= 0)
+    codes = pd.DataFrame(
+        {
+            "activity": activity,
+            "day": narvaro["datum"].to_numpy(dtype="int64"),
+            "person": np.where(person >= 0, person, np.nan),
+            "heads": heads,
+            "hours": heads * narvaro["timmar"].to_numpy(dtype="float64"),
+        }
+    )
+    grouped = codes.groupby("activity", sort=False).agg(
+        tillfallen=("day", "nunique"),
+        unika_deltagare=("person", "nunique"),
+        med_id=("person", "count"),
+        deltagartillfallen=("heads", "sum"),
+        deltagartimmar=("hours", "sum"),
+    )
+    catalogue = dataset.aktiviteter.set_index("aktivitet")
+    names = activity_names[grouped.index.to_numpy()]
+    table = pd.DataFrame(
+        {
+            "fokusomrade": catalogue.loc[names, "fokusomrade"].to_numpy(),
+            "aktivitet": names,
+            "typ": catalogue.loc[names, "typ"].to_numpy(),
+            **{c: grouped[c].to_numpy() for c in grouped.columns},
+        }
+    ).sort_values(["fokusomrade", "aktivitet"], ignore_index=True)
+    areas = categories("fokusomrade")
+    area_of_activity = np.array(
+        [areas.index(catalogue.at[n, "fokusomrade"]) for n in activity_names], dtype="int64"
+    )
+    codes["area"] = area_of_activity[activity] if len(activity) else activity
+    return table, codes
+
+
+def compute(dataset: Dataset, year: int | None = None, threshold: int | None = None) -> KeyFigures:
+    """Every key figure of the contract for `year` (default: the report year)."""
+    fmt = contract.key_figure_format()
+    year = dataset.ar if year is None else year
+    threshold = fmt.undertryck_grans if threshold is None else threshold
+    remisser, samtal = dataset.remisser, dataset.samtal
+    figures: list[Figure] = []
+
+    def total(name: str, value) -> None:
+        figures.append(Figure(name, TOTAL, TOTAL, value))
+
+    inkomna = remisser[_in_year(remisser["inkom"], year)]
+    total("arenden_inkomna", len(inkomna))
+    total("far_inkomna", int((inkomna["kanal"] == KANAL("far")).sum()))
+
+    forsta = _conversations(samtal, TYP("forsta_samtal"), UTFALL("genomfort"))
+    total("forsta_samtal", int(_in_year(forsta, year).sum()))
+    figures.extend(_since_start_figures(dataset, year, forsta))
+    done = UTFALL("genomfort")
+    for name, kind, outcome in (
+        ("uppfoljande_samtal", TYP("uppfoljande_samtal"), done),
+        ("uteblivna_samtal", None, UTFALL("uteblev")),
+        ("spontana_besok", TYP("spontant_besok"), done),
+    ):
+        total(name, int(_in_year(_conversations(samtal, kind, outcome), year).sum()))
+    total("avbojda", int((inkomna["avbojde"] == AVBOJDE("ja")).sum()))
+    total("recept_i_retur", int(_in_year(remisser["retur"], year).sum()))
+    if dataset.styrgruppsmoten is not None:
+        total("styrgruppsmoten", dataset.styrgruppsmoten)
+    if dataset.invanare is not None:
+        total("invanare", dataset.invanare)
+
+    breakdowns = {
+        "kanal": inkomna["kanal"],
+        # An own contact has no prescriber: the breakdown covers FaR and Remiss only.
+        "remittent": inkomna.loc[inkomna["kanal"] != KANAL("egen_kontakt"), "remittent"],
+        "kon": inkomna["kon"],
+        "aldersgrupp": _age_group(inkomna["fodelsear"], year),
+    }
+    for dimension, values in breakdowns.items():
+        figures.extend(
+            breakdown_figures(
+                "arenden_inkomna", dimension, _counts(values, categories(dimension)), threshold
+            )
+        )
+    months = categories("manad")
+    for name, dates in (("arenden_inkomna", inkomna["inkom"]), ("forsta_samtal", forsta)):
+        in_year = dates[_in_year(dates, year)]
+        counts = in_year.dt.month.value_counts()
+        for number, kategori in enumerate(months, start=1):
+            figures.append(Figure(name, "manad", kategori, int(counts.get(number, 0))))
+
+    figures.extend(service_quality(dataset, year, threshold))
+    table, codes = activity_table(dataset, year)
+    figures.extend(_activity_figures(table, codes))
+    missing = year_history(dataset, year).missing
+    return KeyFigures(dataset.kommun.kod, dataset.kommun.namn, year, figures, table, missing)
+
+
+WAIT_LIMIT_DAYS = 30
+
+
+def service_quality(dataset: Dataset, year: int, threshold: int) -> list[Figure]:
+    """How quickly and how well people are taken care of (the contract's service quality).
+
+    A referral's first conversation is its earliest completed Första samtal at any
+    date (a December referral met in January counts, with its real waiting time).
+    """
+    remisser, samtal = dataset.remisser, dataset.samtal
+    inkomna = remisser[_in_year(remisser["inkom"], year)]
+    done = samtal["utfall"] == UTFALL("genomfort")
+    first = samtal[(samtal["samtalstyp"] == TYP("forsta_samtal")) & done]
+    first_day = first.groupby("klient_id")["datum"].min()
+    met = pd.to_datetime(inkomna["klient_id"].map(first_day.to_dict()))
+    waits = (met - inkomna["inkom"]).dt.days.dropna()
+    figures = [
+        Figure("arenden_med_forsta_samtal", TOTAL, TOTAL, len(waits)),
+        Figure("forsta_samtal_inom_30_dagar", TOTAL, TOTAL, int((waits <= WAIT_LIMIT_DAYS).sum())),
+    ]
+    if len(waits):
+        figures.append(Figure("vantetid_dagar_median", TOTAL, TOTAL, _median(waits)))
+    follow_ups = samtal[
+        (samtal["samtalstyp"] == TYP("uppfoljande_samtal")) & done & _in_year(samtal["datum"], year)
+    ].dropna(subset=["klient_id"])
+    # The latest follow-up of the year tells how each client is doing.
+    latest = follow_ups.sort_values(["datum"], kind="stable").groupby("klient_id").tail(1)
+    fmt = contract.key_figure_format()
+    answers = latest["foljsamhet"].fillna(fmt.foljsamhet_saknas)
+    figures.append(Figure("klienter_med_uppfoljning", TOTAL, TOTAL, len(latest)))
+    figures.extend(
+        breakdown_figures(
+            "klienter_med_uppfoljning",
+            "foljsamhet",
+            _counts(answers, categories("foljsamhet")),
+            threshold,
+        )
+    )
+    return figures
+
+
+def _median(days: pd.Series) -> int | float:
+    """The median waiting time in days, with at most one decimal (12.5)."""
+    value = round(float(days.median()), 1)
+    return int(value) if value.is_integer() else value
+
+
+def breakdown_figures(
+    nyckeltal: str, dimension: str, counts: dict[str, int], threshold: int
+) -> list[Figure]:
+    """One published group; in the contract's suppressed dimensions, protected as a whole."""
+    fmt = contract.key_figure_format()
+    if dimension not in fmt.undertryck_dimensioner:
+        return [Figure(nyckeltal, dimension, k, v) for k, v in counts.items()]
+    hidden = protect(counts, threshold)
+    small = labelled(counts, hidden, threshold)
+    return [
+        Figure(nyckeltal, dimension, k, None, True, k not in small)
+        if k in hidden
+        else Figure(nyckeltal, dimension, k, v)
+        for k, v in counts.items()
+    ]
+
+
+def year_history(dataset: Dataset, year: int | None = None) -> History:
+    return history(
+        dataset.remisser["inkom"],
+        dataset.tidigare_ar,
+        dataset.startdatum,
+        dataset.ar if year is None else year,
+    )
+
+
+def _since_start_figures(dataset: Dataset, year: int, forsta: pd.Series) -> list[Figure]:
+    """The "sedan start" totals: rows since Startdatum plus Tidigare år, only when complete.
+
+    With a year missing, the figures are left out (unknown), never a partial sum.
+    """
+    known = year_history(dataset, year)
+    if not known.complete:
+        return []
+    remisser, start = dataset.remisser, dataset.startdatum
+    since = remisser[_since_start(remisser["inkom"], start, year)]
+    rows = {
+        "arenden_sedan_start": (len(since), "arenden"),
+        "far_sedan_start": (int((since["kanal"] == KANAL("far")).sum()), "far"),
+        "forsta_samtal_sedan_start": (
+            int(_since_start(forsta, start, year).sum()),
+            "forsta_samtal",
+        ),
+    }
+    figures = []
+    for name, (from_rows, key) in rows.items():
+        earlier = known.earlier_total(key)
+        if earlier is not None:
+            figures.append(Figure(name, TOTAL, TOTAL, from_rows + earlier))
+    return figures
+
+
+def previous_year(dataset: Dataset, threshold: int | None = None) -> KeyFigures | None:
+    """Last year's figures: from the rows, else the totals in Tidigare år, else None."""
+    year = dataset.ar - 1
+    known = year_history(dataset)
+    if year < known.start_year:
+        return None
+    if year in known.registered:
+        return compute(dataset, year, threshold)
+    typed = known.earlier.get(year)
+    if typed is None:
+        return None
+    names = {"arenden_inkomna": "arenden", "far_inkomna": "far", "forsta_samtal": "forsta_samtal"}
+    figures = [
+        Figure(name, TOTAL, TOTAL, typed[key])
+        for name, key in names.items()
+        if typed[key] is not None
+    ]
+    return KeyFigures(dataset.kommun.kod, dataset.kommun.namn, year, figures, None)
+
+
+ACTIVITY_FIGURES = ("tillfallen", "unika_deltagare", "deltagartillfallen", "deltagartimmar")
+
+
+def _activity_figures(table: pd.DataFrame, codes: pd.DataFrame) -> list[Figure]:
+    areas = categories("fokusomrade")
+    figures = []
+    for row in table.itertuples(index=False):
+        figures.append(Figure("aktiviteter", "aktivitet", row.aktivitet, 1))
+        for name in ACTIVITY_FIGURES:
+            if name == "unika_deltagare" and not row.med_id:
+                continue  # head counts only: how many different people came is unknown
+            figures.append(Figure(name, "aktivitet", row.aktivitet, _number(getattr(row, name))))
+
+    def area_figures(dimension: str, kategori: str, part: pd.DataFrame, people) -> None:
+        figures.append(Figure("aktiviteter", dimension, kategori, len(part)))
+        figures.append(Figure("tillfallen", dimension, kategori, int(part["tillfallen"].sum())))
+        if len(part) == 0 or part["med_id"].any():
+            distinct = len(np.unique(people[~np.isnan(people)]))
+            figures.append(Figure("unika_deltagare", dimension, kategori, distinct))
+        figures.append(
+            Figure("deltagartillfallen", dimension, kategori, int(part["deltagartillfallen"].sum()))
+        )
+        figures.append(
+            Figure("deltagartimmar", dimension, kategori, _number(part["deltagartimmar"].sum()))
+        )
+
+    people, area_codes = codes["person"].to_numpy(), codes["area"].to_numpy()
+    for index, area in enumerate(areas):
+        area_figures(
+            "fokusomrade",
+            area,
+            table[table["fokusomrade"] == area],
+            people[area_codes == index],
+        )
+    area_figures(TOTAL, TOTAL, table, people)
+    return figures
+
+
+def _number(value) -> int | float:
+    value = float(value)
+    return int(value) if value.is_integer() else round(value, 2)
+
+
+def format_number(value) -> str:
+    """Numbers in the csv: no thousands separator, '.' as decimal point, no trailing zeros."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(int(value))
+
+
+def _text_field(value: str) -> str:
+    """A text field of the csv, never one that a spreadsheet would run as a formula.
+
+    Validation refuses activity names that begin like a formula (`ingen_formel` in the
+    contract) and every other category comes from the contract, so this never fires on
+    the coach's input. If it does, the program is at fault: the run stops before anything
+    is written, rather than publish a live formula or quietly rename a category (a quoted
+    name would no longer match the same activity in next year's file).
+    """
+    if formula_start(value):
+        raise ValueError(f"a key-figure field begins like a formula: {value!r}")
+    return value
+
+
+def to_csv(key_figures: KeyFigures) -> str:
+    """The key-figure file (the contract's format); no field in it begins like a formula."""
+    fmt = contract.key_figure_format()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fmt.kolumner)
+    for f in sorted(key_figures.figures, key=lambda f: (f.nyckeltal, f.dimension, f.kategori)):
+        writer.writerow(
+            [
+                fmt.schema_version,
+                _text_field(key_figures.kommunkod),
+                _text_field(key_figures.kommun),
+                key_figures.ar,
+                _text_field(f.nyckeltal),
+                _text_field(f.dimension),
+                _text_field(f.kategori),
+                format_number(f.varde),
+                int(f.undertryckt),
+            ]
+        )
+    return buffer.getvalue()

@@ -1,0 +1,33 @@
+"""The validated input of one municipality and year: what aggregate and render read.
+
+A plain container, so that the stages after validation need not import the
+validation machinery (pandera, python-calamine) to know what they are given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.contract.schema import Kommun
+
+
+@dataclass
+class Dataset:
+    """Validated, typed input for one municipality and year."""
+
+    kommun: Kommun
+    ar: int
+    startdatum: pd.Timestamp
+    invanare: int | None
+    styrgruppsmoten: int | None
+    remisser: pd.DataFrame
+    samtal: pd.DataFrame
+    aktiviteter: pd.DataFrame
+    narvaro: pd.DataFrame
+    texter: dict[str, list[str]]
+    plan: pd.DataFrame
+    source: Path
+    tidigare_ar: pd.DataFrame | None = None  # totals of years before the rows begin

@@ -1,0 +1,66 @@
+"""The validation report (output/valideringsrapport.xlsx) and the terminal summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.publish.folder import write_bytes
+from pipeline.publish.xlsx import workbook_bytes
+from pipeline.validation.problems import FEL, NOTIS, VARNING, Problem, sort_key
+
+NIVA_LABEL = {FEL: "Fel", VARNING: "Varning", NOTIS: "Notis"}
+
+
+def write_validation_report(path: Path, problems: list[Problem], sheets: list) -> Path:
+    """One row per problem, sorted by file and row, plus a summary that reconciles every sheet."""
+    return write_bytes(path, validation_report(problems, sheets))
+
+
+def validation_report(problems: list[Problem], sheets: list) -> bytes:
+    """The validation report's bytes (written together with the run's other outputs)."""
+    rows = [
+        [NIVA_LABEL[p.niva], p.fil, p.flik, p.rad, p.kolumn, p.varde, p.problem, p.atgard]
+        for p in sorted(problems, key=sort_key)
+    ]
+    if not rows:
+        rows = [["", "", "", None, "", "", "Inga fel", ""]]
+    summary = [
+        [
+            s.fil,
+            s.flik,
+            s.rows_read,
+            s.rows_read - s.empty_rows - s.error_rows,
+            s.empty_rows,
+            s.error_rows,
+        ]
+        for s in sheets
+    ]
+    errors = sum(p.niva == FEL for p in problems)
+    warnings = sum(p.niva == VARNING for p in problems)
+    summary.append(["Totalt", "", sum(s.rows_read for s in sheets), None, None, None])
+    summary.append([f"{errors} fel, {warnings} varningar", "", None, None, None, None])
+    return workbook_bytes(
+        {
+            "Problem": (
+                ["Nivå", "Fil", "Flik", "Rad", "Kolumn", "Värde", "Problem", "Hur du rättar"],
+                rows,
+            ),
+            "Sammanfattning": (
+                ["Fil", "Flik", "Rader lästa", "Rader använda", "Tomma rader", "Rader med fel"],
+                summary,
+            ),
+        },
+        widths={
+            "Problem": (9, 16, 12, 6, 16, 18, 60, 50),
+            "Sammanfattning": (24, 14, 11, 11, 11, 11),
+        },
+    )
+
+
+def summary_lines(problems: list[Problem], limit: int = 50) -> list[str]:
+    """Errors first, then warnings and notices; at most `limit` lines, then a count of the rest."""
+    ordered = sorted(problems, key=lambda p: ({FEL: 0, VARNING: 1, NOTIS: 2}[p.niva], *sort_key(p)))
+    lines = [p.line() for p in ordered[:limit]]
+    if len(ordered) > limit:
+        lines.append(f"... och {len(ordered) - limit} till. Alla finns i valideringsrapporten.")
+    return lines
