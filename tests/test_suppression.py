@@ -91,3 +91,49 @@ def test_the_examples_from_the_issue():
 
 def test_threshold_zero_turns_it_off():
     assert protect({"a": 1, "b": 2}, 0) == set()
+
+
+# --- the rule's edges, exactly (issue 18): the property tests above only bound it --------
+
+
+def test_a_count_equal_to_the_threshold_is_not_small():
+    assert protect({"a": 5, "b": 6}, 5) == set()
+    assert protect({"a": 0, "b": 6}, 5) == set()  # 0 is shown: nobody to reveal
+    assert labelled({"a": 4, "b": 1, "c": 9}, {"a", "b"}, 5) == {"a", "b"}  # 4 is small
+
+
+def test_hiding_stops_when_the_hidden_sum_equals_the_threshold():
+    # 1 + 4 = 5: two hidden, together the threshold. Nothing more is hidden.
+    counts = {"18–29": 1, "30–44": 4, "45–64": 20, "65–79": 30}
+    assert protect(counts, 5) == {"18–29", "30–44"}
+    assert labelled(counts, protect(counts, 5), 5) == {"18–29", "30–44"}
+
+
+def test_hiding_goes_on_when_the_hidden_sum_is_one_below():
+    # 1 + 3 = 4 < 5: the next smallest (20) is hidden too, as "..".
+    counts = {"18–29": 1, "30–44": 3, "45–64": 20, "65–79": 30}
+    assert protect(counts, 5) == {"18–29", "30–44", "45–64"}
+    assert labelled(counts, protect(counts, 5), 5) == {"18–29", "30–44"}
+
+
+def test_one_small_count_takes_the_smallest_other_first():
+    # The 5 (not small) is hidden with the 1, not the 7; 0 is the smallest of all.
+    assert protect({"a": 5, "b": 1, "c": 7}, 5) == {"a", "b"}
+    assert protect({"a": 0, "b": 1, "c": 9, "d": 9}, 5) == {"a", "b", "c"}
+
+
+def test_ties_go_by_the_groups_own_order():
+    assert protect({"x": 9, "y": 1, "z": 9}, 5) == {"y", "x"}
+    assert protect({"z": 9, "y": 1, "x": 9}, 5) == {"y", "z"}
+
+
+def test_small_counts_that_protect_each_other_need_no_more():
+    counts = {"a": 2, "b": 2, "c": 2, "d": 30}
+    assert protect(counts, 5) == {"a", "b", "c"}
+    assert labelled(counts, {"a", "b", "c"}, 5) == {"a", "b", "c"}
+
+
+def test_small_labels_are_dropped_when_they_would_tell():
+    counts = dict.fromkeys("abcde", 1)  # five "1–4" behind a total of 5: each is 1
+    assert protect(counts, 5) == set(counts)
+    assert labelled(counts, set(counts), 5) == set()
