@@ -8,6 +8,7 @@ other hidden count, which is at most the smallest visible count).
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,37 +51,6 @@ groups = st.dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(groups, st.integers(min_value=1, max_value=10))
-def test_no_hidden_count_can_be_pinned(counts, threshold):
-    hidden = protect(counts, threshold)
-    small = labelled(counts, hidden, threshold)
-    # Every small count is hidden; the true values are always among the possible ones.
-    assert {k for k, v in counts.items() if 1 <= v < threshold} <= hidden
-    values = possible_values(counts, hidden, small, threshold)
-    for k in hidden:
-        assert counts[k] in values[k]
-        assert len(values[k]) >= 2, (counts, threshold, sorted(hidden), k, values[k])
-
-
-@settings(max_examples=300, deadline=None)
-@given(groups, st.integers(min_value=1, max_value=10))
-def test_the_contract_rule_holds(counts, threshold):
-    hidden = protect(counts, threshold)
-    if not hidden:
-        assert all(v == 0 or v >= threshold for v in counts.values())
-        return
-    assert hidden == set(counts) or (
-        len(hidden) >= 2 and sum(counts[k] for k in hidden) >= threshold
-    )
-    # Secondary counts are taken smallest first: none visible is smaller than one hidden.
-    visible = [v for k, v in counts.items() if k not in hidden]
-    if visible:
-        assert max(counts[k] for k in hidden) <= min(visible) or all(
-            1 <= counts[k] < threshold for k in hidden if counts[k] > min(visible)
-        )
-
-
 def test_the_examples_from_the_issue():
     # Kvinna 44, Man 23, Annat 2 of 69: Annat alone would be 69 − 44 − 23.
     counts = {"Kvinna": 44, "Man": 23, "Annat/uppger ej": 2}
@@ -93,7 +63,7 @@ def test_threshold_zero_turns_it_off():
     assert protect({"a": 1, "b": 2}, 0) == set()
 
 
-# --- the rule's edges, exactly (issue 18): the property tests above only bound it --------
+# --- the rule's edges, exactly (issue 18): the property tests below only bound it --------
 
 
 def test_a_count_equal_to_the_threshold_is_not_small():
@@ -137,3 +107,59 @@ def test_small_labels_are_dropped_when_they_would_tell():
     counts = dict.fromkeys("abcde", 1)  # five "1–4" behind a total of 5: each is 1
     assert protect(counts, 5) == set(counts)
     assert labelled(counts, set(counts), 5) == set()
+
+
+@pytest.mark.parametrize(
+    ("counts", "threshold", "hidden", "small"),
+    [
+        # A "1–1" label would say the count is 1: both are shown as "..".
+        ({"a": 1, "b": 2}, 2, {"a", "b"}, set()),
+        ({"a": 0, "b": 1}, 2, {"a", "b"}, set()),
+        ({"a": 0, "b": 1, "c": 2}, 2, {"a", "b", "c"}, set()),
+        # "1–2" beside a ".." that may be 0: the hidden sum 1 would make them 1 and 0.
+        ({"a": 0, "b": 1}, 3, {"a", "b"}, set()),
+        # a "1–2" and b ".." (at most the smallest visible, 3) add up to 5: only 2 + 3 does,
+        # so a third count is hidden.
+        ({"a": 2, "b": 3, "c": 3, "d": 4}, 3, {"a", "b", "c"}, {"a"}),
+        ({"a": 2, "b": 3, "c": 3}, 3, {"a", "b", "c"}, {"a"}),
+    ],
+)
+def test_small_groups_where_a_label_or_a_bound_would_tell(counts, threshold, hidden, small):
+    assert protect(counts, threshold) == hidden
+    assert labelled(counts, hidden, threshold) == small
+    values = possible_values(counts, hidden, small, threshold)
+    assert all(len(values[k]) >= 2 for k in hidden), values
+
+
+# --- properties: any group, any threshold ------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(groups, st.integers(min_value=1, max_value=10))
+def test_no_hidden_count_can_be_pinned(counts, threshold):
+    hidden = protect(counts, threshold)
+    small = labelled(counts, hidden, threshold)
+    # Every small count is hidden; the true values are always among the possible ones.
+    assert {k for k, v in counts.items() if 1 <= v < threshold} <= hidden
+    values = possible_values(counts, hidden, small, threshold)
+    for k in hidden:
+        assert counts[k] in values[k]
+        assert len(values[k]) >= 2, (counts, threshold, sorted(hidden), k, values[k])
+
+
+@settings(max_examples=300, deadline=None)
+@given(groups, st.integers(min_value=1, max_value=10))
+def test_the_contract_rule_holds(counts, threshold):
+    hidden = protect(counts, threshold)
+    if not hidden:
+        assert all(v == 0 or v >= threshold for v in counts.values())
+        return
+    assert hidden == set(counts) or (
+        len(hidden) >= 2 and sum(counts[k] for k in hidden) >= threshold
+    )
+    # Secondary counts are taken smallest first: none visible is smaller than one hidden.
+    visible = [v for k, v in counts.items() if k not in hidden]
+    if visible:
+        assert max(counts[k] for k in hidden) <= min(visible) or all(
+            1 <= counts[k] < threshold for k in hidden if counts[k] > min(visible)
+        )
