@@ -188,6 +188,7 @@ class Mutant:
     after: str = ""
     id: str = ""
     source: bytes = b""  # the whole mutated module
+    pristine: bytes = b""  # the whole module as it was
     status: str = ""  # killed, timeout, survived
     seconds: float = 0.0
 
@@ -213,7 +214,7 @@ class _Finder(ast.NodeVisitor):
         self.source = source
         self.names = names
         self.stack: list[str] = []
-        self.found: list[tuple[ast.AST, str, str, str, bool]] = []  # ..., wrap in parentheses
+        self.found: list[tuple[ast.AST, str, str, str]] = []
 
     # where to look
     def _selected(self) -> bool:
@@ -266,9 +267,9 @@ class _Finder(ast.NodeVisitor):
     visit_ImportFrom = visit_Import
 
     # what to change
-    def add(self, node: ast.AST, kind: str, replacement: str, wrap: bool = True) -> None:
+    def add(self, node: ast.AST, kind: str, replacement: str) -> None:
         if self._selected():
-            self.found.append((node, ".".join(self.stack), kind, replacement, wrap))
+            self.found.append((node, ".".join(self.stack), kind, replacement))
 
     def visit_Compare(self, node: ast.Compare) -> None:
         for index, op in enumerate(node.ops):
@@ -291,7 +292,7 @@ class _Finder(ast.NodeVisitor):
             changed = copy.deepcopy(node)
             changed.op = new()
             kind = f"{SYMBOLS[type(node.op)]}= → {SYMBOLS[new]}="
-            self.add(node, kind, ast.unparse(changed), wrap=False)
+            self.add(node, kind, ast.unparse(changed))
         self.generic_visit(node)
 
     def visit_BoolOp(self, node: ast.BoolOp) -> None:
@@ -318,11 +319,11 @@ class _Finder(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if isinstance(func, ast.Name) and func.id in CALL_SWAPS:
-            self.add(func, f"{func.id} → {CALL_SWAPS[func.id]}", CALL_SWAPS[func.id], wrap=False)
+            self.add(func, f"{func.id} → {CALL_SWAPS[func.id]}", CALL_SWAPS[func.id])
         elif isinstance(func, ast.Attribute) and func.attr in CALL_SWAPS:
             changed = copy.deepcopy(func)
             changed.attr = CALL_SWAPS[func.attr]
-            self.add(func, f".{func.attr} → .{changed.attr}", ast.unparse(changed), wrap=False)
+            self.add(func, f".{func.attr} → .{changed.attr}", ast.unparse(changed))
         self.generic_visit(node)
 
     def _condition(self, test: ast.expr) -> None:
@@ -352,10 +353,10 @@ class _Finder(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Continue(self, node: ast.Continue) -> None:
-        self.add(node, "continue → break", "break", wrap=False)
+        self.add(node, "continue → break", "break")
 
     def visit_Break(self, node: ast.Break) -> None:
-        self.add(node, "break → continue", "continue", wrap=False)
+        self.add(node, "break → continue", "continue")
 
 
 def _without_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -374,37 +375,44 @@ def _offsets(source: bytes) -> list[int]:
     return starts
 
 
+def _tree(text: str, expression: bool) -> str | None:
+    try:
+        return ast.dump(
+            ast.parse(f"({text})" if expression else text, mode="eval" if expression else "exec")
+        )
+    except SyntaxError:
+        return None
+
+
 def mutants(target: Target, root: Path = ROOT) -> list[Mutant]:
     """Every valid, distinct mutant of one target, with an id that survives unrelated edits."""
     source = (root / target.path).read_bytes()
-    tree = ast.parse(source)
-    original = ast.dump(tree)
     finder = _Finder(source, target.names)
-    finder.visit(tree)
+    finder.visit(ast.parse(source))
     starts = _offsets(source)
-    seen: set[str] = {original}
+    seen: set[tuple[int, int, str]] = set()
     result: list[Mutant] = []
     occurrences: dict[str, int] = {}
     stem = Path(target.path).stem
-    for node, qualname, kind, replacement, wrap in finder.found:
+    for node, qualname, kind, replacement in finder.found:
         start = starts[node.lineno] + node.col_offset
         end = starts[node.end_lineno] + node.end_col_offset
-        wrap = wrap and not re.fullmatch(r"[\w.]+", replacement)  # a name or number needs none
+        before = source[start:end].decode("utf-8")
+        # Only the changed part is parsed (the whole module for each mutant takes seconds):
+        # skipped when it does not parse, changes nothing, or another mutant made the same.
+        expression = isinstance(node, ast.expr)
+        new, old = _tree(replacement, expression), _tree(before, expression)
+        if new is None or new == old or (start, end, new) in seen:
+            continue
+        seen.add((start, end, new))
+        wrap = expression and not re.fullmatch(r"[\w.]+", replacement)  # a name or number: none
         text = f"({replacement})" if wrap else replacement
         mutated = source[:start] + text.encode("utf-8") + source[end:]
-        try:
-            dump = ast.dump(ast.parse(mutated))
-        except SyntaxError:
-            continue
-        if dump in seen:
-            continue
-        seen.add(dump)
-        before = source[start:end].decode("utf-8")
         key = f"{stem}:{qualname}:{kind}:{_short(before)}→{_short(replacement)}"
         occurrences[key] = occurrences.get(key, 0) + 1
         digest = hashlib.sha1(f"{key}#{occurrences[key]}".encode()).hexdigest()[:6]
         mutant = Mutant(target, qualname, node.lineno, kind, start, end, replacement, before)
-        mutant.id, mutant.source = f"{stem}.{qualname}#{digest}", mutated
+        mutant.id, mutant.source, mutant.pristine = f"{stem}.{qualname}#{digest}", mutated, source
         first, last = starts[node.lineno], starts[node.end_lineno + 1]
         mutant.before = source[first:last].decode("utf-8")
         mutant.after = mutated[first : last + len(mutated) - len(source)].decode("utf-8")
@@ -435,6 +443,8 @@ def _child(slot: Path, tests: tuple[str, ...], log: Path) -> None:
     """In the forked child: the project from `slot`, pytest in-process; never returns."""
     try:
         os.setpgid(0, 0)  # its own group: a timeout kills what it started too
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         os.dup2(descriptor, 1)
         os.dup2(descriptor, 2)
@@ -491,7 +501,7 @@ class Slots:
                 continue
             slot, mutant, started, limit = self.running.pop(pid)
             if mutant is not None:  # undone before the copy runs anything else
-                shutil.copy2(ROOT / mutant.target.path, slot / mutant.target.path)
+                (slot / mutant.target.path).write_bytes(mutant.pristine)
             self.free.append(slot)
             seconds = now - started
             if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
@@ -505,6 +515,10 @@ class Slots:
             _kill(child)
             os.waitpid(child, 0)
         self.running.clear()
+
+
+def _interrupted(number: int, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _kill(pid: int) -> None:
@@ -528,6 +542,8 @@ def _preload() -> None:
 def run(targets: list[Target], jobs: int, found: list[Mutant]) -> dict[str, float]:
     """Run every mutant; returns each target's baseline seconds."""
     _preload()
+    signal.signal(signal.SIGTERM, _interrupted)  # kill: children and copies go, as on Ctrl-C
+    signal.signal(signal.SIGINT, _interrupted)  # also when started where SIGINT was ignored
     baselines: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="mutation-") as folder:
         slots = Slots(Path(folder), jobs)
@@ -607,13 +623,14 @@ def report(targets, found: list[Mutant], seconds: float, jobs: int, baselines) -
         f"**Poäng: {score(found):.1%} dödade** (mål: minst {GOAL:.0%}); dödade = testerna föll"
         " eller tog mer än 3 × tiden utan mutant + 10 s (timeout).",
         "",
-        "| modul | testfiler | mutanter | dödade | timeout | överlevde | poäng |",
+        "| modul | testfiler (s utan mutant) | mutanter | dödade | timeout | överlevde | poäng |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for target in targets:
         own = [m for m in found if m.target is target]
         count = {s: sum(m.status == s for m in own) for s in ("killed", "timeout", "survived")}
         tests = ", ".join(f"`{Path(t).name}`" for t in target.tests)
+        tests += f" ({baselines[target.path]:.0f} s)"
         lines.append(
             f"| `{target.path}` | {tests} | {len(own)} | {count['killed']} | {count['timeout']} "
             f"| {count['survived']} | {score(own):.1%} |"
@@ -629,6 +646,11 @@ def report(targets, found: list[Mutant], seconds: float, jobs: int, baselines) -
             f"{mutant.text()}",
             f"  {explanation}",
         ]
+    stems = {Path(t.path).stem for t in targets}
+    stale = sorted(k for k in set(why) - {m.id for m in survivors} if k.split(".")[0] in stems)
+    if stale:
+        lines += ["", "Förklaringar utan överlevande mutant (kan tas bort ur filen):"]
+        lines += [f"- `{key}`" for key in stale]
     lines += [
         "",
         "Mutationerna: jämförelser ett steg och vända (`<` ↔ `<=`, `<` ↔ `>`, `==` ↔ `!=`,"
@@ -668,13 +690,16 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS.write_text(text, encoding="utf-8")
     print(text)
     unexplained = [m.id for m in found if m.status == "survived" and m.id not in explanations()]
-    if score(found) < GOAL or unexplained:
-        print(
-            f"Under målet {GOAL:.0%}, eller överlevande utan förklaring: {', '.join(unexplained)}"
-        )
-        return 1
-    return 0
+    if score(found) < GOAL:
+        print(f"Poängen är under målet {GOAL:.0%}.")
+    if unexplained:
+        print(f"Överlevande mutanter utan förklaring: {', '.join(unexplained)}.")
+    return 1 if score(found) < GOAL or unexplained else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("Avbrutet: inga mutanter finns kvar, de tillfälliga kopiorna är borttagna.")
+        sys.exit(130)
