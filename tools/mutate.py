@@ -583,6 +583,12 @@ def run(targets: list[Target], jobs: int, found: list[Mutant]) -> dict[str, floa
 # --- the report ------------------------------------------------------------------------
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the mutants)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def machine() -> str:
     cpu = platform.machine()
     try:
@@ -610,7 +616,7 @@ def score(found: list[Mutant]) -> float:
     return killed / (killed + survived) if killed + survived else 1.0
 
 
-def report(targets, found: list[Mutant], seconds: float, jobs: int, baselines) -> str:
+def report(targets, found: list[Mutant], seconds: float, jobs: int, baselines, load) -> str:
     why = explanations()
     lines = [
         "# Mutationstester",
@@ -618,7 +624,9 @@ def report(targets, found: list[Mutant], seconds: float, jobs: int, baselines) -
         "Skrivs av `make mutation` (`python -m tools.mutate`); förklaringarna till överlevande",
         f"mutanter står i `{EXPLANATIONS.relative_to(ROOT)}` under mutantens id.",
         "",
-        f"Maskin: {machine()}. {jobs} mutanter åt gången; körtid {seconds / 60:.1f} minuter.",
+        f"Maskin: {machine()}. {jobs} mutanter åt gången; körtid {seconds / 60:.1f} minuter,"
+        f" CPU-tid {load[2] / 60:.1f} minuter (medelbelastning {load[0]:.1f} vid start och"
+        f" {load[1]:.1f} vid slut: maskinen kan vara delad).",
         "",
         f"**Poäng: {score(found):.1%} dödade** (mål: minst {GOAL:.0%}); dödade = testerna föll"
         " eller tog mer än 3 × tiden utan mutant + 10 s (timeout).",
@@ -646,10 +654,9 @@ def report(targets, found: list[Mutant], seconds: float, jobs: int, baselines) -
             f"{mutant.text()}",
             f"  {explanation}",
         ]
-    stems = {Path(t.path).stem for t in targets}
-    stale = sorted(k for k in set(why) - {m.id for m in survivors} if k.split(".")[0] in stems)
+    stale = sorted({m.id for m in found if m.status != "survived"} & set(why))
     if stale:
-        lines += ["", "Förklaringar utan överlevande mutant (kan tas bort ur filen):"]
+        lines += ["", "Förklarade mutanter som testerna nu fångar (ta bort dem ur filen):"]
         lines += [f"- `{key}`" for key in stale]
     lines += [
         "",
@@ -681,10 +688,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{mutant.id} rad {mutant.line} ({mutant.kind}): {mutant.text()}")
         print(f"{len(found)} mutanter")
         return 0
-    started = time.monotonic()
+    started, before, cpu = time.monotonic(), os.getloadavg()[0], _cpu_seconds()
     baselines = run(targets, max(1, args.jobs), found)
     seconds = time.monotonic() - started
-    text = report(targets, found, seconds, max(1, args.jobs), baselines)
+    load = (before, os.getloadavg()[0], _cpu_seconds() - cpu)
+    text = report(targets, found, seconds, max(1, args.jobs), baselines, load)
     complete = not args.only and not args.id
     if complete:
         RESULTS.write_text(text, encoding="utf-8")
