@@ -33,7 +33,7 @@ unexport PYTHONDONTWRITEBYTECODE
 SKRIV_OVER ?=
 OVERWRITE := $(if $(SKRIV_OVER),--skriv-over,)
 
-.PHONY: help report check mallar nytt-ar pdf compare bench test lint clean example template lock
+.PHONY: help report check mallar nytt-ar pdf compare bench test mutation lint clean example template lock
 
 help: ## Visa de här kommandona
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -112,6 +112,11 @@ PYTEST_WORKERS ?= 2
 
 test: lint ## Kör ruff och alla tester
 	@$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
+
+# One mutant at a time in a temporary copy of the tree (the tree itself is never changed);
+# the score and every surviving mutant, with why it is harmless, go to bench/mutation.md.
+mutation: $(TEST_STAMP) ## Mutationstester: ändrar reglerna en i taget och räknar hur många testerna fångar
+	@$(BIN)/python -m tools.mutate
 
 example: $(RUN_STAMP) ## Skriv om exempeldata i data/example (Vaggeryd 2023)
 	@$(BIN)/python -m tools.example_vaggeryd
