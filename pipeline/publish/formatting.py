@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 NBSP = "\u00a0"
 MONTHS = [
@@ -23,6 +24,16 @@ MONTHS_SHORT = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "
 MISSING = "–"
 SECONDARY = ".."  # a count hidden so that the small ones cannot be worked out
 UNKNOWN = "uppgift saknas"
+
+
+def round_half_away(value: float, decimals: int = 0) -> float:
+    """Rounded as Excel's AVRUNDA and Swedish official statistics round: halves away from
+    zero (12.5 → 13, −12.5 → −13), never Python's halves-to-even (round(12.5) == 12).
+
+    The number is taken as written in its shortest form (str), so 0.125 rounds to 0.13.
+    """
+    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return float(exact)
 
 
 def tal(value) -> str:
