@@ -68,7 +68,7 @@ MISSING_FILL, HIDDEN_INK, BORDER, TEXT = "#e6e6e6", "#505050", "#ffffff", "#0b0c
 
 # The drawing's size in user units (px when shown at its own size).
 WIDTH, MAP_WIDTH, PAD = 680, 440, 8
-LABEL_SIZES = (13, 11)  # a name is tried at these sizes, and left out if it fits at neither
+LABEL_SIZES = (13, 11)  # a name is tried inside at these sizes; outside at the smaller
 CHAR_WIDTH = 0.56  # average glyph width of a sans-serif font, in em: errs on the wide side
 LEADER = 14  # a name that fits nowhere inside stands this far outside the county, on a line
 LEGEND_X, SWATCH, ROW = MAP_WIDTH + 12, 18, 26
