@@ -279,7 +279,10 @@ def _direction_lines(direction: str | None) -> tuple[str, str]:
     return "Mörkare färg = högre värde", "(varken bättre eller sämre)"
 
 
-def _legend(classes, unit, direction, decimals, prefix, show_hidden, show_missing) -> list[str]:
+def _legend(
+    classes, unit, direction, decimals, prefix, show_hidden, show_missing
+) -> tuple[list[str], float]:
+    """The legend's elements and where it ends (y)."""
     heading = (
         unit[:1].upper() + unit[1:] if unit and unit != "%" else "Procent" if unit else "Värde"
     )
