@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import page_layout
 import pytest
 
 from pipeline.cli import main as cli
@@ -22,8 +23,10 @@ SKIP_REASON = (
     if not pdf.has_writer(OFFICE)
     else "LibreOffices Python-del (uno) saknas"
     if pdf.find_uno_python(OFFICE) is None
-    else "poppler-utils (pdfinfo, pdffonts, pdftotext) saknas"
-    if not all(shutil.which(t) for t in ("pdfinfo", "pdffonts", "pdftotext"))
+    else "poppler-utils (pdfinfo, pdffonts, pdftotext, pdfimages, pdftoppm) saknas"
+    if not all(
+        shutil.which(t) for t in ("pdfinfo", "pdffonts", "pdftotext", "pdfimages", "pdftoppm")
+    )
     else "typsnittet Calibri/Carlito saknas"
     if pdf.font_missing()
     else None
@@ -122,6 +125,14 @@ def test_contents_page_has_page_numbers_and_no_placeholder(example_pdf):
     assert len(entries) >= 8
     assert all(re.search(r"\.{3,}\s*\d+$", line) for line in entries), entries
     assert any(line.startswith("Verksamhetsplan") for line in entries)
+
+
+@needs_office
+def test_the_pages_read_like_a_designed_document(example_pdf, example):
+    """Rendered and measured: no heading, caption or table header at the foot of a page,
+    no chart alone, no page less than half full unless a chapter begins on the next."""
+    pages = page_layout.measure(example_pdf)
+    assert page_layout.faults(pages, page_layout.expected_from(example.document)) == []
 
 
 # --- Windows details, tried on any system --------------------------------------------------
