@@ -351,7 +351,7 @@ def test_tables_break_only_where_a_reader_expects_it(books):
     short = _table_after(document, "Kön och ålder")
     assert rows_kept(short) == [True] * (len(short.rows) - 1) + [False]
     areas = _table_after(document, "Aktiviteter per fokusområde")
-    assert all(rows_kept(areas))  # its note and the chart's caption come next
+    assert all(rows_kept(areas))  # its note comes next
     captions = [p for p in document.paragraphs if p.style.name == "Caption"]
     assert len(captions) == 2 and all(kept(c) for c in captions)
 

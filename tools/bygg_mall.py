@@ -170,6 +170,11 @@ def _caption(doc, text: str) -> None:
     caption.paragraph_format.space_before = Pt(10)
 
 
+def _note(doc, text: str) -> None:
+    """A note explaining the table right above it, a little apart from its last row."""
+    doc.add_paragraph(text).paragraph_format.space_before = Pt(4)
+
+
 def _page_footer(doc, text: str) -> None:
     """A centred footer: the text followed by the page number."""
     footer = doc.sections[0].footer.paragraphs[0]
@@ -261,6 +266,7 @@ def _breakdown_table(doc, key: str) -> None:
             "{{ rad.forandring }}",
         ],
         numeric=3,
+        widths=[3.2, 4.8, 2.6, 2.6, 2.8],  # categories on one line ("Förening/civilsamhälle")
     )
 
 
@@ -498,7 +504,7 @@ def build(path: Path) -> None:
         widths=[6.5, 4.25, 4.25],
     )
     doc.add_paragraph("{%p if kvalitet.not %}")
-    doc.add_paragraph("{{ kvalitet.not }}")
+    _note(doc, "{{ kvalitet.not }}")
     doc.add_paragraph("{%p endif %}")
     doc.add_heading("Inkomna ärenden per kanal och remittent", level=2)
     _breakdown_table(doc, "inflode")
@@ -508,6 +514,9 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endif %}")
     _breakdown_table(doc, "demografi")
     doc.add_heading("Aktiviteter per fokusområde", level=2)
+    # The chart first, the table with its note after it: the two halves can take a page each.
+    _caption(doc, "Deltagartimmar per fokusområde {{ ar }}")
+    doc.add_paragraph("{{ diagram.fokusomraden }}")
     _table(
         doc,
         [
@@ -528,16 +537,15 @@ def build(path: Path) -> None:
             "{{ rad.deltagartimmar }}",
         ],
         numeric=5,
-        widths=[4.2, 2.5, 2.4, 2.5, 3.0, 2.9],
+        widths=[4.3, 1.9, 1.7, 2.5, 2.9, 2.7],
     )
     doc.add_paragraph("{%p if statistik.okanda_deltagare %}")
-    doc.add_paragraph(
+    _note(
+        doc,
         "”–” under Unika deltagare betyder att antalet inte är känt: de tillfällena räknades "
-        "bara i antal deltagare (till exempel åhörare på en föreläsning), inte per person."
+        "bara i antal deltagare (till exempel åhörare på en föreläsning), inte per person.",
     )
     doc.add_paragraph("{%p endif %}")
-    _caption(doc, "Deltagartimmar per fokusområde {{ ar }}")
-    doc.add_paragraph("{{ diagram.fokusomraden }}")
 
     plan = doc.add_heading("Verksamhetsplan – Hälsocenter Jönköpings län", level=1)
     plan.paragraph_format.page_break_before = True
