@@ -14,9 +14,10 @@ import pytest
 
 from pipeline.cli import main as cli
 from pipeline.publish import pdf
-from pipeline.publish.folder import edited, publish
+from pipeline.publish.folder import FolderProblem, edited, publish
 from pipeline.publish.folder import output_lock as folder_lock
 from pipeline.publish.pdf import INSTALL_HELP
+from pipeline.report import pdf_job
 
 OFFICE = pdf.find_libreoffice()
 SKIP_REASON = (
@@ -192,10 +193,10 @@ def test_any_report_named_with_fil(base_report, tmp_path, fake_office, monkeypat
         f"Skrev {tmp_path / 'min version.pdf'}",
     ]
     assert (tmp_path / "min version.pdf").read_bytes() == b"%PDF-1.7 fake"
-    assert cli.main(["pdf", "--fil", str(tmp_path / "saknas.docx")]) == 1
-    assert capsys.readouterr().out.startswith(f"Filen {tmp_path / 'saknas.docx'} finns inte.")
-    assert cli.main(["pdf", "--fil", str(tmp_path / "min version.pdf")]) == 1
-    assert "min version.pdf är ingen Word-fil (.docx)" in capsys.readouterr().out
+    with pytest.raises(FolderProblem, match=f"^Filen {tmp_path / 'saknas.docx'} finns inte."):
+        pdf_job.make_pdf(tmp_path / "saknas.docx", office=fake_office)
+    with pytest.raises(FolderProblem, match=r"^min version.pdf är ingen Word-fil \(.docx\)"):
+        pdf_job.make_pdf(tmp_path / "min version.pdf", office=fake_office)
 
 
 def test_an_edit_kept_aside_by_a_later_run_is_pointed_to(
