@@ -242,18 +242,81 @@ def test_missing_sections_leave_no_empty_heading(books):
     assert "Mer om verksamheten" not in text
 
 
-def test_the_coachs_other_text_is_not_headed_like_the_focus_area_ovrigt(books):
+@pytest.fixture(scope="module")
+def variant(tmp_path_factory):
+    """The hand-counted year made different in one render: every case by FaR, three more
+    cases (five of eight with a first talk), an activity and a text under Övrigt, and a
+    plan of twenty rows in one focus area."""
+    from tests.conftest import Workbooks
+
+    books = Workbooks(tmp_path_factory.mktemp("variant") / "raw")
+    rows = books.rows
+    for row in rows["Remisser"]:
+        row[2:4] = ["FaR", "Vårdcentral"]
+    for number, talk in (("A8", True), ("A9", True), ("A10", False)):
+        rows["Remisser"].append([number, D(2023, 8, 1), "FaR", "Vårdcentral"] + [None] * 5)
+        if talk:
+            rows["Samtal"].append([number, D(2023, 8, 10), "Första samtal", "Genomfört"])
+    rows["Texter"] = [["Övrigt", "Vi flyttade till nya lokaler."]]
+    rows["Aktiviteter"].append(["Städdag", "Övrigt", "Evenemang", None, None])
+    rows["Närvaro"].append([D(2023, 4, 1), "Städdag", "P9", None, 2])
+    rows["Plan"] = [["Fysisk aktivitet", f"Aktivitet {i}", None, None] for i in range(20)]
+    return docx.Document(io.BytesIO(_render(books.write()).docx))
+
+
+def test_the_coachs_other_text_is_not_headed_like_the_focus_area_ovrigt(variant):
     """The Texter section Övrigt gets a heading of its own, never "Övrigt": that is the
     name of a focus area, whose activities are listed just above it."""
-    books.rows["Texter"] = [["Övrigt", "Vi flyttade till nya lokaler."]]
-    books.rows["Aktiviteter"].append(["Städdag", "Övrigt", "Evenemang", None, None])
-    books.rows["Närvaro"].append([D(2023, 4, 1), "Städdag", "P9", None, 2])
-    document = docx.Document(io.BytesIO(_render(books.write()).docx))
-    styled = [(p.style.name, p.text) for p in document.paragraphs if p.text]
+    styled = [(p.style.name, p.text) for p in variant.paragraphs if p.text]
     at = styled.index(("Heading 2", "Mer om verksamheten"))
     assert styled[at + 1] == ("Normal", "Vi flyttade till nya lokaler.")
     assert ("Heading 3", "Övrigt") in styled[:at]  # the focus area, above its activities
     assert [t for s, t in styled if s.startswith("Heading") and t == "Övrigt"] == ["Övrigt"]
+
+
+def test_one_channel_and_a_single_case_in_words(variant):
+    text = _paragraphs(variant)
+    assert "Under 2023 kom 8 ärenden till Hälsocenter Vaggeryds kommun, alla via FaR." in text
+    year = next(t for t in text if t.startswith("Under 2023 genomförde"))
+    assert year.endswith(
+        "Under året tackade 1 person nej till erbjudandet, 2 samtal uteblev och 1 recept "
+        "skickades tillbaka till förskrivaren."
+    )
+
+
+def test_a_half_per_cent_is_rounded_up_as_published(variant):
+    """5 of 8 is 62,5 %: published as 63 % (Swedish statistics and Excel round halves up),
+    never 62 % (Python's round-half-to-even)."""
+    quality = _rows(_table_after(variant, "Hur snabbt och hur väl"))
+    assert quality[2] == ["Ärenden med första samtal", "100\u00a0% (2 av 2)", "63\u00a0% (5 av 8)"]
+
+
+def test_tables_break_only_where_a_reader_expects_it(variant):
+    """A short table is one block; a long one may break, but its header row keeps its
+    first two rows and its last row is never alone; a note below a table, and a chart's
+    caption and what stands before it, keep with what follows."""
+
+    def kept(paragraph) -> bool:
+        return bool(paragraph.paragraph_format.keep_with_next)
+
+    def rows_kept(table) -> list[bool]:
+        return [all(kept(p) for c in row.cells for p in c.paragraphs) for row in table.rows]
+
+    long_plan = _table_after(variant, "Fokusområde Fysisk aktivitet")
+    assert len(long_plan.rows) == 21
+    assert rows_kept(long_plan) == [True, True] + [False] * 17 + [True, False]
+    short = _table_after(variant, "Kön och ålder")
+    assert rows_kept(short) == [True] * (len(short.rows) - 1) + [False]
+    areas = _table_after(variant, "Aktiviteter per fokusområde")
+    assert all(rows_kept(areas))  # its note comes next
+    captions = [p for p in variant.paragraphs if p.style.name == "Caption"]
+    assert len(captions) == 2 and all(kept(c) for c in captions)
+    before = [c._p.getprevious() for c in captions]  # the table above, the heading above
+    assert [b.tag for b in before] == [qn("w:tbl"), qn("w:p")]
+    last_row = before[0].findall(qn("w:tr"))[-1]
+    assert all(
+        p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in last_row.iter(qn("w:p"))
+    )
 
 
 def test_every_heading_like_line_has_a_heading_style(example_report):
@@ -304,56 +367,6 @@ def test_a_zero_is_never_a_number_in_running_text(books):
     ) in text
     prose = [t for t in text if t.startswith(("Under", "Styrgruppen", "Av ", "Inget", "Hälften"))]
     assert not [t for t in prose if re.search(r"(^|\s)0\s", t)], prose
-
-
-def test_one_channel_and_a_single_case_in_words(books):
-    rows = books.rows
-    for row in rows["Remisser"]:
-        row[2:4] = ["FaR", "Vårdcentral"]
-    text = _paragraphs(docx.Document(io.BytesIO(_render(books.write()).docx)))
-    assert "Under 2023 kom 5 ärenden till Hälsocenter Vaggeryds kommun, alla via FaR." in text
-    year = next(t for t in text if t.startswith("Under 2023 genomförde"))
-    assert year.endswith(
-        "Under året tackade 1 person nej till erbjudandet, 2 samtal uteblev och 1 recept "
-        "skickades tillbaka till förskrivaren."
-    )
-
-
-def test_a_half_per_cent_is_rounded_up_as_published(books):
-    """5 of 8 is 62,5 %: published as 63 % (Swedish statistics and Excel round halves up),
-    never 62 % (Python's round-half-to-even)."""
-    rows = books.rows
-    for number, talk in (("A8", True), ("A9", True), ("A10", False)):
-        rows["Remisser"].append([number, D(2023, 8, 1), "FaR", "Vårdcentral"] + [None] * 5)
-        if talk:
-            rows["Samtal"].append([number, D(2023, 8, 10), "Första samtal", "Genomfört"])
-    document = docx.Document(io.BytesIO(_render(books.write()).docx))
-    quality = _rows(_table_after(document, "Hur snabbt och hur väl"))
-    assert quality[2] == ["Ärenden med första samtal", "100 % (2 av 2)", "63 % (5 av 8)"]
-
-
-def test_tables_break_only_where_a_reader_expects_it(books):
-    """A short table is one block; a long one may break, but its header row keeps its
-    first two rows and its last row is never alone; a note below a table, and a chart's
-    caption and what stands before it, keep with what follows."""
-    books.rows["Plan"] = [["Fysisk aktivitet", f"Aktivitet {i}", None, None] for i in range(20)]
-    document = docx.Document(io.BytesIO(_render(books.write()).docx))
-
-    def kept(paragraph) -> bool:
-        return bool(paragraph.paragraph_format.keep_with_next)
-
-    def rows_kept(table) -> list[bool]:
-        return [all(kept(p) for c in row.cells for p in c.paragraphs) for row in table.rows]
-
-    long_plan = _table_after(document, "Fokusområde Fysisk aktivitet")
-    assert len(long_plan.rows) == 21
-    assert rows_kept(long_plan) == [True, True] + [False] * 17 + [True, False]
-    short = _table_after(document, "Kön och ålder")
-    assert rows_kept(short) == [True] * (len(short.rows) - 1) + [False]
-    areas = _table_after(document, "Aktiviteter per fokusområde")
-    assert all(rows_kept(areas))  # its note comes next
-    captions = [p for p in document.paragraphs if p.style.name == "Caption"]
-    assert len(captions) == 2 and all(kept(c) for c in captions)
 
 
 def test_small_counts_show_as_a_range(base_report):
