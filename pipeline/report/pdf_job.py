@@ -39,12 +39,13 @@ def check_file(report: Path) -> Path:
     report = Path(report)
     if not report.is_file():
         raise FolderProblem(
-            f"Filen {report} finns inte. Ange rapporten med --fil, till exempel "
-            "--fil output/Vaggeryd-2023-verksamhetsberattelse.docx."
+            f"Filen {report} finns inte. Ange en rapport som finns, till exempel "
+            'FIL="output/Vaggeryd-2023-verksamhetsberattelse.docx" '
+            '(--fil "output/Vaggeryd-2023-verksamhetsberattelse.docx").'
         )
     if report.suffix.lower() != ".docx":
         raise FolderProblem(
-            f"{report.name} är ingen Word-fil (.docx). Ange rapporten som .docx med --fil."
+            f"{report.name} är ingen Word-fil (.docx). Ange rapporten som .docx med FIL= (--fil)."
         )
     return report
 
