@@ -132,6 +132,19 @@ def test_contents_page_has_page_numbers_and_no_placeholder(example_pdf):
 
 
 @needs_office
+def test_every_heading_is_a_heading_in_the_pdfs_structure(example_pdf, example):
+    """A screen reader's list of headings: the four focus areas above the activity lists
+    (H3) and the regional goals (H2) among them, one tag per heading of the report."""
+    structure = _tool("pdfinfo", "-struct", str(example_pdf))
+    tagged = re.findall(r"^\s*H(\d) \(block\):", structure, re.MULTILINE)
+    levels = [
+        p.style.name[-1] for p in example.document.paragraphs if p.style.name.startswith("Heading")
+    ]
+    assert sorted(tagged) == sorted(levels)
+    assert (tagged.count("1"), tagged.count("2"), tagged.count("3")) == (6, 16, 4)
+
+
+@needs_office
 def test_the_pages_read_like_a_designed_document(example_pdf, example):
     """Rendered and measured: no heading, caption or table header at the foot of a page,
     no chart alone, no page less than half full unless a chapter begins on the next."""
