@@ -82,23 +82,35 @@ lock: | $(BIN)/python ## Lås om alla beroenden till de senaste versionerna som 
 		--constraint $(LOCK_TEST) --custom-compile-command "make lock" -o $(LOCK_RUN)
 	@echo "Skrev $(LOCK_RUN) och $(LOCK_TEST). Kör make test och checka in båda."
 
+# quietly(COMMAND): a coach's target ends as the program does, without make's English
+# "make: *** [Makefile:NN: check] Error 1" after the program's Swedish lines. make prints
+# that line for every failing recipe and has no switch against it, so on a failure the
+# recipe ends make itself with SIGPIPE, the one signal shells report nothing for; the exit
+# status stays non-zero (141). Under another make (MAKELEVEL > 0) a failure is as usual.
+define quietly
+	@$(1) || { status=$$?; [ "$(MAKELEVEL)" != 0 ] || kill -PIPE $$PPID; exit $$status; }
+endef
+HALSOCENTER := $(BIN)/halsocenter
+FORCE := $(if $(TVINGA),--tvinga)
+FILE := $(if $(FIL),--fil "$(FIL)")
+
 report: $(RUN_STAMP) ## Kontrollera underlaget och skriv rapport och nyckeltal (RAW=mapp OUT=mapp)
-	@$(BIN)/halsocenter rapport --in "$(RAW)" --ut "$(OUT)" $(if $(TVINGA),--tvinga,)
+	$(call quietly,$(HALSOCENTER) rapport --in "$(RAW)" --ut "$(OUT)" $(FORCE))
 
 check: $(RUN_STAMP) ## Kontrollera bara underlaget, skriv ingen rapport
-	@$(BIN)/halsocenter kontrollera --in "$(RAW)" --ut "$(OUT)"
+	$(call quietly,$(HALSOCENTER) kontrollera --in "$(RAW)" --ut "$(OUT)")
 
 mallar: $(RUN_STAMP) ## Skriv tomma arbetsböcker i data/raw att fylla i (SKRIV_OVER=1 ersätter)
-	@$(BIN)/halsocenter mallar --ut "$(RAW)" $(OVERWRITE)
+	$(call quietly,$(HALSOCENTER) mallar --ut "$(RAW)" $(OVERWRITE))
 
 nytt-ar: $(RUN_STAMP) ## Förbered nästa års verksamhet.xlsx i output/ (SKRIV_OVER=1 ersätter)
-	@$(BIN)/halsocenter nytt-ar --in "$(RAW)" --ut "$(OUT)" $(OVERWRITE)
+	$(call quietly,$(HALSOCENTER) nytt-ar --in "$(RAW)" --ut "$(OUT)" $(OVERWRITE))
 
-pdf: report ## Gör PDF av rapporten (kräver LibreOffice)
-	@$(BIN)/halsocenter pdf --ut "$(OUT)"
+pdf: $(RUN_STAMP) ## Gör PDF av rapporten som den ligger i output/, också redigerad (FIL=rapport.docx; kräver LibreOffice)
+	$(call quietly,$(HALSOCENTER) pdf --ut "$(OUT)" $(FILE))
 
 compare: $(RUN_STAMP) ## Jämför kommunernas nyckeltal.csv i data/region (IN=mapp OUT=mapp)
-	@$(BIN)/halsocenter jamfor --in "$(IN)" --ut "$(OUT)"
+	$(call quietly,$(HALSOCENTER) jamfor --in "$(IN)" --ut "$(OUT)")
 
 bench: $(RUN_STAMP) ## Mät tiderna (1 000 till 1 000 000 närvarorader) och skriv bench/results.md
 	@$(BIN)/python -m bench.run

@@ -24,6 +24,7 @@ import pytest
 from pipeline import config
 from pipeline.cli import main as cli
 from pipeline.publish import folder as files
+from pipeline.report.job import build_report
 
 REPORT = "Vaggeryd-2023-verksamhetsberattelse.docx"
 CSV = "Vaggeryd-2023-nyckeltal.csv"
@@ -45,7 +46,7 @@ def built(tmp_path_factory):
     books = Workbooks(base / "raw")
     raw = books.write()
     out = base / "out"
-    assert cli.main(["rapport", "--in", str(raw), "--ut", str(out)]) == 0
+    assert build_report(raw, out).ok
     books.folder = base / "ändrad"
     books.rows["Samtal"][6][3] = "Genomfört"  # one more follow-up talk held
     return raw, books.write(), out

@@ -7,6 +7,9 @@ marked so that validation warns until they are rewritten.
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -72,3 +75,54 @@ def write_next_year(target: Path, rows: dict) -> Path:
         for row in rows[key]:
             book[contract.sheet(key).namn].append(row)
     return save_workbook(book, target)
+
+
+class NextYearStatus(enum.Enum):
+    WRITTEN = "skriven"
+    INPUT_ERRORS = "fel i underlaget"  # verksamhet.xlsx has errors: it is built from that file
+    EXISTS = "finns redan"  # prepared before, and not to be replaced
+
+
+@dataclass(frozen=True)
+class NextYear:
+    """What `prepare_next_year` did; `target` is the file written, or the one left alone."""
+
+    status: NextYearStatus
+    target: Path | None = None
+    year: int | None = None
+    planned: int = 0
+    drafts: int = 0
+
+
+def file_name(kommun: str, year: int) -> str:
+    """'Vaggeryd-2024-verksamhet.xlsx': next year's workbook, named for its year."""
+    return f"{kommun}-{year}-{contract.workbook('verksamhet').fil}"
+
+
+def prepare_next_year(
+    validation,
+    out: Path,
+    overwrite: bool = False,
+    confirm: Callable[[Path], bool] | None = None,
+) -> NextYear:
+    """Next year's verksamhet.xlsx in `out`, from this year's checked workbooks.
+
+    `validation` is the check of this year's workbooks (report.job.check's). Nothing is
+    written when verksamhet.xlsx has errors, or when the file is there already and neither
+    `overwrite` nor `confirm(target)` says to replace it.
+    """
+    fil = contract.workbook("verksamhet").fil
+    if validation.errors_in(fil) or "ar" not in validation.uppgifter:
+        return NextYear(NextYearStatus.INPUT_ERRORS)
+    year = int(validation.uppgifter["ar"]) + 1
+    target = Path(out) / file_name(validation.uppgifter["kommun"], year)
+    if target.exists() and not overwrite and not (confirm and confirm(target)):
+        return NextYear(NextYearStatus.EXISTS, target, year)
+    rows = next_year_rows(
+        validation.uppgifter,
+        validation.sheet("texter").data,
+        validation.sheet("plan").data,
+        validation.sheet("tidigare_ar").data,
+    )
+    write_next_year(target, rows)
+    return NextYear(NextYearStatus.WRITTEN, target, year, len(rows["plan"]), len(rows["texter"]))

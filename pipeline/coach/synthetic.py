@@ -10,9 +10,12 @@ seed agree about 2023.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import random
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import config
 from pipeline.coach.input_workbooks import write_input
 from pipeline.contract import schema as contract
 from pipeline.contract.schema import AVBOJDE, FOLJSAMHET, KANAL, TYP, UTFALL
@@ -220,3 +223,35 @@ def write(
     folder: Path, kommun: str, ar: int, seed: int = 1, narvaro_rader: int | None = None
 ) -> list[Path]:
     return write_input(folder, generate(kommun, ar, seed, narvaro_rader))
+
+
+class ExampleStatus(enum.Enum):
+    WRITTEN = "skriven"
+    UNKNOWN_KOMMUN = "okänd kommun"
+    EXISTS = "finns redan"
+
+
+@dataclass(frozen=True)
+class Example:
+    """What `write_example` did: the workbooks written, or those it would not replace."""
+
+    status: ExampleStatus
+    kommun: str = ""
+    folder: Path | None = None
+    paths: list[Path] = field(default_factory=list)  # written, or found and left alone
+
+
+def write_example(
+    kommun: str, year: int, seed: int = 1, folder: Path | None = None, overwrite: bool = False
+) -> Example:
+    """Invented workbooks for a municipality of the contract (any spelling of its name) and
+    a year, in `folder` (output/exempel-<kommun>-<år> by default); never over existing ones
+    unless `overwrite`."""
+    found = contract.kommun(kommun)
+    if found is None:
+        return Example(ExampleStatus.UNKNOWN_KOMMUN, kommun)
+    folder = Path(folder) if folder else config.OUTPUT / f"exempel-{found.namn}-{year}"
+    existing = [folder / f for f in contract.files() if (folder / f).exists()]
+    if existing and not overwrite:
+        return Example(ExampleStatus.EXISTS, found.namn, folder, existing)
+    return Example(ExampleStatus.WRITTEN, found.namn, folder, write(folder, found.namn, year, seed))

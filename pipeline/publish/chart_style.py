@@ -15,7 +15,7 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter
 
-from pipeline.publish.formatting import NBSP
+from pipeline.publish.formatting import number
 
 # Okabe & Ito (2008), "Color Universal Design": told apart by colour-blind readers too.
 BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#7F7F7F"
@@ -37,14 +37,14 @@ def style():
 
 
 def number_text(value: float, decimals: int = 1) -> str:
-    """Swedish number with exactly `decimals` decimals: 6.5 → '6,5', 1234 → '1 234,0'."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", NBSP).replace("-", "\u2212")
+    """formatting.number with one decimal by default, as comparison/ calls it (it moves to
+    formatting.number in its own change; then this goes)."""
+    return number(value, decimals)
 
 
 def swedish_axis(axis, decimals: int = 1) -> None:
     """Tick labels in Swedish: decimal comma, no-break space between thousands."""
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: number_text(x, decimals)))
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: number(x, decimals)))
 
 
 @dataclass(frozen=True)

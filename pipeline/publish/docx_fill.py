@@ -8,6 +8,7 @@ no workbooks, so the comparison can use it without the report's readers.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from docxtpl import DocxTemplate, InlineImage
@@ -63,8 +64,14 @@ def template_variables(tpl: DocxTemplate, template: Path) -> frozenset[str]:
     return _VARIABLES[key]
 
 
-def fill_template(tpl: DocxTemplate, template: Path, context: dict) -> bytes:
-    """Render a docxtpl template: variables checked first, values escaped, errors in Swedish."""
+def fill_template(
+    tpl: DocxTemplate, template: Path, context: dict, finish: Callable | None = None
+) -> bytes:
+    """Render a docxtpl template: variables checked first, values escaped, errors in Swedish.
+
+    `finish` is given the filled python-docx Document before it is saved (e.g.
+    docx_layout.finish: the contents list and the page-break rules).
+    """
     env = jinja_environment()
     missing = template_variables(tpl, template) - context.keys()
     if missing:
@@ -76,6 +83,8 @@ def fill_template(tpl: DocxTemplate, template: Path, context: dict) -> bytes:
         tpl.render(context, jinja_env=env, autoescape=True)
     except TemplateError as error:
         raise TemplateProblem(f"Mallen {template.name} kunde inte fyllas i: {error}") from error
+    if finish is not None:
+        finish(tpl.docx)
     buffer = io.BytesIO()
     tpl.save(buffer)
     return buffer.getvalue()

@@ -311,8 +311,23 @@ def kept_name(target: Path, day: dt.date) -> Path:
     return candidate
 
 
+def edited(path: Path) -> bool:
+    """True when the file is not what the program last wrote there: someone changed it
+    (the coach, in Word), or the program has no record of writing it."""
+    path = Path(path)
+    return read_state(path.parent)["outputs"].get(path.name) != digest(path)
+
+
+def kept_copies(target: Path) -> list[Path]:
+    """The edited versions of `target` kept beside it (`… (redigerad ÅÅÅÅ-MM-DD).docx`),
+    newest first."""
+    target = Path(target)
+    copies = target.parent.glob(f"{target.stem} (redigerad *){target.suffix}")
+    return sorted(copies, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+
+
 def _earlier_copy(target: Path, sha: str) -> Path | None:
-    for path in sorted(target.parent.glob(f"{target.stem} (redigerad *){target.suffix}")):
+    for path in kept_copies(target):
         with contextlib.suppress(OSError):
             if digest(path) == sha:
                 return path

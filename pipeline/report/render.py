@@ -19,13 +19,24 @@ from pipeline import config
 from pipeline.contract import schema as contract
 from pipeline.contract.schema import FOLJSAMHET, KANAL
 from pipeline.figures.aggregate import KeyFigures
+from pipeline.publish import docx_layout
 from pipeline.publish.docx_fill import (  # noqa: F401  (re-exported for callers and tests)
     AltTextImage,
     TemplateProblem,
     fill_template,
     jinja_environment,
 )
-from pipeline.publish.formatting import MISSING, SECONDARY, UNKNOWN, forandring, tal, years_text
+from pipeline.publish.formatting import (
+    MISSING,
+    SECONDARY,
+    UNKNOWN,
+    and_list,
+    antal,
+    forandring,
+    number,
+    percent,
+    years_text,
+)
 from pipeline.publish.ooxml import finalize_docx
 from pipeline.report import charts
 from pipeline.validation.dataset import Dataset
@@ -62,7 +73,7 @@ def _cell(figure, threshold: int) -> str:
         return MISSING
     if figure.undertryckt:
         return SECONDARY if figure.secondary else small_count_label(threshold)
-    return tal(figure.varde)
+    return number(figure.varde)
 
 
 def small_count_label(threshold: int) -> str:
@@ -80,7 +91,7 @@ def suppression_note(threshold: int) -> str:
 
 def _since_start_cell(figures: KeyFigures, name: str) -> str:
     value = figures.value(name)
-    return UNKNOWN if value is None else tal(value)
+    return UNKNOWN if value is None else number(value)
 
 
 def _statistics(current: KeyFigures, previous: KeyFigures | None, threshold: int) -> dict:
@@ -93,8 +104,8 @@ def _statistics(current: KeyFigures, previous: KeyFigures | None, threshold: int
         samtal.append(
             {
                 "namn": label,
-                "varde": tal(value),
-                "foregaende": tal(prev(name)),
+                "varde": number(value),
+                "foregaende": number(prev(name)),
                 "forandring": forandring(prev(name), value),
                 "sedan_start": _since_start_cell(current, since) if since else MISSING,
             }
@@ -129,7 +140,7 @@ def _statistics(current: KeyFigures, previous: KeyFigures | None, threshold: int
             {
                 "namn": kategori or "Totalt",
                 **{
-                    name: tal(current.value(name, dimension, kategori))
+                    name: number(current.value(name, dimension, kategori))
                     for name in (
                         "aktiviteter",
                         "tillfallen",
@@ -193,20 +204,6 @@ def _plan(dataset: Dataset) -> list[dict]:
     return result
 
 
-def _share(numerator, denominator) -> float | None:
-    if numerator is None or not denominator:
-        return None
-    return numerator / denominator
-
-
-def _share_text(part, whole) -> str:
-    """'91 % (74 av 81)'; '–' when unknown."""
-    share = _share(part, whole)
-    if share is None:
-        return MISSING
-    return f"{tal(round(share * 100))}\u00a0% ({tal(part)} av {tal(whole)})"
-
-
 def _quality_figures(figures: KeyFigures | None) -> dict:
     """The counts behind the service-quality shares of one year; None where unknown."""
     value = figures.value if figures is not None else (lambda *_: None)
@@ -234,53 +231,44 @@ def _quality_figures(figures: KeyFigures | None) -> dict:
     }
 
 
-def _service_quality(current: KeyFigures, previous: KeyFigures | None) -> dict:
-    """Sentences and a table on how quickly and how well people were taken care of."""
-    now, before = _quality_figures(current), _quality_figures(previous)
-
-    def row(label: str, this: str, last: str) -> dict:
-        return {"namn": label, "foregaende": last, "varde": this}
-
-    def days(value) -> str:
-        return MISSING if value is None else f"{tal(value)} dagar"
-
-    def plan(figures: dict) -> str:
-        if figures["dolt"]:
-            return SECONDARY  # the share would give the hidden answers away
-        return _share_text(figures["ja"], figures["svarade"])
-
-    rows = [
-        row("Väntetid till första samtal (median)", days(now["median"]), days(before["median"])),
-        *(
-            row(label, _share_text(now[part], now[whole]), _share_text(before[part], before[whole]))
-            for label, part, whole in (
-                ("Ärenden med första samtal", "med_forsta", "arenden"),
-                ("Första samtal inom 30 dagar", "inom_30", "arenden"),
-                ("Uteblivna samtal", "uteblivna", "bokade"),
-            )
-        ),
-        row("Följer sin plan (av dem som svarat)", plan(now), plan(before)),
-    ]
+def _quality_sentences(now: dict, year: int) -> list[str]:
+    """The service-quality figures in words; a zero is said in words ("inget"), never "0"."""
     sentences = []
     if now["median"] is not None:
         sentences.append(
-            f"Hälften av dem som kom till Hälsocenter under {current.ar} och har haft sitt "
-            f"första samtal fick det inom {tal(now['median'])} dagar."
+            f"Hälften av dem som kom till Hälsocenter under {year} och har haft sitt "
+            + (
+                "första samtal fick det samma dag."
+                if now["median"] == 0
+                else f"första samtal fick det inom {number(now['median'])} dagar."
+            )
         )
     if now["arenden"]:
+        if not now["med_forsta"]:
+            sentences.append(
+                f"Av årets {number(now['arenden'])} ärenden har inget fått ett första samtal ännu."
+            )
+        else:
+            within = (
+                f"och {number(now['inom_30'])} fick det inom 30 dagar"
+                if now["inom_30"]
+                else "men inget av dem inom 30 dagar"
+            )
+            sentences.append(
+                f"Av årets {number(now['arenden'])} ärenden har {number(now['med_forsta'])} "
+                f"fått ett första samtal, {within}."
+            )
+    if now["bokade"] and now["uteblivna"]:
         sentences.append(
-            f"Av årets {tal(now['arenden'])} ärenden har {tal(now['med_forsta'])} fått ett "
-            f"första samtal, och {tal(now['inom_30'])} fick det inom 30 dagar."
+            f"Av {number(now['bokade'])} inbokade samtal uteblev {number(now['uteblivna'])}, "
+            f"det vill säga {number(now['uteblivna'] / now['bokade'] * 100, 0)} procent."
         )
-    if now["bokade"]:
-        sentences.append(
-            f"Av {tal(now['bokade'])} inbokade samtal uteblev {tal(now['uteblivna'])}, det vill "
-            f"säga {tal(round(now['uteblivna'] / now['bokade'] * 100))} procent."
-        )
+    elif now["bokade"]:
+        sentences.append(f"Inget av de {number(now['bokade'])} inbokade samtalen uteblev.")
     if now["dolt"] and now["ja_synligt"] and now["uppfoljda"]:
         sentences.append(
-            f"Vid det senaste uppföljande samtalet under året svarade {tal(now['ja_synligt'])} "
-            f"av de {tal(now['uppfoljda'])} klienter som följdes upp att de följer sin plan "
+            f"Vid det senaste uppföljande samtalet under året svarade {number(now['ja_synligt'])} "
+            f"av de {number(now['uppfoljda'])} klienter som följdes upp att de följer sin plan "
             "eller sitt recept helt."
         )
     elif now["dolt"]:
@@ -289,16 +277,47 @@ def _service_quality(current: KeyFigures, previous: KeyFigures | None) -> dict:
             "att enskilda personer skulle kunna pekas ut."
         )
     elif now["svarade"]:
+        who = f"sa {number(now['ja'])}" if now["ja"] else "sa ingen"
         sentences.append(
-            f"Av de {tal(now['svarade'])} klienter som svarade på frågan vid sitt senaste "
-            f"uppföljande samtal under året sa {tal(now['ja'])} att de följer sin plan eller "
-            "sitt recept helt."
+            f"Av de {number(now['svarade'])} klienter som svarade på frågan vid sitt senaste "
+            f"uppföljande samtal under året {who} att de följer sin plan eller sitt recept helt."
         )
     elif now["uppfoljda"]:
         sentences.append(
-            f"Under året hade {tal(now['uppfoljda'])} klienter ett uppföljande samtal. Om de "
+            f"Under året hade {number(now['uppfoljda'])} klienter ett uppföljande samtal. Om de "
             "följer sin plan eller sitt recept registrerades inte."
         )
+    return sentences
+
+
+def _service_quality(current: KeyFigures, previous: KeyFigures | None) -> dict:
+    """Sentences and a table on how quickly and how well people were taken care of."""
+    now, before = _quality_figures(current), _quality_figures(previous)
+
+    def row(label: str, this: str, last: str) -> dict:
+        return {"namn": label, "foregaende": last, "varde": this}
+
+    def days(value) -> str:
+        return MISSING if value is None else f"{number(value)} dagar"
+
+    def plan(figures: dict) -> str:
+        if figures["dolt"]:
+            return SECONDARY  # the share would give the hidden answers away
+        return percent(figures["ja"], figures["svarade"])
+
+    rows = [
+        row("Väntetid till första samtal (median)", days(now["median"]), days(before["median"])),
+        *(
+            row(label, percent(now[part], now[whole]), percent(before[part], before[whole]))
+            for label, part, whole in (
+                ("Ärenden med första samtal", "med_forsta", "arenden"),
+                ("Första samtal inom 30 dagar", "inom_30", "arenden"),
+                ("Uteblivna samtal", "uteblivna", "bokade"),
+            )
+        ),
+        row("Följer sin plan (av dem som svarat)", plan(now), plan(before)),
+    ]
+    sentences = _quality_sentences(now, current.ar)
     hidden = any(SECONDARY in (r["varde"], r["foregaende"]) for r in rows)
     return {
         "meningar": sentences,
@@ -338,12 +357,89 @@ def _activities_by_area(activities) -> list[dict]:
     return areas
 
 
+def _inflow_sentence(figures: KeyFigures, kommunnamn: str) -> str:
+    """'Under 2023 kom 81 ärenden till …: 76 via FaR, 2 via annan remiss och 3 genom egen
+    kontakt.' A channel with no cases is left out; never '0 via annan remiss'."""
+    total = figures.value("arenden_inkomna")
+    head = (
+        f"Under {figures.ar} kom {antal(total, 'ärende', 'ärenden')} till Hälsocenter {kommunnamn}"
+    )
+    channels = [
+        (figures.value("arenden_inkomna", "kanal", KANAL(key)), how)
+        for key, how in (
+            ("far", "via FaR"),
+            ("remiss", "via annan remiss"),
+            ("egen_kontakt", "genom egen kontakt"),
+        )
+    ]
+    used = [(count, how) for count, how in channels if count]
+    if not total or not used:
+        return f"{head}."
+    if len(used) == 1:
+        return f"{head}, {'alla ' if total > 1 else ''}{used[0][1]}."
+    return f"{head}: {and_list([f'{number(count)} {how}' for count, how in used])}."
+
+
+def _year_text(figures: KeyFigures) -> str:
+    """The year's conversations, refusals, no-shows and returned prescriptions in words.
+
+    A count of zero is left out of its sentence, and a sentence with nothing left is
+    left out; a clause first after "Under året" puts its verb first (Swedish word order).
+    """
+    value = figures.value
+    talks = [
+        antal(value(name), word, word)
+        for name, word in (
+            ("forsta_samtal", "första samtal"),
+            ("uppfoljande_samtal", "uppföljande samtal"),
+        )
+        if value(name)
+    ]
+    sentences = [
+        f"Under {figures.ar} genomförde hälsocoachen {and_list(talks) if talks else 'inga samtal'}."
+    ]
+    clauses = []
+    for name, singular, plural, verb_first, subject_first in (
+        (
+            "avbojda",
+            "person",
+            "personer",
+            "tackade {} nej till erbjudandet",
+            "{} tackade nej till erbjudandet",
+        ),
+        ("uteblivna_samtal", "samtal", "samtal", "uteblev {}", "{} uteblev"),
+        (
+            "recept_i_retur",
+            "recept",
+            "recept",
+            "skickades {} tillbaka till förskrivaren",
+            "{} skickades tillbaka till förskrivaren",
+        ),
+    ):
+        if value(name):
+            said = antal(value(name), singular, plural)
+            clauses.append((subject_first if clauses else verb_first).format(said))
+    if clauses:
+        sentences.append(f"Under året {and_list(clauses)}.")
+    return " ".join(sentences)
+
+
+def _steering_sentence(dataset: Dataset, year: int) -> str:
+    """How often the steering group met; '' when the coach did not say."""
+    meetings = dataset.styrgruppsmoten
+    if meetings is None:
+        return ""
+    had = f"haft {antal(meetings, 'möte', 'möten')}" if meetings else "inte haft något möte"
+    return f"Styrgruppen för Hälsocenter {dataset.kommun.kommunnamn} har under {year} {had}."
+
+
 def build_context(
     dataset: Dataset, figures: KeyFigures, previous: KeyFigures | None, threshold: int
 ) -> dict:
     """Everything the template may use, as plain values (images are added at render)."""
     # The template names each section by its key; the coach's sheet by its displayed name.
     avsnitt = contract.sheet("texter").column("avsnitt").varde_nycklar
+    texts = {key: dataset.texter.get(shown, []) for key, shown in avsnitt.items()}
     value = figures.value
     activities = figures.activities.sort_values(
         ["deltagartimmar", "aktivitet"], ascending=[False, True]
@@ -352,32 +448,17 @@ def build_context(
         "ar": figures.ar,
         "kommunnamn": dataset.kommun.kommunnamn,
         "startdatum": dataset.startdatum.date(),
-        "styrgruppsmoten": dataset.styrgruppsmoten,
-        "texter": {key: dataset.texter.get(shown, []) for key, shown in avsnitt.items()},
-        "inflode": {
-            "arenden": value("arenden_inkomna"),
-            "far": value("arenden_inkomna", "kanal", KANAL("far")),
-            "remiss": value("arenden_inkomna", "kanal", KANAL("remiss")),
-            "egen": value("arenden_inkomna", "kanal", KANAL("egen_kontakt")),
-        },
+        "texter": texts,
+        # The count only where the coach has not written about the steering group.
+        "styrgrupp": "" if texts["styrgrupp"] else _steering_sentence(dataset, figures.ar),
+        "inflode": _inflow_sentence(figures, dataset.kommun.kommunnamn),
         "saknade_ar": years_text(figures.missing_years) if figures.missing_years else "",
         "sedan_start": {
             "arenden": value("arenden_sedan_start"),
             "far": value("far_sedan_start"),
             "forsta_samtal": value("forsta_samtal_sedan_start"),
         },
-        "aret": {
-            name: value(full)
-            for name, full in (
-                ("arenden", "arenden_inkomna"),
-                ("far", "far_inkomna"),
-                ("forsta_samtal", "forsta_samtal"),
-                ("uppfoljande_samtal", "uppfoljande_samtal"),
-                ("avbojda", "avbojda"),
-                ("uteblivna_samtal", "uteblivna_samtal"),
-                ("recept_i_retur", "recept_i_retur"),
-            )
-        },
+        "aret": _year_text(figures),
         "aktiviteter": _activities_by_area(activities),
         "statistik": _statistics(figures, previous, threshold),
         "kvalitet": _service_quality(figures, previous),
@@ -406,7 +487,7 @@ def render(
             tpl, io.BytesIO(made[1].png), made[1].alt_text, made[1].title, width=Mm(160)
         ),
     }
-    filled = fill_template(tpl, template, context)
+    filled = fill_template(tpl, template, context, finish=docx_layout.finish)
     data = finalize_docx(
         filled,
         title=f"Verksamhetsberättelse och verksamhetsplan {figures.ar}, Hälsocenter "
