@@ -210,4 +210,4 @@ def test_no_workbook_is_saved_around_the_one_place():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "save":
                 saves.append((path.name, ast.unparse(node.func.value)))
-    assert sorted(saves) == [("docx_fill.py", "tpl"), ("xlsx.py", "book")]
+    assert sorted(saves) == [("docx_fill.py", "tpl"), ("xlsx.py", "_InMemory(book, archive)")]
