@@ -41,7 +41,7 @@ def main() -> None:
             with open(profile, "w", encoding="utf-8") as handle:
                 stats = pstats.Stats(profiler, stream=handle)
                 stats.sort_stats("tottime").print_stats(25)
-    if result.status != report_job.KLAR:
+    if result.status != report_job.Status.DONE:
         raise SystemExit(f"rapporten misslyckades för {folder}")
     times = dict(progress.TIMES)
     print(

@@ -50,7 +50,7 @@ def test_activity_names_that_begin_like_a_formula_stop_the_report(books, tmp_pat
     out = tmp_path / "out"
     result = report_job.build_report(books.write(), out, today=TODAY)
 
-    assert result.status == report_job.FEL_I_UNDERLAGET
+    assert result.status == report_job.Status.INPUT_ERRORS
     assert not list(out.glob("*nyckeltal.csv"))
     lines = [p.line() for p in result.validation.errors]
     assert [line for line in lines if "flik Aktiviteter" in line] == [

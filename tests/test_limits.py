@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import struct
-import sys
 import zipfile
 from pathlib import Path
 
@@ -105,8 +104,7 @@ def test_a_formula_with_a_saved_value_is_not_reported(books):
 def test_a_dying_formula_scan_is_done_again_here_without_a_backtrace(books, monkeypatch, capfd):
     folder = _with_formula(books)
     monkeypatch.setattr(inspect_xlsx, "BACKGROUND_BYTES", 0)
-    dies = "import os; os.write(2, b'stack backtrace:'); os._exit(134)"
-    monkeypatch.setattr(inspect_xlsx, "SCAN_COMMAND", [sys.executable, "-c", dies])
+    monkeypatch.setattr(inspect_xlsx, "SCAN", dying_reader.die)
     result = validate.validate(folder, today=TODAY)
     assert FORMULA_LINE in [p.line() for p in result.errors]
     assert "backtrace" not in capfd.readouterr().err
@@ -123,13 +121,13 @@ def _refused(path: Path) -> str:
 
 def _no_parser(monkeypatch, fil: str) -> None:
     """python-calamine may not open fil at all."""
-    opened = read.CalamineWorkbook.from_path
+    opened = read.CalamineWorkbook.from_filelike
 
-    def guarded(path, *args, **kwargs):
-        assert Path(path).name != fil, "python-calamine read a workbook that is over a limit"
-        return opened(path, *args, **kwargs)
+    def guarded(handle, *args, **kwargs):
+        assert handle.name != fil, "python-calamine read a workbook that is over a limit"
+        return opened(handle, *args, **kwargs)
 
-    monkeypatch.setattr(read.CalamineWorkbook, "from_path", guarded)
+    monkeypatch.setattr(read.CalamineWorkbook, "from_filelike", guarded)
 
 
 def _big_part(path: Path, size: int, name="xl/media/bild.bin") -> None:

@@ -10,7 +10,7 @@ import pytest
 from pipeline.contract import schema as contract
 from pipeline.validation.coerce import coerce_column
 from pipeline.validation.column_checks import CheckContext, column_checks
-from pipeline.validation.input_files import find_problems_with_files
+from pipeline.validation.input_files import Folder, find_problems_with_files
 from pipeline.validation.inspect_xlsx import OLE_MAGIC
 from pipeline.validation.problems import FEL, VARNING, Problem, show_value, visible
 from pipeline.validation.read import WorkbookError, open_workbook
@@ -76,14 +76,12 @@ def test_every_problem_in_a_very_bad_input_has_a_fix(books):
 def test_every_file_problem_has_a_fix(tmp_path):
     (tmp_path / "remisser.xls").write_bytes(b"old")
     (tmp_path / "aktiviteter .xlsx").write_bytes(b"")
-    problems = find_problems_with_files(tmp_path)
+    problems = find_problems_with_files(Folder(tmp_path), str(tmp_path))
     assert len(problems) == 3
     assert all(p.atgard for p in problems)
     for content in (b"", b"PK\x03\x04 inte en arbetsbok", OLE_MAGIC + b"\0" * 504):
-        path = tmp_path / "verksamhet.xlsx"
-        path.write_bytes(content)
         with pytest.raises(WorkbookError) as error:
-            open_workbook(path)
+            open_workbook(content, "verksamhet.xlsx")
         assert error.value.problem.atgard
 
 

@@ -488,12 +488,13 @@ def test_large_workbooks_are_scanned_for_formulas_in_a_second_process(books, mon
     here = inspect_xlsx.formulas_without_value(path)
     assert here == {"Närvaro": ["E4"]}
     monkeypatch.setattr(inspect_xlsx, "BACKGROUND_BYTES", 0)
-    scan = inspect_xlsx.FormulaScan([path])
-    assert scan._process is not None  # really in a second process
-    assert scan.result(path) == here
-    failed = inspect_xlsx.FormulaScan([path])
-    failed._process.kill()
-    assert failed.result(path) == here
+    workbooks = {path.name: path.read_bytes()}
+    scan = inspect_xlsx.FormulaScan(workbooks)
+    assert scan._helper is not None  # really in a second process
+    assert scan.result(path.name) == here
+    failed = inspect_xlsx.FormulaScan(workbooks)
+    failed._helper._process.kill()
+    assert failed.result(path.name) == here
     # Through validation too: the same message as for a small workbook.
     lines = [p.line() for p in validate(folder, today=TODAY).errors]
     assert FILE_CASES["formel utan sparat resultat"][1] in lines

@@ -92,14 +92,14 @@ def run_report(raw: Path, out: Path, today: dt.date | None = None, force: bool =
 
     result = report_job.build_report(raw, out, today, force=force)
     _say_kept_and_recovered(result)
-    if result.status == report_job.AKTUELL:
+    if result.status == report_job.Status.UNCHANGED:
         say(
             f"Inget har ändrats sedan förra körningen; rapporten i {out} är aktuell. "
             "(Kör med --tvinga för att bygga om ändå.)"
         )
         return 0
     _say_validation(result)
-    if result.status == report_job.FEL_I_UNDERLAGET:
+    if result.status == report_job.Status.INPUT_ERRORS:
         say("Rapporten skrevs inte, och tidigare rapporter i mappen lämnades orörda.")
         return 1
     say(f"Klart. Rapporten: {result.paths['rapport']}")

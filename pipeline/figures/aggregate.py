@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -373,6 +374,71 @@ def _text_field(value: str) -> str:
     if formula_start(value):
         raise ValueError(f"a key-figure field begins like a formula: {value!r}")
     return value
+
+
+class KeyFigureFileError(ValueError):
+    """A key-figure file that is not one this program writes; str() says why, in Swedish."""
+
+
+MAX_CSV_BYTES = 5_000_000  # a year's file is about 10 kB
+
+
+def from_csv(data: bytes) -> KeyFigures:
+    """Key figures read back from a file that to_csv wrote (last year's, for its column).
+
+    Strict: the contract's columns and schema version, one municipality and one year,
+    numbers as to_csv writes them. A hidden figure has no value; which hidden counts were
+    small and which were hidden beside them the file does not say, so each counts as
+    hidden beside them (shown as '..', which says no more than the file).
+    """
+    fmt = contract.key_figure_format()
+    if len(data) > MAX_CSV_BYTES:
+        raise KeyFigureFileError("filen är för stor för att vara en nyckeltalsfil")
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        raise KeyFigureFileError("filen är inte en csv-fil i UTF-8") from None
+    if not rows or tuple(rows[0]) != fmt.kolumner:
+        raise KeyFigureFileError(f"rubrikraden är inte {','.join(fmt.kolumner)}")
+    body = [dict(zip(fmt.kolumner, row, strict=False)) for row in rows[1:] if row]
+    if any(len(row) != len(fmt.kolumner) for row in rows[1:] if row):
+        raise KeyFigureFileError("en rad har fel antal fält")
+    if {row["schema_version"] for row in body} - {str(fmt.schema_version)}:
+        raise KeyFigureFileError(f"den följer inte schema_version {fmt.schema_version}")
+    who = {(row["kommunkod"], row["kommun"], row["ar"]) for row in body}
+    if len(who) != 1:
+        raise KeyFigureFileError("den ska gälla en kommun och ett år")
+    ((kommunkod, kommun, year),) = who
+    if not year.isdigit():
+        raise KeyFigureFileError(f"året {year!r} är inget år")
+    figures = []
+    for row in body:
+        hidden = row["undertryckt"]
+        if hidden not in ("0", "1") or (hidden == "1" and row["varde"]):
+            raise KeyFigureFileError(f"{row['nyckeltal']}: undertryckt ska vara 0 eller 1")
+        figures.append(
+            Figure(
+                row["nyckeltal"],
+                row["dimension"],
+                row["kategori"],
+                _read_number(row["varde"], row["nyckeltal"]),
+                hidden == "1",
+                hidden == "1",
+            )
+        )
+    return KeyFigures(kommunkod, kommun, int(year), figures)
+
+
+def _read_number(text: str, name: str) -> int | float | None:
+    """A value as format_number writes it: empty, a whole number, or a decimal with '.'."""
+    if text == "":
+        return None
+    if not _NUMBER.fullmatch(text):
+        raise KeyFigureFileError(f"{name}: {text!r} är inget antal")
+    return float(text) if "." in text else int(text)
+
+
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def to_csv(key_figures: KeyFigures) -> str:

@@ -8,9 +8,10 @@ the Excel row number, with one column per contract column. Header problems
 from __future__ import annotations
 
 import difflib
+import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
@@ -49,9 +50,9 @@ class WorkbookError(Exception):
         self.problem = problem
 
 
-def open_workbook(path: Path) -> CalamineWorkbook:
-    fil = path.name
-    if path.stat().st_size == 0:
+def open_workbook(data: bytes, fil: str) -> CalamineWorkbook:
+    """The workbook `fil` from its bytes (python-calamine reads them from memory)."""
+    if not data:
         raise WorkbookError(
             file_problem(
                 fil,
@@ -59,7 +60,7 @@ def open_workbook(path: Path) -> CalamineWorkbook:
                 "Spara arbetsboken på nytt från Excel som .xlsx.",
             )
         )
-    if is_ole(path):
+    if is_ole(data):
         raise WorkbookError(
             file_problem(
                 fil,
@@ -69,8 +70,12 @@ def open_workbook(path: Path) -> CalamineWorkbook:
                 "arbetsbok) och spara som Excel-arbetsbok (.xlsx).",
             )
         )
+    handle = io.BytesIO(data)
+    handle.name = fil  # the file's name, for whoever looks (a test does)
     try:
-        return CalamineWorkbook.from_path(str(path))
+        if not _is_xlsx(handle):
+            raise CalamineError("not an .xlsx workbook")
+        return CalamineWorkbook.from_filelike(handle)
     except (CalamineError, OSError, ValueError) as error:
         raise WorkbookError(
             file_problem(
@@ -81,6 +86,19 @@ def open_workbook(path: Path) -> CalamineWorkbook:
                 "Excel-arbetsbok (.xlsx).",
             )
         ) from error
+
+
+def _is_xlsx(handle: io.BytesIO) -> bool:
+    """A zip with an .xlsx workbook part. From memory, python-calamine would also read an
+    .ods or .xlsb named .xlsx; opened by its name (.xlsx) it read only .xlsx, and still
+    does."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            return any(name.casefold() == "xl/workbook.xml" for name in archive.namelist())
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return True  # python-calamine says what is wrong with it
+    finally:
+        handle.seek(0)
 
 
 def _find_sheet(book: CalamineWorkbook, wanted: str) -> str | None:
