@@ -7,7 +7,9 @@ the value found and what is allowed.
 
 The workbooks arrive as bytes (file name → bytes: a folder read on demand, or an
 upload); nothing here writes a file. Each is measured against the size limits
-before any parser sees it.
+before any parser sees it; one whose sheets could not all be measured cell by cell
+is read in a helper process, so that python-calamine running out of memory ends
+that process and not the caller.
 """
 
 from __future__ import annotations
@@ -177,10 +179,11 @@ def _validate_workbooks(
 ) -> list[_WorkbookResult]:
     """Workbooks read side by side where it helps, each measured before it is parsed.
 
-    The first of two large workbooks goes to a helper process: the two are then read at
-    the same time, on two cores, since python-calamine holds the GIL while it parses.
-    The helper starts as soon as its workbook is measured, and loads the program while
-    this process measures and reads the other.
+    A workbook whose sheets were not all measured cell by cell goes to a helper process
+    (python-calamine could end this one). So does the first of two large workbooks: the
+    two are then read at the same time, on two cores, since python-calamine holds the
+    GIL while it parses. A helper starts as soon as its workbook is measured, and loads
+    the program while this process measures and reads the other.
     """
     side_by_side = len(keys) > 1 and min(len(data[key]) for key in keys) >= PARALLEL_BYTES
     helpers: dict[str, Helper] = {}
@@ -188,8 +191,8 @@ def _validate_workbooks(
         for index, key in enumerate(keys):
             workbook = contract.workbook(key)
             with stage("limits"):  # before any parser
-                check_limits(data[key], [s.namn for s in workbook.flikar], workbook.fil)
-            if side_by_side and index == 0:
+                measured = check_limits(data[key], [s.namn for s in workbook.flikar], workbook.fil)
+            if not measured or (side_by_side and index == 0):
                 helpers[key] = Helper(__name__)
                 helpers[key].send(HELPER, data[key], key, context)
         done = {
