@@ -100,7 +100,7 @@ def test_the_core_writes_nothing_and_gives_the_folder_jobs_bytes(tmp_path):
     ]
     assert (result.kommun, result.year) == ("Vaggeryd", 2023)
     assert result.figures.value("arenden_inkomna") == 81
-    assert result.problems == [p for p in result.problems if p.niva != "fel"]
+    assert result.problems == [p for p in result.problems if p.level != "fel"]
 
 
 def test_input_with_errors_gives_the_validation_report_alone(books):
@@ -173,7 +173,7 @@ def test_last_years_csv_fills_the_column_the_workbooks_lack(books, base_report):
         assert samtal[1] == ["Inkomna ärenden", "5", "5", "0", "uppgift saknas"]
         # A count the file hides is '..': the file does not say whether it was small.
         assert ["Kön", "Kvinna", "..", "1–4", "–"] in demography
-        assert result.previous.ar == 2022
+        assert result.previous.year == 2022
     notice = (
         "Notis: Vaggeryd-2022-nyckeltal.csv: Siffrorna för 2022 kommer från "
         "Vaggeryd-2022-nyckeltal.csv, förra årets nyckeltal, eftersom arbetsböckerna inte har "

@@ -88,8 +88,8 @@ def test_a_formula_typed_as_text_stays_text_in_the_validation_report(books):
     """The issue's case: Kön holds the text =HYPERLINK(...); the report's Värde shows it."""
     books.rows["Remisser"][0][5] = HYPERLINK
     result = validate(books.write(), today=TODAY)
-    found = [p for p in result.errors if p.kolumn == "Kön"]
-    assert [p.varde for p in found] == [HYPERLINK]
+    found = [p for p in result.errors if p.column == "Kön"]
+    assert [p.value for p in found] == [HYPERLINK]
     problems = [
         Problem(value, "Flik" + value, 2, "Kolumn" + value, value, value, value)
         for value in FORMULA_LIKE[1:]

@@ -394,7 +394,7 @@ def test_a_cell_longer_than_excel_allows_is_an_error(books, length):
     assert len(too_long) == (length > 32_767)
     assert result.ok == (length <= 32_767)
     if too_long:  # the validation report shows the value shortened
-        assert too_long[0].varde == "a" * 77 + "..."
+        assert too_long[0].value == "a" * 77 + "..."
 
 
 # --- a reader process that dies -----------------------------------------------------------

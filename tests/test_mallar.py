@@ -125,4 +125,4 @@ def test_dates_typed_as_dates_in_the_template_are_read(tmp_path):
     book["Uppgifter"]["B4"] = dt.date(2021, 10, 25)
     book.save(tmp_path / "verksamhet.xlsx")
     result = validate(tmp_path, today=TODAY)
-    assert result.uppgifter["startdatum"].date() == dt.date(2021, 10, 25)
+    assert result.fields["startdatum"].date() == dt.date(2021, 10, 25)

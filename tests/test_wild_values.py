@@ -251,21 +251,21 @@ def _assert_ends_well(folder: Path, out: Path, changes: dict[Cell, object]) -> N
     assert (out / VALIDATION_REPORT).is_file()
     validation = result.validation
     for problem in validation.errors:
-        assert problem.fil and problem.problem
-        if problem.rad is not None:  # a cell, or a row python-calamine cannot give
-            assert problem.flik, problem
-            assert problem.kolumn or "raden går inte att läsa" in problem.problem, problem
-    flagged = {(p.fil, p.flik, p.rad) for p in validation.errors}
+        assert problem.file and problem.message
+        if problem.row is not None:  # a cell, or a row python-calamine cannot give
+            assert problem.sheet, problem
+            assert problem.column or "raden går inte att läsa" in problem.message, problem
+    flagged = {(p.file, p.sheet, p.row) for p in validation.errors}
     # A sheet with a header problem is not checked further: its cells wait for the header.
-    flagged |= {(p.fil, p.flik, row) for p in validation.errors if p.rad == 1 for row in ROWS}
-    ar = validation.uppgifter.get("ar")
+    flagged |= {(p.file, p.sheet, row) for p in validation.errors if p.row == 1 for row in ROWS}
+    ar = validation.fields.get("ar")
     for cell in changes:
         if cell.row < 0 or cell.key == "falt" or (cell.fil, cell.flik, cell.excel_row) in flagged:
             continue
         sheet = contract.sheet(cell.nyckel)
         column = sheet.column(cell.key)
         if sheet.typ == "falt":
-            value = validation.uppgifter.get(cell.key)
+            value = validation.fields.get(cell.key)
         else:
             value = validation.sheet(cell.nyckel).data.at[cell.excel_row, cell.key]
         assert _in_range(value, column, ar), (cell, value)
@@ -360,7 +360,7 @@ def test_a_report_year_out_of_range_is_an_error_not_a_crash(tmp_path, value, lin
     assert [p.line() for p in result.validation.errors] == [
         f"Fel: verksamhet.xlsx, flik Uppgifter, rad 3, kolumn Värde (År): {line}"
     ]
-    assert result.validation.uppgifter["ar"] is None  # no later stage sees it
+    assert result.validation.fields["ar"] is None  # no later stage sees it
     assert (tmp_path / "ut" / VALIDATION_REPORT).is_file()
 
 
@@ -374,7 +374,7 @@ def test_fields_under_a_broken_header_are_never_used(books, tmp_path):
         "kolumner (B och C). Programmet vet inte vilken som gäller. Ta bort den ena kolumnen "
         "eller byt namn på den, så att varje rubrik finns en gång."
     ]
-    assert set(result.uppgifter.values()) == {None}
+    assert set(result.fields.values()) == {None}
 
 
 def test_a_number_cell_without_a_number_in_the_file_names_the_sheet(tmp_path):
@@ -401,7 +401,7 @@ def test_the_largest_and_smallest_values_allowed_make_a_report(books, tmp_path):
     assert result.status == Status.DONE
     rows = {
         (r["nyckeltal"], r["dimension"]): r["varde"]
-        for r in csv.DictReader(io.StringIO(result.paths["nyckeltal"].read_text()))
+        for r in csv.DictReader(io.StringIO(result.paths["key_figures"].read_text()))
     }
     assert rows[("invanare", "")] == "10000000"
     assert rows[("arenden_sedan_start", "")] == "320000007"  # 32 earlier years + 7 rows

@@ -58,7 +58,7 @@ def _say_validation(result) -> None:
     for line in summary_lines(result.validation.problems):
         say(line)
     errors = len(result.validation.errors)
-    report_path = result.paths["validering"]
+    report_path = result.paths["validation"]
     if errors:
         say(
             f"Hittade {errors} fel. Rätta dem i Excel och kör igen. "
@@ -102,8 +102,8 @@ def run_report(raw: Path, out: Path, today: dt.date | None = None, force: bool =
     if result.status == report_job.Status.INPUT_ERRORS:
         say("Rapporten skrevs inte, och tidigare rapporter i mappen lämnades orörda.")
         return 1
-    say(f"Klart. Rapporten: {result.paths['rapport']}")
-    say(f"Nyckeltalen: {result.paths['nyckeltal']}")
+    say(f"Klart. Rapporten: {result.paths['report']}")
+    say(f"Nyckeltalen: {result.paths['key_figures']}")
     return 0
 
 
@@ -136,12 +136,12 @@ def run_nytt_ar(raw: Path, out: Path, overwrite: bool) -> int:
 
     result = run_check(raw, out).validation
     fil = contract.workbook("verksamhet").fil
-    if result.errors_in(fil) or "ar" not in result.uppgifter:
+    if result.errors_in(fil) or "ar" not in result.fields:
         say(f"Rätta först felen i {fil}; nästa års fil byggs från den.")
         return 1
-    year = int(result.uppgifter["ar"]) + 1
-    kommun = result.uppgifter["kommun"]
-    target = out / ReportNames(kommun, year - 1).nasta_ars_verksamhet
+    year = int(result.fields["ar"]) + 1
+    kommun = result.fields["kommun"]
+    target = out / ReportNames(kommun, year - 1).next_years_workbook
     if target.exists() and not overwrite and not _confirm(f"{target} finns redan. Skriv över?"):
         say(
             f"{target} finns redan och skrevs inte över. Kör med --skriv-over "
@@ -149,7 +149,7 @@ def run_nytt_ar(raw: Path, out: Path, overwrite: bool) -> int:
         )
         return 1
     rows = next_year_rows(
-        result.uppgifter,
+        result.fields,
         result.sheet("texter").data,
         result.sheet("plan").data,
         result.sheet("tidigare_ar").data,

@@ -50,23 +50,23 @@ class ReportNames:
     """The names of one municipality's outputs for one year."""
 
     kommun: str
-    ar: int
+    year: int
 
     @property
-    def nyckeltal(self) -> str:
-        return f"{self.kommun}-{self.ar}-nyckeltal.csv"
+    def key_figures(self) -> str:
+        return f"{self.kommun}-{self.year}-nyckeltal.csv"
 
     @property
-    def rapport(self) -> str:
-        return f"{self.kommun}-{self.ar}-verksamhetsberattelse.docx"
+    def report(self) -> str:
+        return f"{self.kommun}-{self.year}-verksamhetsberattelse.docx"
 
     @property
     def descriptor(self) -> str:
-        return f"{self.kommun}-{self.ar}-nyckeltal.datapackage.json"
+        return f"{self.kommun}-{self.year}-nyckeltal.datapackage.json"
 
     @property
-    def nasta_ars_verksamhet(self) -> str:
-        return f"{self.kommun}-{self.ar + 1}-{contract.workbook('verksamhet').fil}"
+    def next_years_workbook(self) -> str:
+        return f"{self.kommun}-{self.year + 1}-{contract.workbook('verksamhet').fil}"
 
 
 @dataclass
@@ -108,7 +108,7 @@ class ReportResult:
 
     @property
     def year(self) -> int | None:
-        return self.names.ar if self.names else None
+        return self.names.year if self.names else None
 
 
 def _validate(workbooks: Mapping[str, bytes], today: dt.date | None, source: str | None):
@@ -141,7 +141,31 @@ def report_from_workbooks(
     today: dt.date | None = None,
     source: str | None = None,
 ) -> ReportResult:
-    """The report from the workbooks' bytes; see pipeline.report_from_workbooks."""
+    """The report from the coach's workbooks: every output as bytes, nothing on disk.
+
+    `workbooks` maps file names to their bytes, e.g. {"remisser.xlsx": b"...", ...}
+    (names as the contract spells them; other names are looked at only to say "did
+    you mean remisser.xlsx?"). `previous` is last year's key figures, for last year's
+    column: the bytes of last year's `<kommun>-<år-1>-nyckeltal.csv`, its KeyFigures, or
+    a function `(kommun, year) -> bytes | KeyFigures | None` that finds them once the
+    workbooks have said which municipality and year they are. It is used only when
+    the workbooks themselves neither have rows in last year nor a line for it in
+    Tidigare år, only when it is the same municipality's and exactly last year's, and
+    never for a year before Startdatum; a notice says that it was used, or why not.
+    Without it, such a year is shown as unknown ("–"), never as 0. `today` fixes
+    the date the checks call today; `source` names where the files came from (a
+    folder) in the message for a missing one.
+
+    The result (ReportResult) has `.status` (Status.DONE or
+    Status.INPUT_ERRORS), `.problems` (every Problem, in the order the command line
+    prints them), `.summary()` (the lines it prints), `.figures` (the KeyFigures),
+    `.kommun`, `.year`, and `.files`: output file name → bytes, that is
+    valideringsrapport.xlsx and, when the input has no errors, the key-figure csv,
+    its datapackage.json and the Word report.
+
+    A workbook the size limits refuse raises WorkbookTooLarge, and one whose reader
+    dies raises ReaderDied (both FolderProblem: str() is one Swedish line).
+    """
     from pipeline.contract import datapackage
     from pipeline.figures import aggregate
     from pipeline.report import render
@@ -152,18 +176,18 @@ def report_from_workbooks(
         files = {VALIDATION_REPORT: _validation_bytes(validation)}
         return ReportResult(Status.INPUT_ERRORS, validation, files)
     dataset = validation.dataset
-    names = ReportNames(dataset.kommun.namn, dataset.ar)
-    with stage("aggregate", f"Räknar nyckeltal för {dataset.kommun.namn} {dataset.ar} ..."):
+    names = ReportNames(dataset.kommun.namn, dataset.year)
+    with stage("aggregate", f"Räknar nyckeltal för {dataset.kommun.namn} {dataset.year} ..."):
         figures = aggregate.compute(dataset, threshold=threshold)
         last_year = _last_year(dataset, previous, threshold, validation)
         files = {VALIDATION_REPORT: _validation_bytes(validation)}
-        files[names.nyckeltal] = aggregate.to_csv(figures).encode("utf-8")
+        files[names.key_figures] = aggregate.to_csv(figures).encode("utf-8")
         # A Table Schema / Data Package descriptor beside it, for standard tools.
         files[names.descriptor] = datapackage.to_json(
-            datapackage.key_figure_descriptor(names.nyckeltal)
+            datapackage.key_figure_descriptor(names.key_figures)
         )
     with stage("render", "Skriver Word-rapporten ..."):
-        files[names.rapport] = render.render(dataset, figures, last_year, threshold=threshold).docx
+        files[names.report] = render.render(dataset, figures, last_year, threshold=threshold).docx
     return ReportResult(Status.DONE, validation, files, figures, last_year, names)
 
 
@@ -172,22 +196,22 @@ def _last_year(dataset, previous: Previous | None, threshold, validation) -> Key
     municipality's and last year's and the year is not before the start. A notice says
     which file filled the column, or why it did not."""
     from pipeline.figures import aggregate
-    from pipeline.validation.problems import NOTIS, Problem, sort_key
+    from pipeline.validation.problems import Level, Problem, sort_key
 
     own = aggregate.previous_year(dataset, threshold=threshold)
-    year = dataset.ar - 1
+    year = dataset.year - 1
     if own is not None or previous is None or year < dataset.startdatum.year:
         return own
     given = previous(dataset.kommun, year) if callable(previous) else previous
     if given is None:
         return None
-    name = ReportNames(dataset.kommun.namn, year).nyckeltal
+    name = ReportNames(dataset.kommun.namn, year).key_figures
     try:
         figures = given if isinstance(given, aggregate.KeyFigures) else aggregate.from_csv(given)
     except aggregate.KeyFigureFileError as error:
         used, text = None, f"{name} används inte för kolumnen {year}: {error}."
     else:
-        if (figures.kommunkod, figures.ar) == (dataset.kommun.kod, year):
+        if (figures.kommunkod, figures.year) == (dataset.kommun.kod, year):
             used = figures
             text = (
                 f"Siffrorna för {year} kommer från {name}, förra årets nyckeltal, eftersom "
@@ -197,8 +221,8 @@ def _last_year(dataset, previous: Previous | None, threshold, validation) -> Key
             used = None
             text = (
                 f"{name} används inte för kolumnen {year}: filen gäller {figures.kommun} "
-                f"{figures.ar}."
+                f"{figures.year}."
             )
-    notice = Problem(name, None, None, None, None, text, "", NOTIS)
+    notice = Problem(name, None, None, None, None, text, "", Level.NOTICE)
     validation.problems = sorted([*validation.problems, notice], key=sort_key)
     return used

@@ -52,7 +52,7 @@ class JobResult:
     raw: Path
     out: Path
     validation: object | None = None  # pipeline.validation.validate.ValidationResult
-    paths: dict[str, Path] = field(default_factory=dict)  # "validering", "nyckeltal", "rapport"
+    paths: dict[str, Path] = field(default_factory=dict)  # "validation", "key_figures", "report"
     kept: list[Kept] = field(default_factory=list)
     recovered: bool = False
 
@@ -130,7 +130,7 @@ def _validated_only(result: ReportResult, raw, out, published, recovered) -> Job
         raw,
         out,
         result.validation,
-        {"validering": published.paths[VALIDATION_REPORT]},
+        {"validation": published.paths[VALIDATION_REPORT]},
         published.kept,
         recovered,
     )
@@ -145,7 +145,7 @@ class LastYear:
         self.asked: dict[str, str | None] = {}  # file name → its SHA-256, None when absent
 
     def __call__(self, kommun: Kommun, year: int) -> bytes | None:
-        name = ReportNames(kommun.namn, year).nyckeltal
+        name = ReportNames(kommun.namn, year).key_figures
         path = self.out / name
         data = path.read_bytes() if path.is_file() else None
         self.asked[name] = None if data is None else digest(path)
@@ -186,9 +186,9 @@ def build_report(
         out,
         result.validation,
         {
-            "validering": published.paths[VALIDATION_REPORT],
-            "nyckeltal": published.paths[names.nyckeltal],
-            "rapport": published.paths[names.rapport],
+            "validation": published.paths[VALIDATION_REPORT],
+            "key_figures": published.paths[names.key_figures],
+            "report": published.paths[names.report],
         },
         published.kept,
         recovered,

@@ -17,7 +17,6 @@ from docxtpl import DocxTemplate
 
 from pipeline import config
 from pipeline.contract import schema as contract
-from pipeline.contract.schema import FOLJSAMHET, KANAL
 from pipeline.figures.aggregate import KeyFigures
 from pipeline.publish.docx_fill import (  # noqa: F401  (re-exported for callers and tests)
     AltTextImage,
@@ -60,9 +59,9 @@ def _cell(figure, threshold: int) -> str:
     """A breakdown count as published: the number, '1–4' for a small one, '..' for a secondary."""
     if figure is None:
         return MISSING
-    if figure.undertryckt:
+    if figure.suppressed:
         return SECONDARY if figure.secondary else small_count_label(threshold)
-    return tal(figure.varde)
+    return tal(figure.value)
 
 
 def small_count_label(threshold: int) -> str:
@@ -104,27 +103,27 @@ def _statistics(current: KeyFigures, previous: KeyFigures | None, threshold: int
         rows = []
         for dimension in dimensions:
             before_group = (
-                {f.kategori: f for f in previous.breakdown("arenden_inkomna", dimension)}
+                {f.category: f for f in previous.breakdown("arenden_inkomna", dimension)}
                 if previous
                 else {}
             )
             for figure in current.breakdown("arenden_inkomna", dimension):
-                before = before_group.get(figure.kategori)
+                before = before_group.get(figure.category)
                 rows.append(
                     {
                         "dimension": DIMENSION_LABELS[dimension],
-                        "kategori": figure.kategori,
+                        "kategori": figure.category,
                         "varde": _cell(figure, threshold),
                         "foregaende": _cell(before, threshold),
                         # A hidden count has no change either: it would give it away.
-                        "forandring": forandring(before.varde if before else None, figure.varde),
+                        "forandring": forandring(before.value if before else None, figure.value),
                     }
                 )
         return rows
 
     areas = []
     for figure in current.breakdown("aktiviteter", "fokusomrade") + [None]:
-        kategori, dimension = (figure.kategori, "fokusomrade") if figure else ("", "")
+        kategori, dimension = (figure.category, "fokusomrade") if figure else ("", "")
         areas.append(
             {
                 "namn": kategori or "Totalt",
@@ -158,13 +157,13 @@ def _charts(figures: KeyFigures) -> list[charts.Chart]:
     """The charts, drawn from the key figures alone (months are the contract's `manad`)."""
 
     def monthly(name: str) -> list[int]:
-        return [int(f.varde) for f in figures.breakdown(name, "manad")]
+        return [int(f.value) for f in figures.breakdown(name, "manad")]
 
     areas = figures.breakdown("deltagartimmar", "fokusomrade")
     return [
-        charts.monthly(figures.ar, monthly("arenden_inkomna"), monthly("forsta_samtal")),
+        charts.monthly(figures.year, monthly("arenden_inkomna"), monthly("forsta_samtal")),
         charts.focus_hours(
-            figures.ar, [f.kategori for f in areas], [float(f.varde) for f in areas]
+            figures.year, [f.category for f in areas], [float(f.value) for f in areas]
         ),
     ]
 
@@ -211,13 +210,13 @@ def _quality_figures(figures: KeyFigures | None) -> dict:
     """The counts behind the service-quality shares of one year; None where unknown."""
     value = figures.value if figures is not None else (lambda *_: None)
     answers = {
-        f.kategori: f
+        f.category: f
         for f in (figures.breakdown("klienter_med_uppfoljning", "foljsamhet") if figures else [])
     }
-    known = [FOLJSAMHET(k) for k in ("ja", "delvis", "nej")]
-    hidden = any(answers[k].undertryckt for k in known if k in answers)
-    answered = None if hidden or not answers else sum(answers[k].varde for k in known)
-    yes = answers.get(FOLJSAMHET("ja"))
+    known = [contract.adherence(k) for k in ("ja", "delvis", "nej")]
+    hidden = any(answers[k].suppressed for k in known if k in answers)
+    answered = None if hidden or not answers else sum(answers[k].value for k in known)
+    yes = answers.get(contract.adherence("ja"))
     booked = [value(n) for n in ("uteblivna_samtal", "forsta_samtal", "uppfoljande_samtal")]
     return {
         "arenden": value("arenden_inkomna"),
@@ -228,8 +227,8 @@ def _quality_figures(figures: KeyFigures | None) -> dict:
         "bokade": None if None in booked else sum(booked),
         "uppfoljda": value("klienter_med_uppfoljning"),
         "svarade": answered,
-        "ja": None if answered is None else yes.varde,
-        "ja_synligt": None if yes is None or yes.undertryckt else yes.varde,
+        "ja": None if answered is None else yes.value,
+        "ja_synligt": None if yes is None or yes.suppressed else yes.value,
         "dolt": hidden,
     }
 
@@ -264,7 +263,7 @@ def _service_quality(current: KeyFigures, previous: KeyFigures | None) -> dict:
     sentences = []
     if now["median"] is not None:
         sentences.append(
-            f"Hälften av dem som kom till Hälsocenter under {current.ar} och har haft sitt "
+            f"Hälften av dem som kom till Hälsocenter under {current.year} och har haft sitt "
             f"första samtal fick det inom {tal(now['median'])} dagar."
         )
     if now["arenden"]:
@@ -349,16 +348,16 @@ def build_context(
         ["deltagartimmar", "aktivitet"], ascending=[False, True]
     )
     return {
-        "ar": figures.ar,
+        "ar": figures.year,
         "kommunnamn": dataset.kommun.kommunnamn,
         "startdatum": dataset.startdatum.date(),
         "styrgruppsmoten": dataset.styrgruppsmoten,
         "texter": {key: dataset.texter.get(shown, []) for key, shown in avsnitt.items()},
         "inflode": {
             "arenden": value("arenden_inkomna"),
-            "far": value("arenden_inkomna", "kanal", KANAL("far")),
-            "remiss": value("arenden_inkomna", "kanal", KANAL("remiss")),
-            "egen": value("arenden_inkomna", "kanal", KANAL("egen_kontakt")),
+            "far": value("arenden_inkomna", "kanal", contract.channel("far")),
+            "remiss": value("arenden_inkomna", "kanal", contract.channel("remiss")),
+            "egen": value("arenden_inkomna", "kanal", contract.channel("egen_kontakt")),
         },
         "saknade_ar": years_text(figures.missing_years) if figures.missing_years else "",
         "sedan_start": {
@@ -409,10 +408,10 @@ def render(
     filled = fill_template(tpl, template, context)
     data = finalize_docx(
         filled,
-        title=f"Verksamhetsberättelse och verksamhetsplan {figures.ar}, Hälsocenter "
+        title=f"Verksamhetsberättelse och verksamhetsplan {figures.year}, Hälsocenter "
         f"{dataset.kommun.kommunnamn}",
         subject="Hälsocenter i Jönköpings län",
         keywords="Hälsocenter; verksamhetsberättelse; verksamhetsplan",
-        stamp=f"{figures.ar + 1}-01-01T00:00:00Z",
+        stamp=f"{figures.year + 1}-01-01T00:00:00Z",
     )
     return Report(data, [c.alt_text for c in made])

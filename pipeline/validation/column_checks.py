@@ -26,7 +26,7 @@ Message = Callable[[object], tuple[str, str]]
 class CheckContext:
     """What the checks of one run share: the report year, today, reference values."""
 
-    ar: int | None = None
+    year: int | None = None
     today: pd.Timestamp = field(default_factory=lambda: pd.Timestamp(dt.date.today()))
     references: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     flagged: dict[str, set[str]] = field(default_factory=dict)  # personnummer per column
@@ -48,7 +48,7 @@ def flagged_values(distinct: list) -> set:
 
 def _bound(value: float | str | None, context: CheckContext) -> float | None:
     if value == "rapportår":
-        return context.ar
+        return context.year
     return value
 
 
@@ -73,16 +73,18 @@ def formula_message(column: Column, value: object) -> tuple[str, str]:
     return problem, f"{fix}, t.ex. '{example}'." if example else f"{fix}."
 
 
-def column_checks(column: Column, context: CheckContext) -> list[tuple[pa.Check, Message]]:
-    """The pandera checks of one column, each with the Swedish message for a failure."""
-    checks: list[tuple[pa.Check, Message]] = []
+def column_checks(column: Column, context: CheckContext) -> dict[str, tuple[pa.Check, Message]]:
+    """The pandera checks of one column by name, each with the Swedish message for a failure.
+
+    The name is the check's `error`, which pandera reports for each failing cell, so a
+    failure finds its message by name, never by its place in the list.
+    """
+    checks: dict[str, tuple[pa.Check, Message]] = {}
     if column.typ == "val":
         allowed = column.allowed_text()
-        checks.append(
-            (
-                pa.Check.isin(list(column.varden)),
-                lambda v: (f"Värdet '{v}' är inte tillåtet.", f"Tillåtna värden: {allowed}."),
-            )
+        checks["choice"] = (
+            pa.Check.isin(list(column.varden), error="choice"),
+            lambda v: (f"Värdet '{v}' är inte tillåtet.", f"Tillåtna värden: {allowed}."),
         )
     if column.typ in SCREENED:
         flagged = context.flagged.get(column.nyckel, set())
@@ -100,66 +102,48 @@ def column_checks(column: Column, context: CheckContext) -> list[tuple[pa.Check,
                 "inte finnas i underlaget, och rapporten är en offentlig handling.",
                 "Ta bort numret ur cellen. Skriv aldrig personnummer, inte heller i fritext.",
             )
-        checks.append(
-            (
-                # The distinct values were screened once, when the column was read.
-                pa.Check(lambda s, flagged=flagged: ~s.isin(flagged), name="personnummer"),
-                lambda v, message=message: (
-                    message[0].format(personnummer.mask(str(v))),
-                    message[1],
-                ),
-            )
+        checks["personnummer"] = (
+            # The distinct values were screened once, when the column was read.
+            pa.Check(lambda s, flagged=flagged: ~s.isin(flagged), error="personnummer"),
+            lambda v, message=message: (message[0].format(personnummer.mask(str(v))), message[1]),
         )
     if column.typ == "datum":  # a date before 1990 got no type (pipeline.validation.coerce)
-        checks.append((pa.Check.le(context.today), in_future))
+        checks["not_in_future"] = (pa.Check.le(context.today, error="not_in_future"), in_future)
     low, high = _bound(column.min, context), _bound(column.max, context)
     if high is None and column.typ in ("heltal", "decimaltal"):
         high = LARGEST_NUMBER  # no limit of its own: still none of the sums may overflow
     if low is not None:
-        checks.append(
-            (
-                pa.Check.ge(low),
-                lambda v: (f"{show_value(v)} är för litet.", f"Minsta tillåtna värde är {low}."),
-            )
+        checks["minimum"] = (
+            pa.Check.ge(low, error="minimum"),
+            lambda v: (f"{show_value(v)} är för litet.", f"Minsta tillåtna värde är {low}."),
         )
     if high is not None:
         shown = limit_text(high)
-        checks.append(
-            (
-                pa.Check.le(high),
-                lambda v: (f"{show_value(v)} är för stort.", f"Största tillåtna värde är {shown}."),
-            )
+        checks["maximum"] = (
+            pa.Check.le(high, error="maximum"),
+            lambda v: (f"{show_value(v)} är för stort.", f"Största tillåtna värde är {shown}."),
         )
     if column.over is not None:
         over = column.over
-        checks.append(
-            (
-                pa.Check.gt(over),
-                lambda v: (
-                    f"{show_value(v)} är för litet.",
-                    f"Värdet måste vara större än {over}.",
-                ),
-            )
+        checks["above"] = (
+            pa.Check.gt(over, error="above"),
+            lambda v: (f"{show_value(v)} är för litet.", f"Värdet måste vara större än {over}."),
         )
     if column.ingen_formel:
-        checks.append(
-            (
-                pa.Check(no_formula_start, name="ingen_formel"),
-                lambda v: formula_message(column, v),
-            )
+        checks["no_formula"] = (
+            pa.Check(no_formula_start, error="no_formula"),
+            lambda v: formula_message(column, v),
         )
     if column.finns_i is not None:
         ref = column.finns_i
         known = context.references.get((ref.flik, ref.kolumn), set())
-        checks.append(
-            (
-                # A custom check over a set: pandera copies the allowed values of isin.
-                pa.Check(lambda s, known=known: s.isin(known), name="finns_i"),
-                lambda v: (
-                    f"'{v}' finns inte i fliken {ref.flik_namn}.",
-                    f"Lägg till raden i fliken {ref.flik_namn} eller rätta stavningen.",
-                ),
-            )
+        checks["exists_in"] = (
+            # A custom check over a set: pandera copies the allowed values of isin.
+            pa.Check(lambda s, known=known: s.isin(known), error="exists_in"),
+            lambda v: (
+                f"'{v}' finns inte i fliken {ref.flik_namn}.",
+                f"Lägg till raden i fliken {ref.flik_namn} eller rätta stavningen.",
+            ),
         )
     return checks
 
@@ -173,14 +157,14 @@ def run_pandera(
 ) -> list[tuple[int, Column, object, str, str]]:
     """(index, column, value, problem, fix) for every failing cell, all at once."""
     by_key = {c.nyckel: c for c in columns}
-    messages = {c.nyckel: [m for _, m in column_checks(c, context)] for c in columns}
+    checks = {c.nyckel: column_checks(c, context) for c in columns}
     schema = pa.DataFrameSchema(
         {
             c.nyckel: pa.Column(
                 dtype=None,
                 nullable=not c.obligatorisk,
                 unique=c.unik,
-                checks=[check for check, _ in column_checks(c, context)],
+                checks=[check for check, _ in checks[c.nyckel].values()],
             )
             for c in columns
         },
@@ -202,7 +186,7 @@ def run_pandera(
                 problem = f"'{value}' finns på flera rader."
                 fix = f"Varje {column.namn} får bara förekomma en gång i fliken."
             else:
-                problem, fix = messages[column.nyckel][int(case.check_number)](value)
+                problem, fix = checks[column.nyckel][case.check][1](value)
             found.append((int(case.index), column, value, problem, fix))
         return found
     return []

@@ -18,7 +18,7 @@ class Dataset:
     """Validated, typed input for one municipality and year."""
 
     kommun: Kommun
-    ar: int
+    year: int
     startdatum: pd.Timestamp
     invanare: int | None
     styrgruppsmoten: int | None

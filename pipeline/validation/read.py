@@ -20,9 +20,7 @@ from pipeline.contract.schema import Sheet, Workbook
 from pipeline.publish.formatting import tal
 from pipeline.validation.inspect_xlsx import is_ole
 from pipeline.validation.problems import (
-    FEL,
-    NOTIS,
-    VARNING,
+    Level,
     Problem,
     file_problem,
     sheet_notice,
@@ -34,8 +32,8 @@ from pipeline.validation.xlsx_zip import MAX_CELL_CHARS, excel_ref
 
 @dataclass
 class RawSheet:
-    fil: str
-    flik: str
+    file: str
+    sheet: str
     cells: pd.DataFrame
     rows_read: int = 0
     empty_rows: int = 0
@@ -46,7 +44,7 @@ class WorkbookError(Exception):
     """A workbook that cannot be read at all; carries the problem to show."""
 
     def __init__(self, problem: Problem):
-        super().__init__(problem.problem)
+        super().__init__(problem.message)
         self.problem = problem
 
 
@@ -187,7 +185,7 @@ def read_sheet(
             problem = _missing_optional(fil, sheet, column, unknown)
             if problem is not None:
                 problems.append(problem)
-                near_misses.add(problem.varde or "")
+                near_misses.add(problem.value or "")
 
     for h in header:
         if h != "" and normalize_header(h) not in known and str(h) not in near_misses:
@@ -200,7 +198,7 @@ def read_sheet(
                     None,
                     f"Kolumnen {h} finns inte i mallen och hoppas över.",
                     "",
-                    NOTIS,
+                    Level.NOTICE,
                 )
             )
 
@@ -300,7 +298,7 @@ def _missing_optional(fil: str, sheet: Sheet, column, unknown: list[str]) -> Pro
             f"Kolumnen {written} finns inte i mallen. Menade du '{column.namn}'? Som det är nu "
             f"läses kolumnen inte: {effect}",
             f"Byt namn på rubriken till '{column.namn}'.",
-            VARNING,
+            Level.WARNING,
         )
     if column.om_kolumnen_saknas:
         return Problem(
@@ -311,7 +309,7 @@ def _missing_optional(fil: str, sheet: Sheet, column, unknown: list[str]) -> Pro
             None,
             f"Kolumnen {column.namn} saknas (den är frivillig). {effect}",
             f"Lägg till kolumnen {column.namn} om du vill ha med de uppgifterna.",
-            NOTIS,
+            Level.NOTICE,
         )
     return None
 
@@ -336,7 +334,7 @@ def _twice(fil: str, sheet: Sheet, header: list, known: set[str]):
                 "som gäller.",
                 "Ta bort den ena kolumnen eller byt namn på den, så att varje rubrik finns en "
                 "gång.",
-                FEL,
+                Level.ERROR,
             )
 
 
@@ -357,7 +355,7 @@ def _missing_column(fil: str, sheet: Sheet, name: str, header: list) -> Problem:
         None,
         f"Kolumnen {name} saknas i rubrikraden.{hint}",
         "Rubrikerna ska stå på rad 1, som i mallen.",
-        FEL,
+        Level.ERROR,
     )
 
 

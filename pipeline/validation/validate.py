@@ -32,7 +32,7 @@ from pipeline.validation.history import history_problems
 from pipeline.validation.input_files import Folder, find_problems_with_files
 from pipeline.validation.inspect_xlsx import FormulaScan
 from pipeline.validation.plausibility import find_warnings
-from pipeline.validation.problems import FEL, NOTIS, Problem, file_problem, show_value, sort_key
+from pipeline.validation.problems import Level, Problem, file_problem, show_value, sort_key
 from pipeline.validation.read import WorkbookError, open_workbook, read_sheet
 from pipeline.validation.sheet_checks import SheetResult, check_fields, check_table
 from pipeline.validation.text import paragraphs
@@ -44,18 +44,18 @@ class ValidationResult:
     problems: list[Problem]
     sheets: list[SheetResult] = field(default_factory=list)
     dataset: Dataset | None = None
-    uppgifter: dict[str, object] = field(default_factory=dict)
+    fields: dict[str, object] = field(default_factory=dict)  # Uppgifter, by key
 
-    def sheet(self, nyckel: str) -> SheetResult | None:
+    def sheet(self, key: str) -> SheetResult | None:
         """A sheet's result by its key in the contract, e.g. sheet("texter")."""
-        return next((s for s in self.sheets if s.nyckel == nyckel), None)
+        return next((s for s in self.sheets if s.key == key), None)
 
-    def errors_in(self, fil: str) -> list[Problem]:
-        return [p for p in self.errors if p.fil == fil]
+    def errors_in(self, file: str) -> list[Problem]:
+        return [p for p in self.errors if p.file == file]
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.niva == FEL]
+        return [p for p in self.problems if p.level == Level.ERROR]
 
     @property
     def ok(self) -> bool:
@@ -67,8 +67,8 @@ class ValidationResult:
 
 @dataclass
 class _WorkbookResult:
-    nyckel: str
-    fil: str
+    key: str
+    file: str
     problems: list[Problem] = field(default_factory=list)
     results: list[SheetResult] = field(default_factory=list)
     fields: dict[str, object] = field(default_factory=dict)
@@ -107,7 +107,7 @@ def _validate_workbook(
                 raw = read_sheet(book, workbook, sheet, lambda: scan.result(fil))
             if sheet.typ == "falt":
                 result, problems, found.fields = check_fields(raw, sheet, context)
-                context.ar = found.fields.get("ar")
+                context.year = found.fields.get("ar")
             else:
                 result, problems = check_table(raw, sheet, context)
             found.problems.extend(problems)
@@ -138,7 +138,7 @@ def _validate_workbook(
                 f"({examples}{' …' if len(merged) > 3 else ''}). Stora och små bokstäver, "
                 "mellanslag och osynliga tecken gör inte två koder olika.",
                 "Inget behöver göras; skriv gärna koderna likadant överallt.",
-                NOTIS,
+                Level.NOTICE,
             )
         )
     if len(found.results) == len(workbook.flikar) and not any(
@@ -206,7 +206,7 @@ def _validate_workbooks(
                     done[key] = helper.answer()
             except HelperDied:  # reading it here would end this process too
                 raise ReaderDied(contract.workbook(key).fil) from None
-            context.ar = done[key].fields.get("ar", context.ar)
+            context.year = done[key].fields.get("ar", context.year)
         return [done[key] for key in keys]
     finally:
         for helper in helpers.values():
@@ -240,24 +240,24 @@ def validate_workbooks(
     done.extend(_validate_workbooks([key for key in LARGE if key in data], data, context))
     fields = next((w.fields for w in done if w.fields), {})
     results = [r for w in done for r in w.results]
-    sheets = {r.nyckel: r for r in results}
+    sheets = {r.key: r for r in results}
     problems.extend(p for w in done for p in w.problems)
 
     # A cell that already has an error gets no warning on top.
-    error_cells = {(p.fil, p.flik, p.rad, p.kolumn) for p in problems if p.niva == FEL}
+    error_cells = {(p.file, p.sheet, p.row, p.column) for p in problems if p.level == Level.ERROR}
     warnings = find_warnings(
         {name: r.data for name, r in sheets.items()}, fields.get("startdatum"), fields.get("ar")
     )
-    problems.extend(w for w in warnings if (w.fil, w.flik, w.rad, w.kolumn) not in error_cells)
+    problems.extend(w for w in warnings if (w.file, w.sheet, w.row, w.column) not in error_cells)
     problems.extend(history_problems(sheets, fields))
     problems = sorted(set(problems), key=sort_key)
-    result = ValidationResult(problems, results, uppgifter=fields)
+    result = ValidationResult(problems, results, fields=fields)
     expected = {s.nyckel for w in contract.workbooks() for s in w.flikar}
     if result.errors or set(sheets) != expected:
         return result
     result.dataset = Dataset(
         kommun=contract.kommun(fields["kommun"]),
-        ar=int(fields["ar"]),
+        year=int(fields["ar"]),
         startdatum=pd.Timestamp(fields["startdatum"]),
         invanare=None if fields.get("invanare") is None else int(fields["invanare"]),
         styrgruppsmoten=None
