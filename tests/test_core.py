@@ -15,7 +15,8 @@ from pipeline import config
 from pipeline.contract import schema as contract
 from pipeline.figures import aggregate
 from pipeline.report import job
-from pipeline.report.core import VALIDATION_REPORT, Status
+from pipeline.report.core import VALIDATION_REPORT, Status, last_year
+from pipeline.validation.validate import validate_workbooks
 from tests.conftest import TODAY, D
 from tests.test_render import _rows, _table_after
 
@@ -162,18 +163,16 @@ def _samtal_and_demography(result):
 
 def test_last_years_csv_fills_the_column_the_workbooks_lack(books, base_report):
     workbooks = _rows_from_2023(books)
-    without = pipeline.report_from_workbooks(workbooks, today=TODAY)
-    samtal, _ = _samtal_and_demography(without)
-    assert samtal[1] == ["Inkomna ärenden", "–", "5", "–", "uppgift saknas"]
-
     csv = _last_years_csv(base_report)
-    for previous in (csv, aggregate.from_csv(csv), lambda kommun, year: csv):
-        result = pipeline.report_from_workbooks(workbooks, previous, today=TODAY)
-        samtal, demography = _samtal_and_demography(result)
-        assert samtal[1] == ["Inkomna ärenden", "5", "5", "0", "uppgift saknas"]
-        # A count the file hides is '..': the file does not say whether it was small.
-        assert ["Kön", "Kvinna", "..", "1–4", "–"] in demography
-        assert result.previous.year == 2022
+    without = pipeline.report_from_workbooks(workbooks, today=TODAY)
+    result = pipeline.report_from_workbooks(workbooks, csv, today=TODAY)
+    assert _samtal_and_demography(without)[0][1] == [
+        "Inkomna ärenden", "–", "5", "–", "uppgift saknas"
+    ]  # fmt: skip
+    samtal, demography = _samtal_and_demography(result)
+    assert samtal[1] == ["Inkomna ärenden", "5", "5", "0", "uppgift saknas"]
+    # A count the file hides is '..': the file does not say whether it was small.
+    assert ["Kön", "Kvinna", "..", "1–4", "–"] in demography
     notice = (
         "Notis: Vaggeryd-2022-nyckeltal.csv: Siffrorna för 2022 kommer från "
         "Vaggeryd-2022-nyckeltal.csv, förra årets nyckeltal, eftersom arbetsböckerna inte har "
@@ -183,19 +182,40 @@ def test_last_years_csv_fills_the_column_the_workbooks_lack(books, base_report):
     assert notice not in without.summary()
 
 
+def _dataset(books):
+    return validate_workbooks(_rows_from_2023(books), today=TODAY).dataset
+
+
+def test_last_year_comes_as_bytes_key_figures_or_a_finder(books, base_report):
+    dataset, csv = _dataset(books), _last_years_csv(base_report)
+    asked = []
+
+    def finder(kommun, year):
+        asked.append((kommun.namn, year))
+        return csv
+
+    for previous in (csv, aggregate.from_csv(csv), finder):
+        figures, notice = last_year(dataset, previous)
+        assert (figures.year, figures.value("arenden_inkomna")) == (2022, 5)
+        assert notice.message.startswith("Siffrorna för 2022 kommer från")
+    assert asked == [("Vaggeryd", 2022)]
+    assert last_year(dataset, lambda kommun, year: None) == (None, None)
+
+
 def test_the_workbooks_own_last_year_comes_first(books, base_report):
     """The rows have 2022: a csv for 2022 is neither asked for nor used."""
-    folder = books.write()
-    workbooks = {name: (folder / name).read_bytes() for name in contract.files()}
+    dataset = validate_workbooks(
+        {name: (books.write() / name).read_bytes() for name in contract.files()}, today=TODAY
+    ).dataset
     asked = []
 
     def previous(kommun, year):
         asked.append((kommun.namn, year))
         return _last_years_csv(base_report)
 
-    result = pipeline.report_from_workbooks(workbooks, previous, today=TODAY)
-    assert asked == []
-    assert result.previous.value("arenden_inkomna") == 2  # the two 2022 rows
+    figures, notice = last_year(dataset, previous)
+    assert asked == [] and notice is None
+    assert figures.value("arenden_inkomna") == 2  # the two 2022 rows
 
 
 @pytest.mark.parametrize(
@@ -204,14 +224,12 @@ def test_the_workbooks_own_last_year_comes_first(books, base_report):
     ids=["another year", "another municipality"],
 )
 def test_a_csv_that_is_not_last_years_is_not_used(books, base_report, kommun, year, why):
-    csv = _last_years_csv(base_report, kommun, year)
-    result = pipeline.report_from_workbooks(_rows_from_2023(books), csv, today=TODAY)
-    samtal, _ = _samtal_and_demography(result)
-    assert samtal[1][1] == "–"
-    assert (
+    figures, notice = last_year(_dataset(books), _last_years_csv(base_report, kommun, year))
+    assert figures is None
+    assert notice.line() == (
         "Notis: Vaggeryd-2022-nyckeltal.csv: Vaggeryd-2022-nyckeltal.csv används inte för "
         f"kolumnen 2022: filen gäller {why}."
-    ) in result.summary()
+    )
 
 
 @pytest.mark.parametrize(
@@ -244,8 +262,8 @@ def test_no_last_year_before_the_start(books, base_report):
         asked.append(year)
         return _last_years_csv(base_report)
 
-    result = pipeline.report_from_workbooks(_rows_from_2023(books), previous, today=TODAY)
-    assert result.ok and asked == [] and result.previous is None
+    assert last_year(_dataset(books), previous) == (None, None)
+    assert asked == []
 
 
 def test_the_folder_job_takes_last_years_csv_from_the_output_folder(books, base_report):

@@ -169,6 +169,7 @@ def report_from_workbooks(
     from pipeline.contract import datapackage
     from pipeline.figures import aggregate
     from pipeline.report import render
+    from pipeline.validation.problems import sort_key
 
     threshold = config.suppression_threshold()
     validation = _validate(workbooks, today, source)
@@ -179,7 +180,9 @@ def report_from_workbooks(
     names = ReportNames(dataset.kommun.namn, dataset.year)
     with stage("aggregate", f"Räknar nyckeltal för {dataset.kommun.namn} {dataset.year} ..."):
         figures = aggregate.compute(dataset, threshold=threshold)
-        last_year = _last_year(dataset, previous, threshold, validation)
+        last, notice = last_year(dataset, previous, threshold)
+        if notice is not None:
+            validation.problems = sorted([*validation.problems, notice], key=sort_key)
         files = {VALIDATION_REPORT: _validation_bytes(validation)}
         files[names.key_figures] = aggregate.to_csv(figures).encode("utf-8")
         # A Table Schema / Data Package descriptor beside it, for standard tools.
@@ -187,29 +190,35 @@ def report_from_workbooks(
             datapackage.key_figure_descriptor(names.key_figures)
         )
     with stage("render", "Skriver Word-rapporten ..."):
-        files[names.report] = render.render(dataset, figures, last_year, threshold=threshold).docx
-    return ReportResult(Status.DONE, validation, files, figures, last_year, names)
+        files[names.report] = render.render(dataset, figures, last, threshold=threshold).docx
+    return ReportResult(Status.DONE, validation, files, figures, last, names)
 
 
-def _last_year(dataset, previous: Previous | None, threshold, validation) -> KeyFigures | None:
-    """Last year's figures: the workbooks' own first; else `previous`, when it is the same
-    municipality's and last year's and the year is not before the start. A notice says
-    which file filled the column, or why it did not."""
+def last_year(
+    dataset, previous: Previous | None, threshold: int | None = None
+) -> tuple[KeyFigures | None, Problem | None]:
+    """Last year's figures, and a notice when `previous` was looked at.
+
+    The workbooks' own come first (aggregate.previous_year: the rows, else Tidigare år);
+    else `previous`, when it is the same municipality's and last year's and the year is
+    not before the start. The notice says which file filled the column, or why not.
+    """
     from pipeline.figures import aggregate
-    from pipeline.validation.problems import Level, Problem, sort_key
+    from pipeline.validation.problems import Level, Problem
 
     own = aggregate.previous_year(dataset, threshold=threshold)
     year = dataset.year - 1
     if own is not None or previous is None or year < dataset.startdatum.year:
-        return own
+        return own, None
     given = previous(dataset.kommun, year) if callable(previous) else previous
     if given is None:
-        return None
+        return None, None
     name = ReportNames(dataset.kommun.namn, year).key_figures
+    used = None
     try:
         figures = given if isinstance(given, aggregate.KeyFigures) else aggregate.from_csv(given)
     except aggregate.KeyFigureFileError as error:
-        used, text = None, f"{name} används inte för kolumnen {year}: {error}."
+        text = f"{name} används inte för kolumnen {year}: {error}."
     else:
         if (figures.kommunkod, figures.year) == (dataset.kommun.kod, year):
             used = figures
@@ -218,11 +227,8 @@ def _last_year(dataset, previous: Previous | None, threshold, validation) -> Key
                 f"arbetsböckerna inte har året (varken rader eller en rad i Tidigare år)."
             )
         else:
-            used = None
             text = (
                 f"{name} används inte för kolumnen {year}: filen gäller {figures.kommun} "
                 f"{figures.year}."
             )
-    notice = Problem(name, None, None, None, None, text, "", Level.NOTICE)
-    validation.problems = sorted([*validation.problems, notice], key=sort_key)
-    return used
+    return used, Problem(name, None, None, None, None, text, "", Level.NOTICE)
