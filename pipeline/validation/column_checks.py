@@ -7,6 +7,7 @@ a failure maps to its message by the check, never by position in a list.
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -115,7 +116,10 @@ def column_checks(column: Column, context: CheckContext) -> dict[str, tuple[pa.C
     if low is not None:
         checks["minimum"] = (
             pa.Check.ge(low, error="minimum"),
-            lambda v: (f"{show_value(v)} är för litet.", f"Minsta tillåtna värde är {low}."),
+            lambda v: (
+                f"{show_value(v)} är för litet.",
+                f"Minsta tillåtna värde är {low}.{_four_digits(v, low, high)}",
+            ),
         )
     if high is not None:
         shown = limit_text(high)
@@ -140,12 +144,40 @@ def column_checks(column: Column, context: CheckContext) -> dict[str, tuple[pa.C
         checks["exists_in"] = (
             # A custom check over a set: pandera copies the allowed values of isin.
             pa.Check(lambda s, known=known: s.isin(known), error="exists_in"),
-            lambda v: (
-                f"'{v}' finns inte i fliken {ref.flik_namn}.",
-                f"Lägg till raden i fliken {ref.flik_namn} eller rätta stavningen.",
-            ),
+            lambda v: _missing_reference(v, known, ref.flik_namn),
         )
     return checks
+
+
+def _four_digits(value: object, low: float, high: float | None) -> str:
+    """' Skriv året med fyra siffror, t.ex. 1985.' for a year written with two digits (85)
+    where the column holds years; the later century when both are allowed (05: 2005)."""
+    number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if not (number and low >= 1000 and 0 <= value < 100 and float(value).is_integer()):
+        return ""
+    years = [century + int(value) for century in (2000, 1900)]
+    year = next((y for y in years if low <= y and (high is None or y <= high)), None)
+    return f" Skriv året med fyra siffror, t.ex. {year}." if year else ""
+
+
+def _fold(text: str) -> str:
+    """A name as it reads, case and spacing aside: 'Stavgång i  mullsjö' is 'stavgång i mullsjö'."""
+    return " ".join(text.split()).casefold()
+
+
+def _missing_reference(value: object, known: set, sheet: str) -> tuple[str, str]:
+    """A value not in the other sheet; 'Menade du …?' when one there differs only in case or
+    spacing (a name the coach sees as the same, but which the figures count apart)."""
+    found = f"'{value}' finns inte i fliken {sheet}."
+    if isinstance(value, str):
+        near = sorted(k for k in known if isinstance(k, str) and _fold(k) == _fold(value))
+        if near:
+            return (
+                f"{found} Menade du '{near[0]}'?",
+                f"Skriv namnet som i fliken {sheet}, med samma stora och små bokstäver och "
+                "mellanslag.",
+            )
+    return found, f"Lägg till raden i fliken {sheet} eller rätta stavningen."
 
 
 def required_message(column: Column) -> tuple[str, str]:

@@ -6,6 +6,7 @@ SheetResult with typed data and the problems found, all at once.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -29,6 +30,10 @@ class SheetResult:
     field_rows: dict[str, int] = field(default_factory=dict)  # a Fält/Värde sheet: key → row
 
 
+# The rules across columns yield (row, column, value, problem, fix, the keys of the columns
+# the rule reads besides its own).
+
+
 def _conditional_required(data: pd.DataFrame, filled: pd.DataFrame, columns: tuple[Column, ...]):
     for column in columns:
         cond = column.obligatorisk_om or column.obligatorisk_utom
@@ -48,6 +53,7 @@ def _conditional_required(data: pd.DataFrame, filled: pd.DataFrame, columns: tup
                 "Värde saknas.",
                 f"{column.namn} måste fyllas i när {other_name} {word} "
                 f"{' eller '.join(cond.varden)}.",
+                (cond.kolumn,),
             )
 
 
@@ -71,6 +77,7 @@ def _only_when(data: pd.DataFrame, filled: pd.DataFrame, columns: tuple[Column, 
                 f"{column.namn} får bara fyllas i när {when}.",
                 f"Töm cellen, eller rätta {' och '.join(names[c.kolumn] for c in column.bara_om)} "
                 "om det var ett sådant samtal.",
+                tuple(c.kolumn for c in column.bara_om),
             )
 
 
@@ -88,6 +95,7 @@ def _at_most_column(data: pd.DataFrame, columns: tuple[Column, ...]):
                 data.at[row, column.nyckel],
                 f"{column.namn} är större än {other.namn} ({data.at[row, other.nyckel]}).",
                 f"{column.namn} är en del av {other.namn} och kan vara högst lika stort.",
+                (other.nyckel,),
             )
 
 
@@ -135,7 +143,7 @@ def check_table(raw: RawSheet, sheet: Sheet, context: CheckContext) -> tuple[She
             spellings = context.id_spellings.setdefault(raw.file, {})
             for written, key in zip(raw.cells[column.nyckel], coerced.values, strict=True):
                 if isinstance(key, str):
-                    text = str(written).strip()
+                    text = str(written)  # as typed: a trailing space is a spelling too
                     written_as = spellings.setdefault(key, text)
                     # A set only for an ID written in two ways: a million IDs, a million sets
                     # otherwise (230 MB at a million attendance rows).
@@ -152,12 +160,17 @@ def check_table(raw: RawSheet, sheet: Sheet, context: CheckContext) -> tuple[She
         filled = raw.cells.notna()
         for row, column, value, problem, fix in run_pandera(data, sheet.kolumner, context):
             add(row, column.namn, value, problem, fix)
-        for row, column, value, problem, fix in _conditional_required(data, filled, sheet.kolumner):
-            add(row, column.namn, value, problem, fix)
-        for row, column, value, problem, fix in _at_most_column(data, sheet.kolumner):
-            add(row, column.namn, value, problem, fix)
-        for row, column, value, problem, fix in _only_when(data, filled, sheet.kolumner):
-            add(row, column.namn, value, problem, fix)
+        names = {c.nyckel: c.namn for c in sheet.kolumner}
+        rules = itertools.chain(
+            _conditional_required(data, filled, sheet.kolumner),
+            _at_most_column(data, sheet.kolumner),
+            _only_when(data, filled, sheet.kolumner),
+        )
+        for row, column, value, problem, fix, reads in rules:
+            # A rule that reads a value with an error waits until that value is right: a
+            # misspelt Samtalstyp says nothing yet about whether Följsamhet belongs.
+            if not any((row, names[key]) in seen for key in reads):
+                add(row, column.namn, value, problem, fix)
         for row, _column, value, problem, fix, label in _exactly_one(filled, sheet):
             add(row, label, value, problem, fix)
 
