@@ -290,3 +290,26 @@ def test_the_readmes_example_runs(monkeypatch, capsys):
     monkeypatch.chdir(config.ROOT)
     exec(code, {})
     assert capsys.readouterr().out.splitlines()[-1] == "Vaggeryd 2023 81"
+
+
+def test_the_fingerprint_covers_every_file_of_the_package_by_its_path(books, tmp_path, monkeypatch):
+    """'Nothing changed' must notice any change to the program: a file in any folder of
+    the package, of any kind, and a module moved to another folder."""
+    from pipeline.report import unchanged
+
+    raw = books.write()
+    package = tmp_path / "pipeline"
+    (package / "report").mkdir(parents=True)
+    (package / "report" / "charts.py").write_text("a = 1\n")
+    monkeypatch.setattr(config, "ROOT", tmp_path)
+    prints = [unchanged.fingerprint(raw, None)]
+    (package / "comparison").mkdir()
+    (package / "report" / "charts.py").rename(package / "comparison" / "charts.py")
+    prints.append(unchanged.fingerprint(raw, None))
+    (package / "comparison" / "layout.yaml").write_text("x: 1\n")
+    prints.append(unchanged.fingerprint(raw, None))
+    (package / "comparison" / "__pycache__").mkdir()
+    (package / "comparison" / "__pycache__" / "charts.pyc").write_bytes(b"compiled")
+    prints.append(unchanged.fingerprint(raw, None))
+    assert len(set(prints[:3])) == 3
+    assert prints[3] == prints[2]  # compiled files are Python's, not the program
