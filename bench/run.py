@@ -56,8 +56,8 @@ print(time.perf_counter() - start)
 LIMITS_AND_SCAN = """
 import json, sys, time
 from pathlib import Path
-from pipeline.inspect_xlsx import formulas_without_value
-from pipeline.xlsx_zip import check_limits
+from pipeline.validation.inspect_xlsx import formulas_without_value
+from pipeline.validation.xlsx_zip import check_limits
 paths = sorted(Path(sys.argv[1]).glob("*.xlsx"))
 start = time.perf_counter()
 for path in paths:
@@ -275,7 +275,8 @@ def main() -> int:
         results.append(measure_size(rows))
         loads.append(load())
     with tempfile.TemporaryDirectory() as out:
-        if report_job.build_report(ROOT / "data" / "example", Path(out)).status != report_job.KLAR:
+        example = report_job.build_report(ROOT / "data" / "example", Path(out))
+        if example.status != report_job.Status.DONE:
             raise SystemExit("exemplets rapport misslyckades")
         print("Mäter make compare ...", flush=True)
         compares = [measure_compare(Path(out), 13, 10), measure_compare(Path(out), 290, 10)]

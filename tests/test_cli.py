@@ -108,7 +108,7 @@ def test_bad_input_keeps_the_earlier_report(books, tmp_path):
     books.rows["Samtal"][0][0] = "X9"
     result = report_job.build_report(books.write(), out)
     assert not result.ok and len(result.validation.errors) == 2
-    assert set(result.paths) == {"validering"}
+    assert set(result.paths) == {"validation"}
     assert {p.name: p.read_bytes() for p in out.glob("Vaggeryd-*")} == before
     problems = load_workbook(out / "valideringsrapport.xlsx")["Problem"]
     rows = list(problems.iter_rows(min_row=2, values_only=True))
@@ -311,7 +311,7 @@ def test_unchanged_input_is_not_built_again(books, tmp_path, capsys):
     (out / "flyttad.csv").rename(out / "Vaggeryd-2023-nyckeltal.csv")
     assert current()
     # Forced (--tvinga), it builds even when nothing changed.
-    assert report_job.build_report(raw, out, force=True).paths["rapport"] == report
+    assert report_job.build_report(raw, out, force=True).paths["report"] == report
     assert report.stat().st_mtime_ns != written
 
 

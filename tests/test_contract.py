@@ -279,7 +279,7 @@ def test_a_broken_schema_file_is_named_when_loaded(schemas, old, new, message):
 
 def test_an_unknown_choice_key_in_code_is_an_error():
     with pytest.raises(contract.ContractError, match="inget värde med nyckeln 'klar'"):
-        contract.UTFALL("klar")
+        contract.outcome("klar")
 
 
 def test_the_command_line_names_a_broken_schema_file(schemas, tmp_path, capsys):

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from pipeline.cli import main as cli
 from pipeline.validation import inspect_xlsx, read, validate, xlsx_zip
+from pipeline.validation.helper import MEMORY_LIMIT, Helper
 from pipeline.validation.inspect_xlsx import formulas_without_value
 from pipeline.validation.xlsx_zip import WorkbookTooLarge, check_limits
 from tests import dying_reader
@@ -105,8 +106,7 @@ def test_a_formula_with_a_saved_value_is_not_reported(books):
 def test_a_dying_formula_scan_is_done_again_here_without_a_backtrace(books, monkeypatch, capfd):
     folder = _with_formula(books)
     monkeypatch.setattr(inspect_xlsx, "BACKGROUND_BYTES", 0)
-    dies = "import os; os.write(2, b'stack backtrace:'); os._exit(134)"
-    monkeypatch.setattr(inspect_xlsx, "SCAN_COMMAND", [sys.executable, "-c", dies])
+    monkeypatch.setattr(inspect_xlsx, "SCAN", dying_reader.die)
     result = validate.validate(folder, today=TODAY)
     assert FORMULA_LINE in [p.line() for p in result.errors]
     assert "backtrace" not in capfd.readouterr().err
@@ -123,13 +123,13 @@ def _refused(path: Path) -> str:
 
 def _no_parser(monkeypatch, fil: str) -> None:
     """python-calamine may not open fil at all."""
-    opened = read.CalamineWorkbook.from_path
+    opened = read.CalamineWorkbook.from_filelike
 
-    def guarded(path, *args, **kwargs):
-        assert Path(path).name != fil, "python-calamine read a workbook that is over a limit"
-        return opened(path, *args, **kwargs)
+    def guarded(handle, *args, **kwargs):
+        assert handle.name != fil, "python-calamine read a workbook that is over a limit"
+        return opened(handle, *args, **kwargs)
 
-    monkeypatch.setattr(read.CalamineWorkbook, "from_path", guarded)
+    monkeypatch.setattr(read.CalamineWorkbook, "from_filelike", guarded)
 
 
 def _big_part(path: Path, size: int, name="xl/media/bild.bin") -> None:
@@ -394,7 +394,7 @@ def test_a_cell_longer_than_excel_allows_is_an_error(books, length):
     assert len(too_long) == (length > 32_767)
     assert result.ok == (length <= 32_767)
     if too_long:  # the validation report shows the value shortened
-        assert too_long[0].varde == "a" * 77 + "..."
+        assert too_long[0].value == "a" * 77 + "..."
 
 
 # --- a reader process that dies -----------------------------------------------------------
@@ -418,3 +418,40 @@ def test_a_reader_process_that_dies_is_one_swedish_line(books, monkeypatch, capf
     # The lock was released: the next run goes ahead.
     monkeypatch.setattr(validate, "PARALLEL_BYTES", 10**12)
     assert cli.main(["kontrollera", "--in", str(folder), "--ut", str(out)]) == 0
+
+
+def test_a_sheet_measured_by_size_alone_is_read_where_a_dying_reader_harms_no_one(books, capfd):
+    """A sheet of more than 200 000 cells is measured by its size alone. With a value in
+    XFD1048576 too, python-calamine asked for hundreds of GB and aborted the process that
+    read it (exit 134, a Rust backtrace): now a helper process, never the caller."""
+    folder = books.write()
+    columns = b"ABCDEFGHIJ"
+    rows = b"".join(
+        b'<row r="%d">%s</row>'
+        % (n, b"".join(b'<c r="%c%d"><v>1</v></c>' % (c, n) for c in columns))
+        for n in range(100, 100 + xlsx_zip.EXACT_CELLS // len(columns) + 1)
+    )
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    _add_rows(folder / "remisser.xlsx", rows + far)
+    assert not check_limits(folder / "remisser.xlsx", ["Remisser", "Samtal"])
+    out = folder.parent / "ut"
+    assert cli.main(["kontrollera", "--in", str(folder), "--ut", str(out)]) == 1
+    printed = capfd.readouterr()
+    assert printed.out.splitlines()[-1] == (
+        "remisser.xlsx kunde inte läsas: läsningen avbröts oväntat, troligen för att filen "
+        "kräver mer minne än datorn har (till exempel värden långt ut till höger eller långt "
+        "ner i en flik). Inga filer ändrades. Öppna filen i Excel, ta bort det som inte hör "
+        "till tabellerna, spara och kör igen."
+    )
+    assert printed.err == ""
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the cap is Linux's")
+def test_the_helper_finds_the_package_from_anywhere_and_has_its_memory_capped(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)  # the package is found as this process found it
+    helper = Helper()
+    helper.send(dying_reader.address_space_limit)
+    assert helper.answer() == MEMORY_LIMIT

@@ -103,7 +103,7 @@ def test_filled_in_blank_workbooks_pass_and_make_a_report(tmp_path):
     assert validate(raw, today=TODAY).ok
     out = tmp_path / "out"
     assert (
-        build_report(raw, out).paths["rapport"] == out / "Vaggeryd-2023-verksamhetsberattelse.docx"
+        build_report(raw, out).paths["report"] == out / "Vaggeryd-2023-verksamhetsberattelse.docx"
     )
     assert (out / "Vaggeryd-2023-verksamhetsberattelse.docx").is_file()
 
@@ -128,7 +128,7 @@ def test_dates_typed_as_dates_in_the_template_are_read(tmp_path):
     book["Uppgifter"]["B4"] = dt.date(2021, 10, 25)
     book.save(tmp_path / "verksamhet.xlsx")
     result = validate(tmp_path, today=TODAY)
-    assert result.uppgifter["startdatum"].date() == dt.date(2021, 10, 25)
+    assert result.fields["startdatum"].date() == dt.date(2021, 10, 25)
 
 
 def test_invented_example_workbooks_for_any_municipality(tmp_path):

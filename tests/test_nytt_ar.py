@@ -41,7 +41,7 @@ def test_next_year_from_this_years_plan(tmp_path):
     shutil.copy(out / "Vaggeryd-2024-verksamhet.xlsx", raw / "verksamhet.xlsx")
     result = validate(raw, today=TODAY)
     assert result.ok
-    drafts = [p for p in result.problems if p.flik == "Texter" and p.niva == "varning"]
+    drafts = [p for p in result.problems if p.sheet == "Texter" and p.level == "varning"]
     assert len(drafts) == 6
     assert drafts[0].line() == (
         "Varning: verksamhet.xlsx, flik Texter, rad 2, kolumn Text: Texten är ett utkast från "

@@ -25,7 +25,7 @@ NBSP = "\u00a0"
 def _render(folder: Path, **kwargs):
     dataset = validate(folder, today=TODAY).dataset
     figures = compute(dataset)
-    previous = compute(dataset, dataset.ar - 1)
+    previous = compute(dataset, dataset.year - 1)
     return render(dataset, figures, previous, **kwargs)
 
 

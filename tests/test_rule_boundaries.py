@@ -93,7 +93,7 @@ def figures(dataset):
 
 
 def _months(figures, nyckeltal) -> dict[str, int]:
-    return {f.kategori: f.varde for f in figures.breakdown(nyckeltal, "manad")}
+    return {f.category: f.value for f in figures.breakdown(nyckeltal, "manad")}
 
 
 def test_a_year_is_1_january_to_31_december(figures):
@@ -150,13 +150,13 @@ def test_the_latest_follow_up_of_the_year_counts(figures):
     # (its Ja of 1 Jan 2024 is next year's).
     assert figures.value("klienter_med_uppfoljning") == 2
     answers = {
-        f.kategori: f.varde for f in figures.breakdown("klienter_med_uppfoljning", "foljsamhet")
+        f.category: f.value for f in figures.breakdown("klienter_med_uppfoljning", "foljsamhet")
     }
     assert answers == {"Ja": 0, "Delvis": 1, "Nej": 1, "uppgift saknas": 0}
 
 
 def test_age_groups_at_their_limits(figures):
-    ages = {f.kategori: f.varde for f in figures.breakdown("arenden_inkomna", "aldersgrupp")}
+    ages = {f.category: f.value for f in figures.breakdown("arenden_inkomna", "aldersgrupp")}
     # Age = 2023 − Födelseår; the six referrals of the year without one are uppgift saknas.
     assert ages == {
         "0–17": 1,  # 17
@@ -180,7 +180,7 @@ def test_attendance_of_the_year_only(figures):
 
 def test_last_year_is_the_year_of_startdatum(dataset):
     previous = previous_year(dataset)
-    assert previous.ar == 2022
+    assert previous.year == 2022
     assert previous.value("arenden_inkomna") == 3  # FORE, START, NYAR (31 Dec)
     assert previous.value("forsta_samtal") == 3  # FORE, START, NYAR
     assert previous.value("uppfoljande_samtal") == 1  # START on 31 Dec 2022

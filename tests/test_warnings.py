@@ -16,7 +16,7 @@ D = dt.date
 def _warnings(books) -> list[str]:
     result = validate(books.write(), today=TODAY)
     assert result.ok, [p.line() for p in result.errors]
-    return [p.line() for p in result.problems if p.niva == "varning"]
+    return [p.line() for p in result.problems if p.level == "varning"]
 
 
 def test_no_warnings_for_the_base_year(books):

@@ -33,7 +33,8 @@ from openpyxl.utils import get_column_letter
 from pipeline.comparison import compare
 from pipeline.contract import schema as contract
 from pipeline.figures import aggregate
-from pipeline.report.job import FEL_I_UNDERLAGET, KLAR, VALIDATION_REPORT, build_report, check
+from pipeline.report.core import VALIDATION_REPORT, Status
+from pipeline.report.job import build_report, check
 from pipeline.validation.coerce import DATE_MIN, LARGEST_NUMBER
 from pipeline.validation.validate import validate
 from tests.conftest import BASE_ROWS, FILES, TODAY, Workbooks
@@ -246,29 +247,29 @@ def _in_range(value: object, column: contract.Column, ar: int | None) -> bool:
 
 def _assert_ends_well(folder: Path, out: Path, changes: dict[Cell, object]) -> None:
     result = check(folder, out, today=TODAY)
-    assert result.status in (KLAR, FEL_I_UNDERLAGET)
+    assert result.status in (Status.DONE, Status.INPUT_ERRORS)
     assert (out / VALIDATION_REPORT).is_file()
     validation = result.validation
     for problem in validation.errors:
-        assert problem.fil and problem.problem
-        if problem.rad is not None:  # a cell, or a row python-calamine cannot give
-            assert problem.flik, problem
-            assert problem.kolumn or "raden går inte att läsa" in problem.problem, problem
-    flagged = {(p.fil, p.flik, p.rad) for p in validation.errors}
+        assert problem.file and problem.message
+        if problem.row is not None:  # a cell, or a row python-calamine cannot give
+            assert problem.sheet, problem
+            assert problem.column or "raden går inte att läsa" in problem.message, problem
+    flagged = {(p.file, p.sheet, p.row) for p in validation.errors}
     # A sheet with a header problem is not checked further: its cells wait for the header.
-    flagged |= {(p.fil, p.flik, row) for p in validation.errors if p.rad == 1 for row in ROWS}
-    ar = validation.uppgifter.get("ar")
+    flagged |= {(p.file, p.sheet, row) for p in validation.errors if p.row == 1 for row in ROWS}
+    ar = validation.fields.get("ar")
     for cell in changes:
         if cell.row < 0 or cell.key == "falt" or (cell.fil, cell.flik, cell.excel_row) in flagged:
             continue
         sheet = contract.sheet(cell.nyckel)
         column = sheet.column(cell.key)
         if sheet.typ == "falt":
-            value = validation.uppgifter.get(cell.key)
+            value = validation.fields.get(cell.key)
         else:
             value = validation.sheet(cell.nyckel).data.at[cell.excel_row, cell.key]
         assert _in_range(value, column, ar), (cell, value)
-    if result.status == KLAR:
+    if result.status == Status.DONE:
         figures = aggregate.compute(validation.dataset)
         aggregate.previous_year(validation.dataset)
         aggregate.to_csv(figures)
@@ -355,11 +356,11 @@ def test_values_out_of_every_range_are_named_with_what_is_allowed(tmp_path):
 def test_a_report_year_out_of_range_is_an_error_not_a_crash(tmp_path, value, line):
     """Before, the warnings built a date from År 99999: ValueError, exit 2, no report."""
     result = check(_write(tmp_path / "raw", {_cell("Uppgifter", 1, "ar"): value}), tmp_path / "ut")
-    assert result.status == FEL_I_UNDERLAGET
+    assert result.status == Status.INPUT_ERRORS
     assert [p.line() for p in result.validation.errors] == [
         f"Fel: verksamhet.xlsx, flik Uppgifter, rad 3, kolumn Värde (År): {line}"
     ]
-    assert result.validation.uppgifter["ar"] is None  # no later stage sees it
+    assert result.validation.fields["ar"] is None  # no later stage sees it
     assert (tmp_path / "ut" / VALIDATION_REPORT).is_file()
 
 
@@ -373,7 +374,7 @@ def test_fields_under_a_broken_header_are_never_used(books, tmp_path):
         "kolumner (B och C). Programmet vet inte vilken som gäller. Ta bort den ena kolumnen "
         "eller byt namn på den, så att varje rubrik finns en gång."
     ]
-    assert set(result.uppgifter.values()) == {None}
+    assert set(result.fields.values()) == {None}
 
 
 def test_a_number_cell_without_a_number_in_the_file_names_the_sheet(tmp_path):
@@ -397,10 +398,10 @@ def test_the_largest_and_smallest_values_allowed_make_a_report(books, tmp_path):
     books.rows["Närvaro"][0][4] = 5e-324  # the smallest number above 0
     books.rows["Tidigare år"] = [[y, LARGEST_NUMBER, LARGEST_NUMBER, 0] for y in range(1990, 2022)]
     result = build_report(books.write(), tmp_path / "ut", today=TODAY)
-    assert result.status == KLAR
+    assert result.status == Status.DONE
     rows = {
         (r["nyckeltal"], r["dimension"]): r["varde"]
-        for r in csv.DictReader(io.StringIO(result.paths["nyckeltal"].read_text()))
+        for r in csv.DictReader(io.StringIO(result.paths["key_figures"].read_text()))
     }
     assert rows[("invanare", "")] == "10000000"
     assert rows[("arenden_sedan_start", "")] == "320000007"  # 32 earlier years + 7 rows

@@ -41,7 +41,7 @@ def _say_validation(result) -> None:
     for line in summary_lines(result.validation.problems):
         say(line)
     errors = len(result.validation.errors)
-    report_path = result.paths["validering"]
+    report_path = result.paths["validation"]
     if errors:
         say(
             f"Hittade {errors} fel. Rätta dem i Excel och kör igen. "
@@ -75,18 +75,18 @@ def run_report(raw: Path, out: Path, today: dt.date | None = None, force: bool =
 
     result = report_job.build_report(raw, out, today, force=force)
     _say_kept_and_recovered(result)
-    if result.status == report_job.AKTUELL:
+    if result.status == report_job.Status.UNCHANGED:
         say(
             f"Inget har ändrats sedan förra körningen; rapporten i {out} är aktuell. "
             "(Kör med --tvinga för att bygga om ändå.)"
         )
         return 0
     _say_validation(result)
-    if result.status == report_job.FEL_I_UNDERLAGET:
+    if result.status == report_job.Status.INPUT_ERRORS:
         say("Rapporten skrevs inte, och tidigare rapporter i mappen lämnades orörda.")
         return 1
-    say(f"Klart. Rapporten: {result.paths['rapport']}")
-    say(f"Nyckeltalen: {result.paths['nyckeltal']}")
+    say(f"Klart. Rapporten: {result.paths['report']}")
+    say(f"Nyckeltalen: {result.paths['key_figures']}")
     return 0
 
 

@@ -112,14 +112,14 @@ def prepare_next_year(
     `overwrite` nor `confirm(target)` says to replace it.
     """
     fil = contract.workbook("verksamhet").fil
-    if validation.errors_in(fil) or "ar" not in validation.uppgifter:
+    if validation.errors_in(fil) or "ar" not in validation.fields:
         return NextYear(NextYearStatus.INPUT_ERRORS)
-    year = int(validation.uppgifter["ar"]) + 1
-    target = Path(out) / file_name(validation.uppgifter["kommun"], year)
+    year = int(validation.fields["ar"]) + 1
+    target = Path(out) / file_name(validation.fields["kommun"], year)
     if target.exists() and not overwrite and not (confirm and confirm(target)):
         return NextYear(NextYearStatus.EXISTS, target, year)
     rows = next_year_rows(
-        validation.uppgifter,
+        validation.fields,
         validation.sheet("texter").data,
         validation.sheet("plan").data,
         validation.sheet("tidigare_ar").data,

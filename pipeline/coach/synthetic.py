@@ -18,7 +18,6 @@ from pathlib import Path
 from pipeline import config
 from pipeline.coach.input_workbooks import write_input
 from pipeline.contract import schema as contract
-from pipeline.contract.schema import AVBOJDE, FOLJSAMHET, KANAL, TYP, UTFALL
 
 D = dt.date
 
@@ -71,10 +70,22 @@ def _referrals(rng, kommun, year, start, population, count=None):
     if count is None:
         expected = population / 1000 * REFERRALS_PER_1000 * (days + 1) / 365
         count = max(1, round(rng.gauss(expected, expected**0.5)))
-    far, remiss, egen = KANAL("far"), KANAL("remiss"), KANAL("egen_kontakt")
-    first_talk, follow_up = TYP("forsta_samtal"), TYP("uppfoljande_samtal")
-    held, missed_it = UTFALL("genomfort"), UTFALL("uteblev")
-    answers = [FOLJSAMHET("ja"), FOLJSAMHET("delvis"), FOLJSAMHET("nej"), None]
+    far, remiss, egen = (
+        contract.channel("far"),
+        contract.channel("remiss"),
+        contract.channel("egen_kontakt"),
+    )
+    first_talk, follow_up = (
+        contract.talk_type("forsta_samtal"),
+        contract.talk_type("uppfoljande_samtal"),
+    )
+    held, missed_it = contract.outcome("genomfort"), contract.outcome("uteblev")
+    answers = [
+        contract.adherence("ja"),
+        contract.adherence("delvis"),
+        contract.adherence("nej"),
+        None,
+    ]
     remisser, samtal = [], []
     for index in range(count):
         klient = f"S{year % 100:02d}-{index + 1:05d}"
@@ -90,7 +101,7 @@ def _referrals(rng, kommun, year, start, population, count=None):
         )
         kon = rng.choices(["Kvinna", "Man", "Annat/uppger ej", None], weights=[62, 34, 1, 3])[0]
         fodelsear = None if rng.random() < 0.05 else year - rng.randint(16, 88)
-        avbojde = AVBOJDE("ja") if rng.random() < 0.04 else None
+        avbojde = contract.declined("ja") if rng.random() < 0.04 else None
         retur = None
         if avbojde is None:
             if rng.random() < 0.05:
@@ -119,7 +130,7 @@ def _referrals(rng, kommun, year, start, population, count=None):
             [
                 None,
                 first_day + dt.timedelta(days=rng.randint(0, days)),
-                TYP("spontant_besok"),
+                contract.talk_type("spontant_besok"),
                 held,
             ]
         )

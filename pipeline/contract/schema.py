@@ -2,7 +2,7 @@
 
 Nothing about columns lives in Python: validation, blank workbooks and the
 README tables all read these objects. Code names workbooks, sheets, columns and
-choice values by their keys (`sheet("samtal")`, `UTFALL("genomfort")`); what the
+choice values by their keys (`sheet("samtal")`, `outcome("genomfort")`); what the
 coach sees (a file name, a sheet name, a header, a value) is written only in the
 schema files, so it can be renamed there, in one place.
 """
@@ -414,13 +414,29 @@ def choice(flik: str, kolumn: str, key: str) -> str:
     return sheet(flik).column(kolumn).value(key)
 
 
-def _choices_of(flik: str, kolumn: str):
-    return lambda key: choice(flik, kolumn, key)
+# The choices the code counts by, each by its key; the values shown live in data/schemas/.
 
 
-# The choices the code counts by, named by key; the values shown live in data/schemas/.
-KANAL = _choices_of("remisser", "kanal")
-AVBOJDE = _choices_of("remisser", "avbojde")
-TYP = _choices_of("samtal", "samtalstyp")
-UTFALL = _choices_of("samtal", "utfall")
-FOLJSAMHET = _choices_of("samtal", "foljsamhet")
+def channel(key: str) -> str:
+    """Kanal in Remisser: channel("far") is "FaR"."""
+    return choice("remisser", "kanal", key)
+
+
+def declined(key: str) -> str:
+    """Avböjde in Remisser: declined("ja") is "Ja"."""
+    return choice("remisser", "avbojde", key)
+
+
+def talk_type(key: str) -> str:
+    """Samtalstyp in Samtal: talk_type("forsta_samtal") is "Första samtal"."""
+    return choice("samtal", "samtalstyp", key)
+
+
+def outcome(key: str) -> str:
+    """Utfall in Samtal: outcome("genomfort") is "Genomfört"."""
+    return choice("samtal", "utfall", key)
+
+
+def adherence(key: str) -> str:
+    """Följsamhet in Samtal: adherence("ja") is "Ja"."""
+    return choice("samtal", "foljsamhet", key)

@@ -1,14 +1,15 @@
 """Stage 2: the key figures (nyckeltal) of the contract for one report year.
 
-All figures come out as tidy rows (nyckeltal, dimension, kategori, varde,
-undertryckt); the csv file and the Word report both read these rows, so the
-two can never disagree.
+All figures come out as tidy rows (Figure: name, dimension, category, value,
+suppressed; in the csv nyckeltal, dimension, kategori, varde, undertryckt); the csv
+file and the Word report both read these rows, so the two can never disagree.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 
 from pipeline.contract import schema as contract
 from pipeline.contract.formula import formula_start
-from pipeline.contract.schema import AVBOJDE, KANAL, TYP, UTFALL, categories
+from pipeline.contract.schema import categories
 from pipeline.figures.suppression import labelled, protect
 from pipeline.validation.dataset import Dataset
 from pipeline.validation.history import History, history
@@ -26,11 +27,11 @@ TOTAL = ""
 
 @dataclass(frozen=True)
 class Figure:
-    nyckeltal: str
+    name: str  # the key figure's id, e.g. arenden_inkomna
     dimension: str
-    kategori: str
-    varde: float | int | None
-    undertryckt: bool = False
+    category: str
+    value: float | int | None
+    suppressed: bool = False  # hidden: a small count, or one beside small counts
     secondary: bool = False  # hidden only so that the group's small counts stay hidden
 
 
@@ -38,23 +39,19 @@ class Figure:
 class KeyFigures:
     kommunkod: str
     kommun: str
-    ar: int
+    year: int
     figures: list[Figure]
     activities: pd.DataFrame | None = None  # per activity, for the report's sentences
     missing_years: tuple[int, ...] = ()  # years since start without data ("sedan start" unknown)
 
-    def value(self, nyckeltal: str, dimension: str = TOTAL, kategori: str = TOTAL):
+    def value(self, name: str, dimension: str = TOTAL, category: str = TOTAL):
         for figure in self.figures:
-            if (figure.nyckeltal, figure.dimension, figure.kategori) == (
-                nyckeltal,
-                dimension,
-                kategori,
-            ):
-                return figure.varde
+            if (figure.name, figure.dimension, figure.category) == (name, dimension, category):
+                return figure.value
         return None
 
-    def breakdown(self, nyckeltal: str, dimension: str) -> list[Figure]:
-        return [f for f in self.figures if f.nyckeltal == nyckeltal and f.dimension == dimension]
+    def breakdown(self, name: str, dimension: str) -> list[Figure]:
+        return [f for f in self.figures if f.name == name and f.dimension == dimension]
 
 
 def _in_year(dates: pd.Series, year: int) -> pd.Series:
@@ -134,7 +131,7 @@ def activity_table(dataset: Dataset, year: int) -> tuple[pd.DataFrame, pd.DataFr
 def compute(dataset: Dataset, year: int | None = None, threshold: int | None = None) -> KeyFigures:
     """Every key figure of the contract for `year` (default: the report year)."""
     fmt = contract.key_figure_format()
-    year = dataset.ar if year is None else year
+    year = dataset.year if year is None else year
     threshold = fmt.undertryck_grans if threshold is None else threshold
     remisser, samtal = dataset.remisser, dataset.samtal
     figures: list[Figure] = []
@@ -144,19 +141,21 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
 
     inkomna = remisser[_in_year(remisser["inkom"], year)]
     total("arenden_inkomna", len(inkomna))
-    total("far_inkomna", int((inkomna["kanal"] == KANAL("far")).sum()))
+    total("far_inkomna", int((inkomna["kanal"] == contract.channel("far")).sum()))
 
-    forsta = _conversations(samtal, TYP("forsta_samtal"), UTFALL("genomfort"))
+    forsta = _conversations(
+        samtal, contract.talk_type("forsta_samtal"), contract.outcome("genomfort")
+    )
     total("forsta_samtal", int(_in_year(forsta, year).sum()))
     figures.extend(_since_start_figures(dataset, year, forsta))
-    done = UTFALL("genomfort")
+    done = contract.outcome("genomfort")
     for name, kind, outcome in (
-        ("uppfoljande_samtal", TYP("uppfoljande_samtal"), done),
-        ("uteblivna_samtal", None, UTFALL("uteblev")),
-        ("spontana_besok", TYP("spontant_besok"), done),
+        ("uppfoljande_samtal", contract.talk_type("uppfoljande_samtal"), done),
+        ("uteblivna_samtal", None, contract.outcome("uteblev")),
+        ("spontana_besok", contract.talk_type("spontant_besok"), done),
     ):
         total(name, int(_in_year(_conversations(samtal, kind, outcome), year).sum()))
-    total("avbojda", int((inkomna["avbojde"] == AVBOJDE("ja")).sum()))
+    total("avbojda", int((inkomna["avbojde"] == contract.declined("ja")).sum()))
     total("recept_i_retur", int(_in_year(remisser["retur"], year).sum()))
     if dataset.styrgruppsmoten is not None:
         total("styrgruppsmoten", dataset.styrgruppsmoten)
@@ -166,7 +165,7 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
     breakdowns = {
         "kanal": inkomna["kanal"],
         # An own contact has no prescriber: the breakdown covers FaR and Remiss only.
-        "remittent": inkomna.loc[inkomna["kanal"] != KANAL("egen_kontakt"), "remittent"],
+        "remittent": inkomna.loc[inkomna["kanal"] != contract.channel("egen_kontakt"), "remittent"],
         "kon": inkomna["kon"],
         "aldersgrupp": _age_group(inkomna["fodelsear"], year),
     }
@@ -180,8 +179,8 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
     for name, dates in (("arenden_inkomna", inkomna["inkom"]), ("forsta_samtal", forsta)):
         in_year = dates[_in_year(dates, year)]
         counts = in_year.dt.month.value_counts()
-        for number, kategori in enumerate(months, start=1):
-            figures.append(Figure(name, "manad", kategori, int(counts.get(number, 0))))
+        for number, month in enumerate(months, start=1):
+            figures.append(Figure(name, "manad", month, int(counts.get(number, 0))))
 
     figures.extend(service_quality(dataset, year, threshold))
     table, codes = activity_table(dataset, year)
@@ -201,8 +200,8 @@ def service_quality(dataset: Dataset, year: int, threshold: int) -> list[Figure]
     """
     remisser, samtal = dataset.remisser, dataset.samtal
     inkomna = remisser[_in_year(remisser["inkom"], year)]
-    done = samtal["utfall"] == UTFALL("genomfort")
-    first = samtal[(samtal["samtalstyp"] == TYP("forsta_samtal")) & done]
+    done = samtal["utfall"] == contract.outcome("genomfort")
+    first = samtal[(samtal["samtalstyp"] == contract.talk_type("forsta_samtal")) & done]
     first_day = first.groupby("klient_id")["datum"].min()
     met = pd.to_datetime(inkomna["klient_id"].map(first_day.to_dict()))
     waits = (met - inkomna["inkom"]).dt.days.dropna()
@@ -213,7 +212,9 @@ def service_quality(dataset: Dataset, year: int, threshold: int) -> list[Figure]
     if len(waits):
         figures.append(Figure("vantetid_dagar_median", TOTAL, TOTAL, _median(waits)))
     follow_ups = samtal[
-        (samtal["samtalstyp"] == TYP("uppfoljande_samtal")) & done & _in_year(samtal["datum"], year)
+        (samtal["samtalstyp"] == contract.talk_type("uppfoljande_samtal"))
+        & done
+        & _in_year(samtal["datum"], year)
     ].dropna(subset=["klient_id"])
     # The latest follow-up of the year tells how each client is doing.
     latest = follow_ups.sort_values(["datum"], kind="stable").groupby("klient_id").tail(1)
@@ -238,18 +239,18 @@ def _median(days: pd.Series) -> int | float:
 
 
 def breakdown_figures(
-    nyckeltal: str, dimension: str, counts: dict[str, int], threshold: int
+    name: str, dimension: str, counts: dict[str, int], threshold: int
 ) -> list[Figure]:
     """One published group; in the contract's suppressed dimensions, protected as a whole."""
     fmt = contract.key_figure_format()
     if dimension not in fmt.undertryck_dimensioner:
-        return [Figure(nyckeltal, dimension, k, v) for k, v in counts.items()]
+        return [Figure(name, dimension, k, v) for k, v in counts.items()]
     hidden = protect(counts, threshold)
     small = labelled(counts, hidden, threshold)
     return [
-        Figure(nyckeltal, dimension, k, None, True, k not in small)
+        Figure(name, dimension, k, None, True, k not in small)
         if k in hidden
-        else Figure(nyckeltal, dimension, k, v)
+        else Figure(name, dimension, k, v)
         for k, v in counts.items()
     ]
 
@@ -259,7 +260,7 @@ def year_history(dataset: Dataset, year: int | None = None) -> History:
         dataset.remisser["inkom"],
         dataset.tidigare_ar,
         dataset.startdatum,
-        dataset.ar if year is None else year,
+        dataset.year if year is None else year,
     )
 
 
@@ -275,7 +276,7 @@ def _since_start_figures(dataset: Dataset, year: int, forsta: pd.Series) -> list
     since = remisser[_since_start(remisser["inkom"], start, year)]
     rows = {
         "arenden_sedan_start": (len(since), "arenden"),
-        "far_sedan_start": (int((since["kanal"] == KANAL("far")).sum()), "far"),
+        "far_sedan_start": (int((since["kanal"] == contract.channel("far")).sum()), "far"),
         "forsta_samtal_sedan_start": (
             int(_since_start(forsta, start, year).sum()),
             "forsta_samtal",
@@ -291,7 +292,7 @@ def _since_start_figures(dataset: Dataset, year: int, forsta: pd.Series) -> list
 
 def previous_year(dataset: Dataset, threshold: int | None = None) -> KeyFigures | None:
     """Last year's figures: from the rows, else the totals in Tidigare år, else None."""
-    year = dataset.ar - 1
+    year = dataset.year - 1
     known = year_history(dataset)
     if year < known.start_year:
         return None
@@ -322,17 +323,17 @@ def _activity_figures(table: pd.DataFrame, codes: pd.DataFrame) -> list[Figure]:
                 continue  # head counts only: how many different people came is unknown
             figures.append(Figure(name, "aktivitet", row.aktivitet, _number(getattr(row, name))))
 
-    def area_figures(dimension: str, kategori: str, part: pd.DataFrame, people) -> None:
-        figures.append(Figure("aktiviteter", dimension, kategori, len(part)))
-        figures.append(Figure("tillfallen", dimension, kategori, int(part["tillfallen"].sum())))
+    def area_figures(dimension: str, category: str, part: pd.DataFrame, people) -> None:
+        figures.append(Figure("aktiviteter", dimension, category, len(part)))
+        figures.append(Figure("tillfallen", dimension, category, int(part["tillfallen"].sum())))
         if len(part) == 0 or part["med_id"].any():
             distinct = len(np.unique(people[~np.isnan(people)]))
-            figures.append(Figure("unika_deltagare", dimension, kategori, distinct))
+            figures.append(Figure("unika_deltagare", dimension, category, distinct))
         figures.append(
-            Figure("deltagartillfallen", dimension, kategori, int(part["deltagartillfallen"].sum()))
+            Figure("deltagartillfallen", dimension, category, int(part["deltagartillfallen"].sum()))
         )
         figures.append(
-            Figure("deltagartimmar", dimension, kategori, _number(part["deltagartimmar"].sum()))
+            Figure("deltagartimmar", dimension, category, _number(part["deltagartimmar"].sum()))
         )
 
     people, area_codes = codes["person"].to_numpy(), codes["area"].to_numpy()
@@ -375,24 +376,89 @@ def _text_field(value: str) -> str:
     return value
 
 
+class KeyFigureFileError(ValueError):
+    """A key-figure file that is not one this program writes; str() says why, in Swedish."""
+
+
+MAX_CSV_BYTES = 5_000_000  # a year's file is about 10 kB
+
+
+def from_csv(data: bytes) -> KeyFigures:
+    """Key figures read back from a file that to_csv wrote (last year's, for its column).
+
+    Strict: the contract's columns and schema version, one municipality and one year,
+    numbers as to_csv writes them. A hidden figure has no value; which hidden counts were
+    small and which were hidden beside them the file does not say, so each counts as
+    hidden beside them (shown as '..', which says no more than the file).
+    """
+    fmt = contract.key_figure_format()
+    if len(data) > MAX_CSV_BYTES:
+        raise KeyFigureFileError("filen är för stor för att vara en nyckeltalsfil")
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        raise KeyFigureFileError("filen är inte en csv-fil i UTF-8") from None
+    if not rows or tuple(rows[0]) != fmt.kolumner:
+        raise KeyFigureFileError(f"rubrikraden är inte {','.join(fmt.kolumner)}")
+    body = [dict(zip(fmt.kolumner, row, strict=False)) for row in rows[1:] if row]
+    if any(len(row) != len(fmt.kolumner) for row in rows[1:] if row):
+        raise KeyFigureFileError("en rad har fel antal fält")
+    if {row["schema_version"] for row in body} - {str(fmt.schema_version)}:
+        raise KeyFigureFileError(f"den följer inte schema_version {fmt.schema_version}")
+    who = {(row["kommunkod"], row["kommun"], row["ar"]) for row in body}
+    if len(who) != 1:
+        raise KeyFigureFileError("den ska gälla en kommun och ett år")
+    ((kommunkod, kommun, year),) = who
+    if not year.isdigit():
+        raise KeyFigureFileError(f"året {year!r} är inget år")
+    figures = []
+    for row in body:
+        hidden = row["undertryckt"]
+        if hidden not in ("0", "1") or (hidden == "1" and row["varde"]):
+            raise KeyFigureFileError(f"{row['nyckeltal']}: undertryckt ska vara 0 eller 1")
+        figures.append(
+            Figure(
+                row["nyckeltal"],
+                row["dimension"],
+                row["kategori"],
+                _read_number(row["varde"], row["nyckeltal"]),
+                hidden == "1",
+                hidden == "1",
+            )
+        )
+    return KeyFigures(kommunkod, kommun, int(year), figures)
+
+
+def _read_number(text: str, name: str) -> int | float | None:
+    """A value as format_number writes it: empty, a whole number, or a decimal with '.'."""
+    if text == "":
+        return None
+    if not _NUMBER.fullmatch(text):
+        raise KeyFigureFileError(f"{name}: {text!r} är inget antal")
+    return float(text) if "." in text else int(text)
+
+
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
 def to_csv(key_figures: KeyFigures) -> str:
     """The key-figure file (the contract's format); no field in it begins like a formula."""
     fmt = contract.key_figure_format()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(fmt.kolumner)
-    for f in sorted(key_figures.figures, key=lambda f: (f.nyckeltal, f.dimension, f.kategori)):
+    for f in sorted(key_figures.figures, key=lambda f: (f.name, f.dimension, f.category)):
         writer.writerow(
             [
                 fmt.schema_version,
                 _text_field(key_figures.kommunkod),
                 _text_field(key_figures.kommun),
-                key_figures.ar,
-                _text_field(f.nyckeltal),
+                key_figures.year,
+                _text_field(f.name),
                 _text_field(f.dimension),
-                _text_field(f.kategori),
-                format_number(f.varde),
-                int(f.undertryckt),
+                _text_field(f.category),
+                format_number(f.value),
+                int(f.suppressed),
             ]
         )
     return buffer.getvalue()

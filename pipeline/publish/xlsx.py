@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.publish.folder import write_bytes
 from pipeline.publish.ooxml import fixed_dates
@@ -160,9 +164,26 @@ def book_bytes(book: Workbook, formulas: Collection[Place] = ()) -> bytes:
     keep_text(book, formulas)
     book.properties.creator = ""
     book.properties.lastModifiedBy = ""
+    book.properties.modified = dt.datetime(2000, 1, 1)  # as openpyxl's save sets it (to now)
     buffer = io.BytesIO()
-    book.save(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        _InMemory(book, archive).save()
     return fixed_dates(buffer.getvalue(), FIXED_STAMP)
+
+
+class _InMemory(ExcelWriter):
+    """openpyxl's writer, with each sheet's XML kept in memory: its own puts it in a
+    temporary file first, and a web server saving a workbook should write no file."""
+
+    def write_worksheet(self, ws) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
 
 
 def save_workbook(book: Workbook, path: Path) -> Path:

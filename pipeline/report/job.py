@@ -1,12 +1,13 @@
-"""The report job as a library: `build_report(raw, out)` and `check(raw, out)` own a whole run.
+"""The report job on folders: `build_report(raw, out)` and `check(raw, out)` own a whole run.
 
-A run takes the output folder's lock, completes a switch an earlier crash
-interrupted, skips the work when nothing changed, validates, computes this
-year's and last year's key figures, renders the report and writes every output
-together (pipeline.publish.folder.publish), remembering what it wrote. Output names are
-built here and nowhere else. Nothing here prints: the command line (cli.py)
-says what the result means, and the benchmark and the tests call these
-functions directly.
+A thin shell around the core (pipeline.report.core, bytes to bytes): a run takes
+the output folder's lock, completes a switch an earlier crash interrupted, skips
+the work when nothing changed, hands the workbooks in the input folder to the
+core (with last year's key figures from the output folder, when the workbooks
+lack that year), and writes every output it got back together
+(pipeline.publish.folder.publish), remembering what it wrote. Nothing here
+prints: the command line (cli/) says what the result means, and the benchmark and
+the tests call these functions directly.
 """
 
 from __future__ import annotations
@@ -18,37 +19,20 @@ from pathlib import Path
 
 from pipeline import config
 from pipeline.contract import schema as contract
+from pipeline.contract.schema import Kommun
 from pipeline.progress import stage
-from pipeline.publish.folder import FolderProblem, Kept, output_lock, publish, recover
+from pipeline.publish.folder import FolderProblem, Kept, digest, output_lock, publish, recover
 from pipeline.publish.formatting import ord_for
+from pipeline.report.core import (
+    VALIDATION_REPORT,
+    ReportNames,
+    ReportResult,
+    Status,
+    check_workbooks,
+    report_from_workbooks,
+)
 
-VALIDATION_REPORT = "valideringsrapport.xlsx"
 EXAMPLE_FOLDER = "exempel"  # the example's outputs go here, never beside a municipality's
-
-KLAR = "klar"
-AKTUELL = "aktuell"
-FEL_I_UNDERLAGET = "fel i underlaget"
-
-
-@dataclass(frozen=True)
-class ReportNames:
-    """The names of one municipality's outputs for one year."""
-
-    kommun: str
-    ar: int
-
-    @property
-    def nyckeltal(self) -> str:
-        return f"{self.kommun}-{self.ar}-nyckeltal.csv"
-
-    @property
-    def rapport(self) -> str:
-        return f"{self.kommun}-{self.ar}-verksamhetsberattelse.docx"
-
-    @property
-    def nasta_ars_verksamhet(self) -> str:
-        return f"{self.kommun}-{self.ar + 1}-{contract.workbook('verksamhet').fil}"
-
 
 REPORT_GLOB = "*-verksamhetsberattelse.docx"
 
@@ -64,17 +48,17 @@ class Folders:
 class JobResult:
     """What a run did: its status, the validation, the files written and the edits kept."""
 
-    status: str
+    status: Status
     raw: Path
     out: Path
     validation: object | None = None  # pipeline.validation.validate.ValidationResult
-    paths: dict[str, Path] = field(default_factory=dict)  # "validering", "nyckeltal", "rapport"
+    paths: dict[str, Path] = field(default_factory=dict)  # "validation", "key_figures", "report"
     kept: list[Kept] = field(default_factory=list)
     recovered: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.status in (KLAR, AKTUELL)
+        return self.status in (Status.DONE, Status.UNCHANGED)
 
 
 def _has_workbooks(folder: Path) -> bool:
@@ -122,17 +106,10 @@ def check_raw(raw: Path) -> None:
     )
 
 
-def _validate(raw: Path, today: dt.date | None):
-    from pipeline.validation.validate import validate
+def _workbooks(raw: Path):
+    from pipeline.validation.input_files import Folder
 
-    with stage("validate_total", f"Läser och kontrollerar arbetsböckerna i {raw} ..."):
-        return validate(raw, today=today)
-
-
-def _validation_bytes(validation) -> bytes:
-    from pipeline.validation.report import validation_report
-
-    return validation_report(validation.problems, validation.sheets)
+    return Folder(raw)
 
 
 def check(raw: Path, out: Path, today: dt.date | None = None) -> JobResult:
@@ -140,33 +117,46 @@ def check(raw: Path, out: Path, today: dt.date | None = None) -> JobResult:
     check_raw(raw)
     with output_lock(out):
         recovered = recover(out)
-        validation = _validate(raw, today)
+        checked = check_workbooks(_workbooks(raw), today=today, source=str(raw))
         with stage("write"):
-            published = publish(out, {VALIDATION_REPORT: _validation_bytes(validation)})
-    status = KLAR if validation.ok else FEL_I_UNDERLAGET
-    return _validated_only(status, raw, out, validation, published, recovered)
+            published = publish(out, checked.files)
+    return _validated_only(checked, raw, out, published, recovered)
 
 
-def _validated_only(status, raw, out, validation, published, recovered) -> JobResult:
+def _validated_only(result: ReportResult, raw, out, published, recovered) -> JobResult:
     """A run that wrote only the validation report (a check, or input with errors)."""
     return JobResult(
-        status,
+        result.status,
         raw,
         out,
-        validation,
-        {"validering": published.paths[VALIDATION_REPORT]},
+        result.validation,
+        {"validation": published.paths[VALIDATION_REPORT]},
         published.kept,
         recovered,
     )
+
+
+class LastYear:
+    """Last year's key figures from the output folder (`<kommun>-<år>-nyckeltal.csv`), for
+    the core to ask for when the workbooks lack that year; remembers what it was asked."""
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.asked: dict[str, str | None] = {}  # file name → its SHA-256, None when absent
+
+    def __call__(self, kommun: Kommun, year: int) -> bytes | None:
+        name = ReportNames(kommun.namn, year).key_figures
+        path = self.out / name
+        data = path.read_bytes() if path.is_file() else None
+        self.asked[name] = None if data is None else digest(path)
+        return data
 
 
 def build_report(
     raw: Path, out: Path, today: dt.date | None = None, force: bool = True
 ) -> JobResult:
     """The whole report run: validation report, key figures and Word report, or nothing new."""
-    from pipeline.contract import datapackage
-    from pipeline.figures import aggregate
-    from pipeline.report import render, unchanged
+    from pipeline.report import unchanged
 
     check_raw(raw)
     threshold = config.suppression_threshold()
@@ -174,44 +164,31 @@ def build_report(
         recovered = recover(out)
         fingerprint = unchanged.fingerprint(raw, threshold)
         if not force and unchanged.is_current(out, fingerprint):
-            return JobResult(AKTUELL, raw, out, recovered=recovered)
-        validation = _validate(raw, today)
-        files = {VALIDATION_REPORT: _validation_bytes(validation)}
-        if not validation.ok:
+            return JobResult(Status.UNCHANGED, raw, out, recovered=recovered)
+        last_year = LastYear(out)
+        result = report_from_workbooks(_workbooks(raw), last_year, today=today, source=str(raw))
+        if not result.ok:
             with stage("write"):
                 # The last report stays; the next run builds again whatever the input.
-                published = publish(out, files, {"fingerprint": None})
-            return _validated_only(FEL_I_UNDERLAGET, raw, out, validation, published, recovered)
-        dataset = validation.dataset
-        names = ReportNames(dataset.kommun.namn, dataset.ar)
-        with stage("aggregate", f"Räknar nyckeltal för {dataset.kommun.namn} {dataset.ar} ..."):
-            figures = aggregate.compute(dataset, threshold=threshold)
-            previous = aggregate.previous_year(dataset, threshold=threshold)
-            files[names.nyckeltal] = aggregate.to_csv(figures).encode("utf-8")
-            # A Table Schema / Data Package descriptor beside it, for standard tools.
-            descriptor = datapackage.descriptor_path(Path(names.nyckeltal)).name
-            files[descriptor] = datapackage.to_json(
-                datapackage.key_figure_descriptor(names.nyckeltal)
-            )
-        with stage("render", "Skriver Word-rapporten ..."):
-            files[names.rapport] = render.render(
-                dataset, figures, previous, threshold=threshold
-            ).docx
+                published = publish(out, result.files, {"fingerprint": None})
+            return _validated_only(result, raw, out, published, recovered)
+        names = result.names
+        state = {
+            "fingerprint": fingerprint,
+            "report": sorted(set(result.files) - {VALIDATION_REPORT}),
+            **({"previous": last_year.asked} if last_year.asked else {}),
+        }
         with stage("write"):
-            published = publish(
-                out,
-                files,
-                {"fingerprint": fingerprint, "report": sorted(set(files) - {VALIDATION_REPORT})},
-            )
+            published = publish(out, result.files, state)
     return JobResult(
-        KLAR,
+        Status.DONE,
         raw,
         out,
-        validation,
+        result.validation,
         {
-            "validering": published.paths[VALIDATION_REPORT],
-            "nyckeltal": published.paths[names.nyckeltal],
-            "rapport": published.paths[names.rapport],
+            "validation": published.paths[VALIDATION_REPORT],
+            "key_figures": published.paths[names.key_figures],
+            "report": published.paths[names.report],
         },
         published.kept,
         recovered,

@@ -17,7 +17,6 @@ from docxtpl import DocxTemplate
 
 from pipeline import config
 from pipeline.contract import schema as contract
-from pipeline.contract.schema import FOLJSAMHET, KANAL
 from pipeline.figures.aggregate import KeyFigures
 from pipeline.publish import docx_layout
 from pipeline.publish.docx_fill import (  # noqa: F401  (re-exported for callers and tests)
@@ -71,9 +70,9 @@ def _cell(figure, threshold: int) -> str:
     """A breakdown count as published: the number, '1–4' for a small one, '..' for a secondary."""
     if figure is None:
         return MISSING
-    if figure.undertryckt:
+    if figure.suppressed:
         return SECONDARY if figure.secondary else small_count_label(threshold)
-    return number(figure.varde)
+    return number(figure.value)
 
 
 def small_count_label(threshold: int) -> str:
@@ -115,27 +114,27 @@ def _statistics(current: KeyFigures, previous: KeyFigures | None, threshold: int
         rows = []
         for dimension in dimensions:
             before_group = (
-                {f.kategori: f for f in previous.breakdown("arenden_inkomna", dimension)}
+                {f.category: f for f in previous.breakdown("arenden_inkomna", dimension)}
                 if previous
                 else {}
             )
             for figure in current.breakdown("arenden_inkomna", dimension):
-                before = before_group.get(figure.kategori)
+                before = before_group.get(figure.category)
                 rows.append(
                     {
                         "dimension": DIMENSION_LABELS[dimension],
-                        "kategori": figure.kategori,
+                        "kategori": figure.category,
                         "varde": _cell(figure, threshold),
                         "foregaende": _cell(before, threshold),
                         # A hidden count has no change either: it would give it away.
-                        "forandring": forandring(before.varde if before else None, figure.varde),
+                        "forandring": forandring(before.value if before else None, figure.value),
                     }
                 )
         return rows
 
     areas = []
     for figure in current.breakdown("aktiviteter", "fokusomrade") + [None]:
-        kategori, dimension = (figure.kategori, "fokusomrade") if figure else ("", "")
+        kategori, dimension = (figure.category, "fokusomrade") if figure else ("", "")
         areas.append(
             {
                 "namn": kategori or "Totalt",
@@ -169,13 +168,13 @@ def _charts(figures: KeyFigures) -> list[charts.Chart]:
     """The charts, drawn from the key figures alone (months are the contract's `manad`)."""
 
     def monthly(name: str) -> list[int]:
-        return [int(f.varde) for f in figures.breakdown(name, "manad")]
+        return [int(f.value) for f in figures.breakdown(name, "manad")]
 
     areas = figures.breakdown("deltagartimmar", "fokusomrade")
     return [
-        charts.monthly(figures.ar, monthly("arenden_inkomna"), monthly("forsta_samtal")),
+        charts.monthly(figures.year, monthly("arenden_inkomna"), monthly("forsta_samtal")),
         charts.focus_hours(
-            figures.ar, [f.kategori for f in areas], [float(f.varde) for f in areas]
+            figures.year, [f.category for f in areas], [float(f.value) for f in areas]
         ),
     ]
 
@@ -208,13 +207,13 @@ def _quality_figures(figures: KeyFigures | None) -> dict:
     """The counts behind the service-quality shares of one year; None where unknown."""
     value = figures.value if figures is not None else (lambda *_: None)
     answers = {
-        f.kategori: f
+        f.category: f
         for f in (figures.breakdown("klienter_med_uppfoljning", "foljsamhet") if figures else [])
     }
-    known = [FOLJSAMHET(k) for k in ("ja", "delvis", "nej")]
-    hidden = any(answers[k].undertryckt for k in known if k in answers)
-    answered = None if hidden or not answers else sum(answers[k].varde for k in known)
-    yes = answers.get(FOLJSAMHET("ja"))
+    known = [contract.adherence(k) for k in ("ja", "delvis", "nej")]
+    hidden = any(answers[k].suppressed for k in known if k in answers)
+    answered = None if hidden or not answers else sum(answers[k].value for k in known)
+    yes = answers.get(contract.adherence("ja"))
     booked = [value(n) for n in ("uteblivna_samtal", "forsta_samtal", "uppfoljande_samtal")]
     return {
         "arenden": value("arenden_inkomna"),
@@ -225,8 +224,8 @@ def _quality_figures(figures: KeyFigures | None) -> dict:
         "bokade": None if None in booked else sum(booked),
         "uppfoljda": value("klienter_med_uppfoljning"),
         "svarade": answered,
-        "ja": None if answered is None else yes.varde,
-        "ja_synligt": None if yes is None or yes.undertryckt else yes.varde,
+        "ja": None if answered is None else yes.value,
+        "ja_synligt": None if yes is None or yes.suppressed else yes.value,
         "dolt": hidden,
     }
 
@@ -317,7 +316,7 @@ def _service_quality(current: KeyFigures, previous: KeyFigures | None) -> dict:
         ),
         row("Följer sin plan (av dem som svarat)", plan(now), plan(before)),
     ]
-    sentences = _quality_sentences(now, current.ar)
+    sentences = _quality_sentences(now, current.year)
     hidden = any(SECONDARY in (r["varde"], r["foregaende"]) for r in rows)
     return {
         "meningar": sentences,
@@ -362,10 +361,10 @@ def _inflow_sentence(figures: KeyFigures, kommunnamn: str) -> str:
     kontakt.' A channel with no cases is left out; never '0 via annan remiss'."""
     total = figures.value("arenden_inkomna")
     head = (
-        f"Under {figures.ar} kom {antal(total, 'ärende', 'ärenden')} till Hälsocenter {kommunnamn}"
+        f"Under {figures.year} kom {antal(total, 'ärende', 'ärenden')} till Hälsocenter {kommunnamn}"
     )
     channels = [
-        (figures.value("arenden_inkomna", "kanal", KANAL(key)), how)
+        (figures.value("arenden_inkomna", "kanal", contract.channel(key)), how)
         for key, how in (
             ("far", "via FaR"),
             ("remiss", "via annan remiss"),
@@ -396,7 +395,7 @@ def _year_text(figures: KeyFigures) -> str:
         if value(name)
     ]
     sentences = [
-        f"Under {figures.ar} genomförde hälsocoachen {and_list(talks) if talks else 'inga samtal'}."
+        f"Under {figures.year} genomförde hälsocoachen {and_list(talks) if talks else 'inga samtal'}."
     ]
     clauses = []
     for name, singular, plural, verb_first, subject_first in (
@@ -445,12 +444,12 @@ def build_context(
         ["deltagartimmar", "aktivitet"], ascending=[False, True]
     )
     return {
-        "ar": figures.ar,
+        "ar": figures.year,
         "kommunnamn": dataset.kommun.kommunnamn,
         "startdatum": dataset.startdatum.date(),
         "texter": texts,
         # The count only where the coach has not written about the steering group.
-        "styrgrupp": "" if texts["styrgrupp"] else _steering_sentence(dataset, figures.ar),
+        "styrgrupp": "" if texts["styrgrupp"] else _steering_sentence(dataset, figures.year),
         "inflode": _inflow_sentence(figures, dataset.kommun.kommunnamn),
         "saknade_ar": years_text(figures.missing_years) if figures.missing_years else "",
         "sedan_start": {
@@ -490,10 +489,10 @@ def render(
     filled = fill_template(tpl, template, context, finish=docx_layout.finish)
     data = finalize_docx(
         filled,
-        title=f"Verksamhetsberättelse och verksamhetsplan {figures.ar}, Hälsocenter "
+        title=f"Verksamhetsberättelse och verksamhetsplan {figures.year}, Hälsocenter "
         f"{dataset.kommun.kommunnamn}",
         subject="Hälsocenter i Jönköpings län",
         keywords="Hälsocenter; verksamhetsberättelse; verksamhetsplan",
-        stamp=f"{figures.ar + 1}-01-01T00:00:00Z",
+        stamp=f"{figures.year + 1}-01-01T00:00:00Z",
     )
     return Report(data, [c.alt_text for c in made])

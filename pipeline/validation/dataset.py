@@ -7,7 +7,6 @@ validation machinery (pandera, python-calamine) to know what they are given.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -19,7 +18,7 @@ class Dataset:
     """Validated, typed input for one municipality and year."""
 
     kommun: Kommun
-    ar: int
+    year: int
     startdatum: pd.Timestamp
     invanare: int | None
     styrgruppsmoten: int | None
@@ -29,5 +28,4 @@ class Dataset:
     narvaro: pd.DataFrame
     texter: dict[str, list[str]]
     plan: pd.DataFrame
-    source: Path
     tidigare_ar: pd.DataFrame | None = None  # totals of years before the rows begin

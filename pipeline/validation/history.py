@@ -16,7 +16,7 @@ import pandas as pd
 
 from pipeline.contract import schema as contract
 from pipeline.publish.formatting import years_text
-from pipeline.validation.problems import VARNING, Problem, show_value
+from pipeline.validation.problems import Level, Problem, show_value
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def history_problems(sheets: dict, fields: dict) -> list[Problem]:
                 f"Fyll i fliken {sheet.namn} i {sheet.fil} med en rad per år ({years}) och "
                 f"kolumnerna {counts[0]}, {counts[1]} och {counts[2]} från de årens "
                 "verksamhetsberättelser.",
-                VARNING,
+                Level.WARNING,
             )
         )
     return problems

@@ -1,9 +1,15 @@
-"""Are the three workbooks there, under their names? Near misses are named."""
+"""Are the three workbooks there, under their names? Near misses are named.
+
+The input is a mapping of file names to bytes: a folder (`Folder`, read only when a
+file is asked for) or the files of an upload.
+"""
 
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import unicodedata
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from pipeline.contract import schema as contract
@@ -18,12 +24,36 @@ def _name_key(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFC", name).casefold() if c.isalnum())
 
 
-def _near_misses(raw_dir: Path, fil: str, taken: set[str]) -> list[str]:
-    """Files in raw_dir that look like a misspelt fil ('remisser .xlsx', 'Remisser.XLSX')."""
-    try:
-        names = [p.name for p in raw_dir.iterdir() if p.is_file()]
-    except OSError:
-        return []
+class Folder(Mapping[str, bytes]):
+    """The files of a folder as file name → bytes; a file is read when it is asked for.
+
+    A name is looked up as the file system does (on Windows and macOS, 'Remisser.xlsx'
+    is remisser.xlsx).
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self:
+            raise KeyError(name)
+        return (self.folder / name).read_bytes()
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (self.folder / name).is_file()
+
+    def __iter__(self) -> Iterator[str]:
+        try:
+            return iter(sorted(p.name for p in self.folder.iterdir() if p.is_file()))
+        except OSError:
+            return iter(())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _near_misses(names: Iterable[str], fil: str, taken: set[str]) -> list[str]:
+    """Files that look like a misspelt fil ('remisser .xlsx', 'Remisser.XLSX')."""
     candidates = {
         n: _name_key(Path(n).stem)
         for n in names
@@ -39,28 +69,35 @@ def _near_misses(raw_dir: Path, fil: str, taken: set[str]) -> list[str]:
     return sorted(n for n, key in candidates.items() if key in close)
 
 
-def find_problems_with_files(raw_dir: Path) -> list[Problem]:
-    """Missing workbooks, near-miss names, or workbooks saved in another format."""
+def find_problems_with_files(given: Collection[str], source: str | None = None) -> list[Problem]:
+    """Missing workbooks, near-miss names, or workbooks saved in another format.
+
+    `given` holds the names of the files (a mapping of names to bytes will do); `source`
+    is where they are (a folder), as a missing file's message names it.
+    """
+    names = list(given)
+    where = f" i {source}" if source else ""
     problems = []
     files = contract.files()
     taken = set(files)
     for fil in files:
-        path = raw_dir / fil
-        if path.is_file():
+        if fil in given:
             continue
-        stem = path.stem
+        stem = Path(fil).stem
         others = sorted(
-            p.name
-            for p in raw_dir.glob(f"{stem}.*")
-            if p.suffix.lower() in OTHER_FORMATS and not p.name.startswith(("~$", "."))
+            n
+            for n in names
+            if fnmatch.fnmatchcase(n, f"{stem}.*")
+            and Path(n).suffix.lower() in OTHER_FORMATS
+            and not n.startswith(("~$", "."))
         )
-        near = _near_misses(raw_dir, fil, taken)
+        near = _near_misses(names, fil, taken)
         if near:
             found = ", ".join(f"'{show_value(n)}'" for n in near)
             problems.append(
                 file_problem(
                     fil,
-                    f"Filen {fil} saknas i {raw_dir}; hittade {found} – menade du {fil}?",
+                    f"Filen {fil} saknas{where}; hittade {found} – menade du {fil}?",
                     f"Byt namn på filen till exakt {fil}"
                     + (" (utan mellanslag)" if any(" " in n for n in near) else "")
                     + " och kör igen.",
@@ -80,7 +117,7 @@ def find_problems_with_files(raw_dir: Path) -> list[Problem]:
             problems.append(
                 file_problem(
                     fil,
-                    f"Filen {fil} saknas i {raw_dir}.",
+                    f"Filen {fil} saknas{where}.",
                     f"Lägg alla {ord_for(len(files))} arbetsböckerna i mappen: "
                     + ", ".join(files)
                     + ".",

@@ -8,9 +8,7 @@ silently look empty. Such cells are found in the sheet's XML, read as XML
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+import io
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -18,6 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from pipeline.validation.helper import Helper, HelperDied
 from pipeline.validation.xlsx_zip import (
     PartTooLarge,
     excel_ref,
@@ -31,9 +30,8 @@ from pipeline.validation.xlsx_zip import (
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def is_ole(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(8) == OLE_MAGIC
+def is_ole(data: bytes) -> bool:
+    return data[:8] == OLE_MAGIC
 
 
 # --- formulas without a saved value ------------------------------------------------------
@@ -70,11 +68,14 @@ def _has_value(cell: etree._Element, namespace: str) -> bool:
     return inline is not None and bool("".join(inline.itertext()))
 
 
-def formulas_without_value(path: Path) -> dict[str, list[str]]:
+def formulas_without_value(workbook: bytes | Path) -> dict[str, list[str]]:
     """Per sheet, the cell references (e.g. 'B3') of formulas that have no saved result."""
     found: dict[str, list[str]] = {}
+    data = workbook if isinstance(workbook, bytes) else None
     try:
-        with path.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+        if data is None:
+            data = Path(workbook).read_bytes()
+        with zipfile.ZipFile(handle := io.BytesIO(data)) as archive:
             for sheet, part in sheet_parts(archive, handle).items():
                 info = archive.getinfo(part)
                 cap = part_cap(info)
@@ -88,53 +89,55 @@ def formulas_without_value(path: Path) -> dict[str, list[str]]:
 
 
 BACKGROUND_BYTES = 2_000_000  # above this, scan in a second process while calamine reads
-SCAN_COMMAND = [sys.executable, "-m", "pipeline.validation.inspect_xlsx"]
 
 
 class FormulaScan:
-    """The formula scan of several workbooks; large ones in a parallel process.
+    """The formula scan of several workbooks (file name → bytes); large ones in a
+    parallel process.
 
     python-calamine holds the GIL while it parses, so a thread would not overlap
-    with it; a second process does, on the machine's second core. If that process
-    dies, its output is ignored and the scan is done here instead.
+    with it; a second process does, on the machine's second core. The workbooks
+    reach it through a pipe, never a file. If that process dies, its output is
+    ignored and the scan is done here instead.
     """
 
-    def __init__(self, paths: list[Path], background: bool = True):
+    def __init__(self, workbooks: dict[str, bytes], background: bool = True):
+        self._workbooks = workbooks
         self._results: dict[str, dict[str, list[str]]] = {}
-        large = [
-            p for p in paths if background and p.is_file() and p.stat().st_size > BACKGROUND_BYTES
-        ]
-        self._large = {p.name for p in large}
-        self._process = None
+        large = {
+            name: data
+            for name, data in workbooks.items()
+            if background and len(data) > BACKGROUND_BYTES
+        }
+        self._large = set(large)
+        self._helper = None
         if large:
-            self._process = subprocess.Popen(
-                [*SCAN_COMMAND, *map(str, large)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-            )
+            self._helper = Helper(__name__)
+            self._helper.send(SCAN, large)
 
-    def result(self, path: Path) -> dict[str, list[str]]:
-        if path.name not in self._large:
-            return formulas_without_value(path)
-        if self._process is not None:
-            out, _ = self._process.communicate()
+    def result(self, name: str) -> dict[str, list[str]]:
+        if name not in self._large:
+            return formulas_without_value(self._workbooks[name])
+        if self._helper is not None:
             try:
-                self._results = json.loads(out) if self._process.returncode == 0 else {}
-            except ValueError:
+                self._results = self._helper.answer()
+            except HelperDied:
                 self._results = {}
-            self._process = None
-        if path.name not in self._results:  # the helper failed: scan here instead
-            self._results[path.name] = formulas_without_value(path)
-        return self._results[path.name]
+            self._helper = None
+        if name not in self._results:  # the helper failed: scan here instead
+            self._results[name] = formulas_without_value(self._workbooks[name])
+        return self._results[name]
 
     def close(self) -> None:
         """Stop a scan whose result is no longer wanted (a run that ended early)."""
-        if self._process is not None:
-            self._process.kill()
-            self._process.communicate()
-            self._process = None
+        if self._helper is not None:
+            self._helper.close()
+            self._helper = None
 
 
-if __name__ == "__main__":
-    print(json.dumps({Path(p).name: formulas_without_value(Path(p)) for p in sys.argv[1:]}))
+def scan(workbooks: dict[str, bytes]) -> dict[str, dict[str, list[str]]]:
+    """What the helper process runs: the scan of each workbook."""
+    return {name: formulas_without_value(data) for name, data in workbooks.items()}
+
+
+SCAN = scan  # what FormulaScan sends to the helper (a test makes it die)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.contract import schema as contract
-from pipeline.contract.schema import AVBOJDE, DRAFT_MARKER, TYP
-from pipeline.validation.problems import VARNING, Problem, show_value
+from pipeline.contract.schema import DRAFT_MARKER
+from pipeline.validation.problems import Level, Problem, show_value
 
 DAYS_WITHOUT_CONVERSATION = 90
 LONG_SESSION_HOURS = 4
@@ -16,7 +16,9 @@ def _warning(flik: str, row, kolumn: str, value, problem, fix) -> Problem:
     """A warning on a cell named by the sheet's and the column's keys."""
     sheet = contract.sheet(flik)
     namn = sheet.column(kolumn).namn
-    return Problem(sheet.fil, sheet.namn, int(row), namn, show_value(value), problem, fix, VARNING)
+    return Problem(
+        sheet.fil, sheet.namn, int(row), namn, show_value(value), problem, fix, Level.WARNING
+    )
 
 
 def _name(flik: str, kolumn: str | None = None) -> str:
@@ -31,7 +33,9 @@ def find_warnings(data: dict[str, pd.DataFrame], startdatum, ar: int | None) -> 
     if remisser is not None and samtal is not None:
         inkom = remisser.set_index("klient_id")["inkom"]
         inkom = inkom[~inkom.index.duplicated()]
-        first = samtal[samtal["samtalstyp"] == TYP("forsta_samtal")].dropna(subset=["klient_id"])
+        first = samtal[samtal["samtalstyp"] == contract.talk_type("forsta_samtal")].dropna(
+            subset=["klient_id"]
+        )
         referral_day = first["klient_id"].map(inkom.to_dict())
         early = first["datum"] < pd.to_datetime(referral_day)
         early = early.fillna(False).astype(bool)
@@ -57,7 +61,7 @@ def find_warnings(data: dict[str, pd.DataFrame], startdatum, ar: int | None) -> 
             waiting = remisser[
                 (remisser["inkom"] <= cutoff)
                 & ~remisser["klient_id"].isin(talked)
-                & (remisser["avbojde"] != AVBOJDE("ja"))
+                & (remisser["avbojde"] != contract.declined("ja"))
                 & remisser["retur"].isna()
             ]
             for row, day in zip(waiting.index, waiting["inkom"], strict=True):

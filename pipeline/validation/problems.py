@@ -2,74 +2,81 @@
 
 from __future__ import annotations
 
+import enum
 import unicodedata
 from dataclasses import dataclass
 
-FEL = "fel"
-VARNING = "varning"
-NOTIS = "notis"
+
+class Level(enum.StrEnum):
+    """How serious a problem is: an error stops the report, a warning and a notice do not."""
+
+    ERROR = "fel"
+    WARNING = "varning"
+    NOTICE = "notis"
+
+
+LEVEL_LABELS = {Level.ERROR: "Fel", Level.WARNING: "Varning", Level.NOTICE: "Notis"}
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem: where it is (file, sheet, Excel row, column), what was found, what to do."""
 
-    fil: str
-    flik: str | None
-    rad: int | None
-    kolumn: str | None
-    varde: str | None
-    problem: str
-    atgard: str = ""
-    niva: str = FEL
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    fix: str = ""
+    level: Level = Level.ERROR
 
     def __post_init__(self) -> None:
         # No personnummer ever leaves in a message, however it got into the input.
         from pipeline.validation.personnummer import mask_all
 
-        for name in ("varde", "problem", "atgard"):
+        for name in ("value", "message", "fix"):
             text = getattr(self, name)
             if text:
                 object.__setattr__(self, name, mask_all(text))
         # A zero-width space makes 'HB0010\u200b' look like a valid code: show it.
-        for name in ("varde", "problem"):
+        for name in ("value", "message"):
             text = getattr(self, name)
             if text:
-                object.__setattr__(self, name, visible(text, spaces=name == "varde"))
+                object.__setattr__(self, name, visible(text, spaces=name == "value"))
 
     def where(self) -> str:
-        parts = [self.fil]
-        if self.flik:
-            parts.append(f"flik {self.flik}")
-        if self.rad is not None:
-            parts.append(f"rad {self.rad}")
-        if self.kolumn:
-            parts.append(f"kolumn {self.kolumn}")
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"flik {self.sheet}")
+        if self.row is not None:
+            parts.append(f"rad {self.row}")
+        if self.column:
+            parts.append(f"kolumn {self.column}")
         return ", ".join(parts)
 
     def line(self) -> str:
-        label = {FEL: "Fel", VARNING: "Varning", NOTIS: "Notis"}[self.niva]
-        text = f"{label}: {self.where()}: {self.problem}"
-        return f"{text} {self.atgard}" if self.atgard else text
+        text = f"{LEVEL_LABELS[self.level]}: {self.where()}: {self.message}"
+        return f"{text} {self.fix}" if self.fix else text
 
 
-def file_problem(fil: str, problem: str, atgard: str) -> Problem:
+def file_problem(file: str, message: str, fix: str) -> Problem:
     """A problem with a whole workbook: no sheet, row or column."""
-    return Problem(fil, None, None, None, None, problem, atgard)
+    return Problem(file, None, None, None, None, message, fix)
 
 
-def sheet_notice(fil: str, flik: str, text: str) -> Problem:
+def sheet_notice(file: str, sheet: str, text: str) -> Problem:
     """Something worth knowing about a whole sheet, which does not stop the report."""
-    return Problem(fil, flik, None, None, None, text, "", NOTIS)
+    return Problem(file, sheet, None, None, None, text, "", Level.NOTICE)
 
 
 def sort_key(problem: Problem) -> tuple:
     return (
-        problem.fil,
-        problem.flik or "",
-        problem.rad if problem.rad is not None else 0,
-        problem.kolumn or "",
-        problem.problem,
+        problem.file,
+        problem.sheet or "",
+        problem.row if problem.row is not None else 0,
+        problem.column or "",
+        problem.message,
     )
 
 

@@ -8,9 +8,10 @@ the Excel row number, with one column per contract column. Header problems
 from __future__ import annotations
 
 import difflib
+import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
@@ -19,9 +20,7 @@ from pipeline.contract.schema import Sheet, Workbook
 from pipeline.publish.formatting import tal
 from pipeline.validation.inspect_xlsx import is_ole
 from pipeline.validation.problems import (
-    FEL,
-    NOTIS,
-    VARNING,
+    Level,
     Problem,
     file_problem,
     sheet_notice,
@@ -33,8 +32,8 @@ from pipeline.validation.xlsx_zip import MAX_CELL_CHARS, excel_ref
 
 @dataclass
 class RawSheet:
-    fil: str
-    flik: str
+    file: str
+    sheet: str
     cells: pd.DataFrame
     rows_read: int = 0
     empty_rows: int = 0
@@ -45,13 +44,13 @@ class WorkbookError(Exception):
     """A workbook that cannot be read at all; carries the problem to show."""
 
     def __init__(self, problem: Problem):
-        super().__init__(problem.problem)
+        super().__init__(problem.message)
         self.problem = problem
 
 
-def open_workbook(path: Path) -> CalamineWorkbook:
-    fil = path.name
-    if path.stat().st_size == 0:
+def open_workbook(data: bytes, fil: str) -> CalamineWorkbook:
+    """The workbook `fil` from its bytes (python-calamine reads them from memory)."""
+    if not data:
         raise WorkbookError(
             file_problem(
                 fil,
@@ -59,7 +58,7 @@ def open_workbook(path: Path) -> CalamineWorkbook:
                 "Spara arbetsboken på nytt från Excel som .xlsx.",
             )
         )
-    if is_ole(path):
+    if is_ole(data):
         raise WorkbookError(
             file_problem(
                 fil,
@@ -69,8 +68,12 @@ def open_workbook(path: Path) -> CalamineWorkbook:
                 "arbetsbok) och spara som Excel-arbetsbok (.xlsx).",
             )
         )
+    handle = io.BytesIO(data)
+    handle.name = fil  # the file's name, for whoever looks (a test does)
     try:
-        return CalamineWorkbook.from_path(str(path))
+        if not _is_xlsx(handle):
+            raise CalamineError("not an .xlsx workbook")
+        return CalamineWorkbook.from_filelike(handle)
     except (CalamineError, OSError, ValueError) as error:
         raise WorkbookError(
             file_problem(
@@ -81,6 +84,19 @@ def open_workbook(path: Path) -> CalamineWorkbook:
                 "Excel-arbetsbok (.xlsx).",
             )
         ) from error
+
+
+def _is_xlsx(handle: io.BytesIO) -> bool:
+    """A zip with an .xlsx workbook part. From memory, python-calamine would also read an
+    .ods or .xlsb named .xlsx; opened by its name (.xlsx) it read only .xlsx, and still
+    does."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            return any(name.casefold() == "xl/workbook.xml" for name in archive.namelist())
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return True  # python-calamine says what is wrong with it
+    finally:
+        handle.seek(0)
 
 
 def _find_sheet(book: CalamineWorkbook, wanted: str) -> str | None:
@@ -169,7 +185,7 @@ def read_sheet(
             problem = _missing_optional(fil, sheet, column, unknown)
             if problem is not None:
                 problems.append(problem)
-                near_misses.add(problem.varde or "")
+                near_misses.add(problem.value or "")
 
     for h in header:
         if h != "" and normalize_header(h) not in known and str(h) not in near_misses:
@@ -182,7 +198,7 @@ def read_sheet(
                     None,
                     f"Kolumnen {h} finns inte i mallen och hoppas över.",
                     "",
-                    NOTIS,
+                    Level.NOTICE,
                 )
             )
 
@@ -282,7 +298,7 @@ def _missing_optional(fil: str, sheet: Sheet, column, unknown: list[str]) -> Pro
             f"Kolumnen {written} finns inte i mallen. Menade du '{column.namn}'? Som det är nu "
             f"läses kolumnen inte: {effect}",
             f"Byt namn på rubriken till '{column.namn}'.",
-            VARNING,
+            Level.WARNING,
         )
     if column.om_kolumnen_saknas:
         return Problem(
@@ -293,7 +309,7 @@ def _missing_optional(fil: str, sheet: Sheet, column, unknown: list[str]) -> Pro
             None,
             f"Kolumnen {column.namn} saknas (den är frivillig). {effect}",
             f"Lägg till kolumnen {column.namn} om du vill ha med de uppgifterna.",
-            NOTIS,
+            Level.NOTICE,
         )
     return None
 
@@ -318,7 +334,7 @@ def _twice(fil: str, sheet: Sheet, header: list, known: set[str]):
                 "som gäller.",
                 "Ta bort den ena kolumnen eller byt namn på den, så att varje rubrik finns en "
                 "gång.",
-                FEL,
+                Level.ERROR,
             )
 
 
@@ -339,7 +355,7 @@ def _missing_column(fil: str, sheet: Sheet, name: str, header: list) -> Problem:
         None,
         f"Kolumnen {name} saknas i rubrikraden.{hint}",
         "Rubrikerna ska stå på rad 1, som i mallen.",
-        FEL,
+        Level.ERROR,
     )
 
 

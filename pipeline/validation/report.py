@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from pipeline.publish.folder import write_bytes
 from pipeline.publish.xlsx import workbook_bytes
-from pipeline.validation.problems import FEL, NOTIS, VARNING, Problem, sort_key
-
-NIVA_LABEL = {FEL: "Fel", VARNING: "Varning", NOTIS: "Notis"}
-
-
-def write_validation_report(path: Path, problems: list[Problem], sheets: list) -> Path:
-    """One row per problem, sorted by file and row, plus a summary that reconciles every sheet."""
-    return write_bytes(path, validation_report(problems, sheets))
+from pipeline.validation.problems import LEVEL_LABELS, Level, Problem, sort_key
 
 
 def validation_report(problems: list[Problem], sheets: list) -> bytes:
-    """The validation report's bytes (written together with the run's other outputs)."""
+    """One row per problem, sorted by file and row, plus a summary that reconciles every
+    sheet: the validation report's bytes (written together with the run's other outputs)."""
     rows = [
-        [NIVA_LABEL[p.niva], p.fil, p.flik, p.rad, p.kolumn, p.varde, p.problem, p.atgard]
+        [LEVEL_LABELS[p.level], p.file, p.sheet, p.row, p.column, p.value, p.message, p.fix]
         for p in sorted(problems, key=sort_key)
     ]
     if not rows:
         rows = [["", "", "", None, "", "", "Inga fel", ""]]
     summary = [
         [
-            s.fil,
-            s.flik,
+            s.file,
+            s.sheet,
             s.rows_read,
             s.rows_read - s.empty_rows - s.error_rows,
             s.empty_rows,
@@ -35,8 +26,8 @@ def validation_report(problems: list[Problem], sheets: list) -> bytes:
         ]
         for s in sheets
     ]
-    errors = sum(p.niva == FEL for p in problems)
-    warnings = sum(p.niva == VARNING for p in problems)
+    errors = sum(p.level == Level.ERROR for p in problems)
+    warnings = sum(p.level == Level.WARNING for p in problems)
     summary.append(["Totalt", "", sum(s.rows_read for s in sheets), None, None, None])
     summary.append([f"{errors} fel, {warnings} varningar", "", None, None, None, None])
     return workbook_bytes(
@@ -57,9 +48,14 @@ def validation_report(problems: list[Problem], sheets: list) -> bytes:
     )
 
 
+def printed_order(problems: list[Problem]) -> list[Problem]:
+    """Errors first, then warnings and notices; each by file, sheet, row and column."""
+    return sorted(problems, key=lambda p: (list(Level).index(p.level), *sort_key(p)))
+
+
 def summary_lines(problems: list[Problem], limit: int = 50) -> list[str]:
     """Errors first, then warnings and notices; at most `limit` lines, then a count of the rest."""
-    ordered = sorted(problems, key=lambda p: ({FEL: 0, VARNING: 1, NOTIS: 2}[p.niva], *sort_key(p)))
+    ordered = printed_order(problems)
     lines = [p.line() for p in ordered[:limit]]
     if len(ordered) > limit:
         lines.append(f"... och {len(ordered) - limit} till. Alla finns i valideringsrapporten.")

@@ -6,6 +6,7 @@ SheetResult with typed data and the problems found, all at once.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -13,20 +14,24 @@ import pandas as pd
 from pipeline.contract.schema import Column, Sheet
 from pipeline.validation.coerce import coerce_column
 from pipeline.validation.column_checks import SCREENED, CheckContext, flagged_values, run_pandera
-from pipeline.validation.problems import FEL, NOTIS, Problem, show_value
+from pipeline.validation.problems import Level, Problem, show_value
 from pipeline.validation.read import RawSheet
 
 
 @dataclass
 class SheetResult:
-    fil: str
-    flik: str
+    file: str
+    sheet: str
     data: pd.DataFrame
     rows_read: int = 0
     empty_rows: int = 0
     error_rows: int = 0
-    nyckel: str = ""  # the sheet's key in the contract
+    key: str = ""  # the sheet's key in the contract
     field_rows: dict[str, int] = field(default_factory=dict)  # a Fält/Värde sheet: key → row
+
+
+# The rules across columns yield (row, column, value, problem, fix, the keys of the columns
+# the rule reads besides its own).
 
 
 def _conditional_required(data: pd.DataFrame, filled: pd.DataFrame, columns: tuple[Column, ...]):
@@ -48,6 +53,7 @@ def _conditional_required(data: pd.DataFrame, filled: pd.DataFrame, columns: tup
                 "Värde saknas.",
                 f"{column.namn} måste fyllas i när {other_name} {word} "
                 f"{' eller '.join(cond.varden)}.",
+                (cond.kolumn,),
             )
 
 
@@ -71,6 +77,7 @@ def _only_when(data: pd.DataFrame, filled: pd.DataFrame, columns: tuple[Column, 
                 f"{column.namn} får bara fyllas i när {when}.",
                 f"Töm cellen, eller rätta {' och '.join(names[c.kolumn] for c in column.bara_om)} "
                 "om det var ett sådant samtal.",
+                tuple(c.kolumn for c in column.bara_om),
             )
 
 
@@ -88,6 +95,7 @@ def _at_most_column(data: pd.DataFrame, columns: tuple[Column, ...]):
                 data.at[row, column.nyckel],
                 f"{column.namn} är större än {other.namn} ({data.at[row, other.nyckel]}).",
                 f"{column.namn} är en del av {other.namn} och kan vara högst lika stort.",
+                (other.nyckel,),
             )
 
 
@@ -117,14 +125,14 @@ def check_table(raw: RawSheet, sheet: Sheet, context: CheckContext) -> tuple[She
     typed = {}
     # One problem per cell: the first found (e.g. a formula without value) wins.
     seen: set[tuple[int, str]] = {
-        (p.rad, p.kolumn) for p in raw.problems if p.niva == FEL and p.rad and p.rad > 1
+        (p.row, p.column) for p in raw.problems if p.level == Level.ERROR and p.row and p.row > 1
     }
 
     def add(row: int, kolumn: str, value: object, problem: str, fix: str) -> None:
         if (row, kolumn) in seen:
             return
         seen.add((row, kolumn))
-        problems.append(Problem(raw.fil, raw.flik, row, kolumn, show_value(value), problem, fix))
+        problems.append(Problem(raw.file, raw.sheet, row, kolumn, show_value(value), problem, fix))
 
     for column in sheet.kolumner:
         coerced = coerce_column(raw.cells[column.nyckel], column)
@@ -132,10 +140,10 @@ def check_table(raw: RawSheet, sheet: Sheet, context: CheckContext) -> tuple[She
         if column.typ in SCREENED:
             context.flagged[column.nyckel] = flagged_values(coerced.distinct)
         if column.typ == "id":
-            spellings = context.id_spellings.setdefault(raw.fil, {})
+            spellings = context.id_spellings.setdefault(raw.file, {})
             for written, key in zip(raw.cells[column.nyckel], coerced.values, strict=True):
                 if isinstance(key, str):
-                    text = str(written).strip()
+                    text = str(written)  # as typed: a trailing space is a spelling too
                     written_as = spellings.setdefault(key, text)
                     # A set only for an ID written in two ways: a million IDs, a million sets
                     # otherwise (230 MB at a million attendance rows).
@@ -147,17 +155,22 @@ def check_table(raw: RawSheet, sheet: Sheet, context: CheckContext) -> tuple[She
             add(row, column.namn, raw.cells.at[row, column.nyckel], message, coerced.fixes[row])
     data = pd.DataFrame(typed, index=raw.cells.index)
 
-    if not any(p.niva == FEL and p.rad == 1 for p in raw.problems):
+    if not any(p.level == Level.ERROR and p.row == 1 for p in raw.problems):
         # "Filled" means something is in the cell, even a value that could not be read.
         filled = raw.cells.notna()
         for row, column, value, problem, fix in run_pandera(data, sheet.kolumner, context):
             add(row, column.namn, value, problem, fix)
-        for row, column, value, problem, fix in _conditional_required(data, filled, sheet.kolumner):
-            add(row, column.namn, value, problem, fix)
-        for row, column, value, problem, fix in _at_most_column(data, sheet.kolumner):
-            add(row, column.namn, value, problem, fix)
-        for row, column, value, problem, fix in _only_when(data, filled, sheet.kolumner):
-            add(row, column.namn, value, problem, fix)
+        names = {c.nyckel: c.namn for c in sheet.kolumner}
+        rules = itertools.chain(
+            _conditional_required(data, filled, sheet.kolumner),
+            _at_most_column(data, sheet.kolumner),
+            _only_when(data, filled, sheet.kolumner),
+        )
+        for row, column, value, problem, fix, reads in rules:
+            # A rule that reads a value with an error waits until that value is right: a
+            # misspelt Samtalstyp says nothing yet about whether Följsamhet belongs.
+            if not any((row, names[key]) in seen for key in reads):
+                add(row, column.namn, value, problem, fix)
         for row, _column, value, problem, fix, label in _exactly_one(filled, sheet):
             add(row, label, value, problem, fix)
 
@@ -166,7 +179,7 @@ def check_table(raw: RawSheet, sheet: Sheet, context: CheckContext) -> tuple[She
             data[column.nyckel] = data[column.nyckel].fillna(column.standard)
     error_rows = len({row for row, _ in seen})
     result = SheetResult(
-        raw.fil, raw.flik, data, raw.rows_read, raw.empty_rows, error_rows, sheet.nyckel
+        raw.file, raw.sheet, data, raw.rows_read, raw.empty_rows, error_rows, sheet.nyckel
     )
     return result, problems
 
@@ -180,7 +193,7 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
     cells: dict[str, object] = {}
     for row, name, value in raw.cells[["falt", "varde"]].itertuples():
         field_spec = by_name.get(str(name).strip().casefold()) if name is not None else None
-        where = (raw.fil, raw.flik, int(row), falt)  # the field's name cell
+        where = (raw.file, raw.sheet, int(row), falt)  # the field's name cell
         if field_spec is None:
             known = ", ".join(f.namn for f in sheet.falt)
             problems.append(
@@ -189,7 +202,7 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
                     show_value(name),
                     f"Okänt fält '{name}'; raden hoppas över.",
                     f"Kända fält: {known}.",
-                    NOTIS,
+                    Level.NOTICE,
                 )
             )
             continue
@@ -211,8 +224,8 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
             rejected.add(spec.nyckel)
             problems.append(
                 Problem(
-                    raw.fil,
-                    raw.flik,
+                    raw.file,
+                    raw.sheet,
                     rows.get(spec.nyckel),
                     f"{varde} ({spec.namn})",
                     show_value(cells.get(spec.nyckel)),
@@ -221,8 +234,8 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
                 )
             )
     data = pd.DataFrame(typed)
-    reported = {p.rad for p in problems}
-    if any(p.niva == FEL and p.rad == 1 for p in raw.problems):
+    reported = {p.row for p in problems}
+    if any(p.level == Level.ERROR and p.row == 1 for p in raw.problems):
         rejected.update(f.nyckel for f in sheet.falt)  # a header problem: nothing was checked
     else:
         for _, spec, value, problem, fix in run_pandera(data, sheet.falt, context):
@@ -237,8 +250,8 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
             fix = fix.replace("Kolumnen ", "Fältet ", 1)
             problems.append(
                 Problem(
-                    raw.fil,
-                    raw.flik,
+                    raw.file,
+                    raw.sheet,
                     row,
                     f"{varde} ({spec.namn})",
                     show_value(value),
@@ -250,10 +263,10 @@ def check_fields(raw: RawSheet, sheet: Sheet, context: CheckContext):
     values = {
         k: (None if k in rejected or pd.isna(v.iloc[0]) else v.iloc[0]) for k, v in data.items()
     }
-    error_rows = len({p.rad for p in problems if p.niva == FEL})
+    error_rows = len({p.row for p in problems if p.level == Level.ERROR})
     return (
         SheetResult(
-            raw.fil, raw.flik, data, raw.rows_read, raw.empty_rows, error_rows, sheet.nyckel, rows
+            raw.file, raw.sheet, data, raw.rows_read, raw.empty_rows, error_rows, sheet.nyckel, rows
         ),
         problems,
         values,

@@ -4,13 +4,18 @@ Column checks are pandera schemas built from data/schemas/; rules that span
 columns or sheets are read from the same files. Every problem is collected
 (lazy validation) and reported at once, with file, sheet, Excel row, column,
 the value found and what is allowed.
+
+The workbooks arrive as bytes (file name → bytes: a folder read on demand, or an
+upload); nothing here writes a file. Each is measured against the size limits
+before any parser sees it; one whose sheets could not all be measured cell by cell
+is read in a helper process, so that python-calamine running out of memory ends
+that process and not the caller.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,20 +27,16 @@ from pipeline.progress import stage
 from pipeline.publish.folder import FolderProblem
 from pipeline.validation.column_checks import CheckContext
 from pipeline.validation.dataset import Dataset
+from pipeline.validation.helper import Helper, HelperDied
 from pipeline.validation.history import history_problems
-from pipeline.validation.input_files import find_problems_with_files
+from pipeline.validation.input_files import Folder, find_problems_with_files
 from pipeline.validation.inspect_xlsx import FormulaScan
 from pipeline.validation.plausibility import find_warnings
-from pipeline.validation.problems import FEL, NOTIS, Problem, file_problem, show_value, sort_key
+from pipeline.validation.problems import Level, Problem, file_problem, show_value, sort_key
 from pipeline.validation.read import WorkbookError, open_workbook, read_sheet
 from pipeline.validation.sheet_checks import SheetResult, check_fields, check_table
 from pipeline.validation.text import paragraphs
-from pipeline.validation.xlsx_zip import WorkbookTooLarge, check_limits
-
-DATE_MIN = pd.Timestamp("1990-01-01")
-OTHER_FORMATS = (".xls", ".xlsm", ".xlsb", ".ods", ".csv", ".numbers")
-
-Message = Callable[[object], tuple[str, str]]
+from pipeline.validation.xlsx_zip import check_limits
 
 
 @dataclass
@@ -43,18 +44,18 @@ class ValidationResult:
     problems: list[Problem]
     sheets: list[SheetResult] = field(default_factory=list)
     dataset: Dataset | None = None
-    uppgifter: dict[str, object] = field(default_factory=dict)
+    fields: dict[str, object] = field(default_factory=dict)  # Uppgifter, by key
 
-    def sheet(self, nyckel: str) -> SheetResult | None:
+    def sheet(self, key: str) -> SheetResult | None:
         """A sheet's result by its key in the contract, e.g. sheet("texter")."""
-        return next((s for s in self.sheets if s.nyckel == nyckel), None)
+        return next((s for s in self.sheets if s.key == key), None)
 
-    def errors_in(self, fil: str) -> list[Problem]:
-        return [p for p in self.errors if p.fil == fil]
+    def errors_in(self, file: str) -> list[Problem]:
+        return [p for p in self.errors if p.file == file]
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.niva == FEL]
+        return [p for p in self.problems if p.level == Level.ERROR]
 
     @property
     def ok(self) -> bool:
@@ -66,8 +67,8 @@ class ValidationResult:
 
 @dataclass
 class _WorkbookResult:
-    nyckel: str
-    fil: str
+    key: str
+    file: str
     problems: list[Problem] = field(default_factory=list)
     results: list[SheetResult] = field(default_factory=list)
     fields: dict[str, object] = field(default_factory=dict)
@@ -84,19 +85,18 @@ def _referenced() -> set[tuple[str, str]]:
 
 
 def _validate_workbook(
-    raw_dir: Path, key: str, context: CheckContext, background: bool = False
+    data: bytes, key: str, context: CheckContext, background: bool = False
 ) -> _WorkbookResult:
-    """One workbook on its own: references stay within a workbook, so it can run anywhere."""
+    """One workbook on its own, its size limits checked (xlsx_zip.check_limits): references
+    stay within a workbook, so it can run anywhere, a helper process too."""
     workbook: Workbook = contract.workbook(key)
     fil = workbook.fil
     found = _WorkbookResult(key, fil)
     referenced = _referenced()
-    with stage("limits"):
-        check_limits(raw_dir / fil, [s.namn for s in workbook.flikar])  # before any parser
-    scan = FormulaScan([raw_dir / fil], background=background)
+    scan = FormulaScan({fil: data}, background=background)
     try:
         with stage("read"):
-            book = open_workbook(raw_dir / fil)
+            book = open_workbook(data, fil)
     except WorkbookError as error:
         scan.close()
         found.problems.append(error.problem)
@@ -104,10 +104,10 @@ def _validate_workbook(
     try:
         for sheet in workbook.flikar:
             with stage("read"):
-                raw = read_sheet(book, workbook, sheet, lambda: scan.result(raw_dir / fil))
+                raw = read_sheet(book, workbook, sheet, lambda: scan.result(fil))
             if sheet.typ == "falt":
                 result, problems, found.fields = check_fields(raw, sheet, context)
-                context.ar = found.fields.get("ar")
+                context.year = found.fields.get("ar")
             else:
                 result, problems = check_table(raw, sheet, context)
             found.problems.extend(problems)
@@ -138,7 +138,7 @@ def _validate_workbook(
                 f"({examples}{' …' if len(merged) > 3 else ''}). Stora och små bokstäver, "
                 "mellanslag och osynliga tecken gör inte två koder olika.",
                 "Inget behöver göras; skriv gärna koderna likadant överallt.",
-                NOTIS,
+                Level.NOTICE,
             )
         )
     if len(found.results) == len(workbook.flikar) and not any(
@@ -174,90 +174,90 @@ class ReaderDied(FolderProblem):
         )
 
 
-def _quiet() -> None:
-    """In the helper process: a reader that dies leaves no backtrace on the coach's screen;
-    the main process says what happened, in Swedish."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
+def _validate_workbooks(
+    keys: list[str], data: dict[str, bytes], context: CheckContext
+) -> list[_WorkbookResult]:
+    """Workbooks read side by side where it helps, each measured before it is parsed.
 
-
-def _validate_in_parallel(raw_dir: Path, context: CheckContext) -> list[_WorkbookResult]:
-    """The two large workbooks; large ones at the same time, on two cores.
-
-    python-calamine holds the GIL while it parses, so the first workbook goes to
-    a separate process (spawned: it imports afresh, no fork of a threaded process).
+    A workbook whose sheets were not all measured cell by cell goes to a helper process
+    (python-calamine could end this one). So does the first of two large workbooks: the
+    two are then read at the same time, on two cores, since python-calamine holds the
+    GIL while it parses. A helper starts as soon as its workbook is measured, and loads
+    the program while this process measures and reads the other.
     """
-    first, second = LARGE
-    sizes = [(raw_dir / contract.workbook(key).fil).stat().st_size for key in LARGE]
-    if min(sizes) < PARALLEL_BYTES:
-        return [_validate_workbook(raw_dir, key, context, background=True) for key in LARGE]
-    import concurrent.futures
-    import multiprocessing
-    from concurrent.futures.process import BrokenProcessPool
-
-    spawn = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=1, mp_context=spawn, initializer=_quiet
-    ) as pool:
-        future = pool.submit(HELPER, raw_dir, first, context)
-        later = _validate_workbook(raw_dir, second, context, background=True)
-        try:
-            with stage("wait"):
-                earlier = future.result()
-        except BrokenProcessPool:  # the process died: reading it here would kill this one
-            raise ReaderDied(contract.workbook(first).fil) from None
-        except WorkbookTooLarge:
-            raise
-        except Exception:  # the helper process failed: do it here instead
-            earlier = _validate_workbook(raw_dir, first, context)
-    return [earlier, later]
+    side_by_side = len(keys) > 1 and min(len(data[key]) for key in keys) >= PARALLEL_BYTES
+    helpers: dict[str, Helper] = {}
+    try:
+        for index, key in enumerate(keys):
+            workbook = contract.workbook(key)
+            with stage("limits"):  # before any parser
+                measured = check_limits(data[key], [s.namn for s in workbook.flikar], workbook.fil)
+            if not measured or (side_by_side and index == 0):
+                helpers[key] = Helper(__name__)
+                helpers[key].send(HELPER, data[key], key, context)
+        done = {
+            key: _validate_workbook(data[key], key, context, background=True)
+            for key in keys
+            if key not in helpers
+        }
+        for key, helper in helpers.items():
+            try:
+                with stage("wait"):
+                    done[key] = helper.answer()
+            except HelperDied:  # reading it here would end this process too
+                raise ReaderDied(contract.workbook(key).fil) from None
+            context.year = done[key].fields.get("ar", context.year)
+        return [done[key] for key in keys]
+    finally:
+        for helper in helpers.values():
+            helper.close()
 
 
 HELPER = _validate_workbook  # what the helper process runs (a test makes it die)
 
 
 def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
-    """Check all workbooks in raw_dir; the typed dataset only when there are no errors."""
+    """Check all workbooks in the folder raw_dir (see validate_workbooks)."""
+    return validate_workbooks(Folder(raw_dir), today, source=str(raw_dir))
+
+
+def validate_workbooks(
+    workbooks: Mapping[str, bytes], today: dt.date | None = None, source: str | None = None
+) -> ValidationResult:
+    """Check the workbooks (file name → bytes); the typed dataset only when there are no
+    errors. `source` names where the files are (a folder) in the message for a missing one.
+    """
     context = CheckContext()
     if today is not None:
         context.today = pd.Timestamp(today)
     # A missing workbook does not hide the others' problems: all are shown at once.
-    problems = find_problems_with_files(raw_dir)
-    present = {w.nyckel for w in contract.workbooks() if (raw_dir / w.fil).is_file()}
+    problems = find_problems_with_files(workbooks, source)
+    data = {w.nyckel: workbooks[w.fil] for w in contract.workbooks() if w.fil in workbooks}
     done: list[_WorkbookResult] = []
     # First the workbook with the fields (the report year sets the limits of the others).
-    for key in (w.nyckel for w in contract.workbooks() if w.nyckel not in LARGE):
-        if key in present:
-            done.append(_validate_workbook(raw_dir, key, context, background=True))
-    if set(LARGE) <= present:
-        done.extend(_validate_in_parallel(raw_dir, context))
-    else:
-        done.extend(
-            _validate_workbook(raw_dir, key, context, background=True)
-            for key in LARGE
-            if key in present
-        )
+    for key in (key for key in data if key not in LARGE):
+        done.extend(_validate_workbooks([key], data, context))
+    done.extend(_validate_workbooks([key for key in LARGE if key in data], data, context))
     fields = next((w.fields for w in done if w.fields), {})
     results = [r for w in done for r in w.results]
-    sheets = {r.nyckel: r for r in results}
+    sheets = {r.key: r for r in results}
     problems.extend(p for w in done for p in w.problems)
 
     # A cell that already has an error gets no warning on top.
-    error_cells = {(p.fil, p.flik, p.rad, p.kolumn) for p in problems if p.niva == FEL}
+    error_cells = {(p.file, p.sheet, p.row, p.column) for p in problems if p.level == Level.ERROR}
     warnings = find_warnings(
         {name: r.data for name, r in sheets.items()}, fields.get("startdatum"), fields.get("ar")
     )
-    problems.extend(w for w in warnings if (w.fil, w.flik, w.rad, w.kolumn) not in error_cells)
+    problems.extend(w for w in warnings if (w.file, w.sheet, w.row, w.column) not in error_cells)
     problems.extend(history_problems(sheets, fields))
     problems = sorted(set(problems), key=sort_key)
-    result = ValidationResult(problems, results, uppgifter=fields)
+    result = ValidationResult(problems, results, fields=fields)
     expected = {s.nyckel for w in contract.workbooks() for s in w.flikar}
     if result.errors or set(sheets) != expected:
         return result
     result.dataset = Dataset(
         kommun=contract.kommun(fields["kommun"]),
-        ar=int(fields["ar"]),
+        year=int(fields["ar"]),
         startdatum=pd.Timestamp(fields["startdatum"]),
         invanare=None if fields.get("invanare") is None else int(fields["invanare"]),
         styrgruppsmoten=None
@@ -269,7 +269,6 @@ def validate(raw_dir: Path, today: dt.date | None = None) -> ValidationResult:
         narvaro=sheets["narvaro"].data,
         texter=_texts(sheets["texter"].data),
         plan=sheets["plan"].data,
-        source=raw_dir,
         tidigare_ar=sheets["tidigare_ar"].data,
     )
     return result

@@ -12,6 +12,7 @@ prefixes), and cells placed as python-calamine places them; the formula scan
 
 from __future__ import annotations
 
+import io
 import itertools
 import posixpath
 import re
@@ -177,29 +178,42 @@ def _shared_strings(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, int, int]]
         yield chunk, declared, counted
 
 
-def check_limits(path: Path, sheets: Iterable[str] | None = None) -> None:
+def check_limits(
+    workbook: bytes | Path, sheets: Iterable[str] | None = None, name: str | None = None
+) -> bool:
     """WorkbookTooLarge when the workbook unpacks past a limit; nothing is parsed before.
 
-    `sheets` are the names of the sheets that will be read (case and spaces aside; all
-    when None): those small enough are measured cell by cell too. A file that is not a zip
-    at all passes: the reader says what is wrong with it.
+    `workbook` is the file's bytes (or a path to read them from); `name` the file's name
+    in messages. `sheets` are the names of the sheets that will be read (case and spaces
+    aside; all when None): those small enough are measured cell by cell too. A file that
+    is not a zip at all passes: the reader says what is wrong with it.
+
+    True when every sheet that will be read was measured cell by cell, so that
+    python-calamine is known to fit; False when one is known only by its size (more than
+    EXACT_CELLS cells) or could not be measured. python-calamine may then ask for more
+    memory than there is and end the whole process: read such a workbook where a dying
+    reader cannot take the caller with it (pipeline.validation.reader_process).
     """
-    fil = path.name
-    try:
-        with path.open("rb") as handle:
-            entries = _zip_entries(handle)
-            if entries is not None and entries > MAX_PARTS:
-                raise WorkbookTooLarge(_parts_message(fil, entries))
-            try:
-                archive = zipfile.ZipFile(handle)
-            except (zipfile.BadZipFile, ValueError, EOFError):
-                return
-            with archive:
-                few_cells = _check_parts(fil, archive, handle)
-                if few_cells is not None:
-                    _check_cells(fil, archive, handle, sheets, few_cells)
-    except OSError:
-        return  # unreadable: the reader reports it
+    if isinstance(workbook, Path):
+        name = name or workbook.name
+        try:
+            workbook = workbook.read_bytes()
+        except OSError:
+            return True  # unreadable: the reader reports it
+    fil = name or "Arbetsboken"
+    with io.BytesIO(workbook) as handle:
+        entries = _zip_entries(handle)
+        if entries is not None and entries > MAX_PARTS:
+            raise WorkbookTooLarge(_parts_message(fil, entries))
+        try:
+            archive = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, ValueError, EOFError):
+            return True  # not a workbook: python-calamine refuses it without reading
+        with archive:
+            few_cells = _check_parts(fil, archive, handle)
+            if few_cells is None:
+                return False
+            return _check_cells(fil, archive, handle, sheets, few_cells)
 
 
 def _check_parts(fil: str, archive: zipfile.ZipFile, handle) -> dict[str, int] | None:
@@ -277,9 +291,9 @@ def _check_cells(
     handle,
     sheets: Iterable[str] | None,
     few_cells: dict[str, int],
-) -> None:
+) -> bool:
     """The rectangle and the copied texts of each sheet that will be read and has at most
-    EXACT_CELLS cells."""
+    EXACT_CELLS cells; False when a sheet to be read has more, or cannot be measured."""
     wanted = None if sheets is None else {name.strip().casefold() for name in sheets}
     lengths: list[int] | None = None
 
@@ -289,11 +303,13 @@ def _check_cells(
             lengths = _shared_lengths(archive, handle)
         return lengths
 
+    measured = True
     try:
         for sheet, part in sheet_parts(archive, handle).items():
-            if part not in few_cells or (
-                wanted is not None and sheet.strip().casefold() not in wanted
-            ):
+            if wanted is not None and sheet.strip().casefold() not in wanted:
+                continue
+            if part not in few_cells:
+                measured = False  # known by its size alone
                 continue
             info = archive.getinfo(part)
             cells = few_cells[part]
@@ -320,7 +336,8 @@ def _check_cells(
                     f"{_count(MAX_TEXT_COPIES)}. {TOO_LARGE_FIX}"
                 )
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, zlib.error, PartTooLarge):
-        return  # damaged or larger than said: python-calamine reports the file
+        return False  # damaged or larger than said: python-calamine reports the file
+    return measured
 
 
 def _longest(archive: zipfile.ZipFile, shared_lengths, cells: int) -> int:
