@@ -361,7 +361,8 @@ def _inflow_sentence(figures: KeyFigures, kommunnamn: str) -> str:
     kontakt.' A channel with no cases is left out; never '0 via annan remiss'."""
     total = figures.value("arenden_inkomna")
     head = (
-        f"Under {figures.year} kom {antal(total, 'ärende', 'ärenden')} till Hälsocenter {kommunnamn}"
+        f"Under {figures.year} kom {antal(total, 'ärende', 'ärenden')} "
+        f"till Hälsocenter {kommunnamn}"
     )
     channels = [
         (figures.value("arenden_inkomna", "kanal", contract.channel(key)), how)
@@ -395,7 +396,8 @@ def _year_text(figures: KeyFigures) -> str:
         if value(name)
     ]
     sentences = [
-        f"Under {figures.year} genomförde hälsocoachen {and_list(talks) if talks else 'inga samtal'}."
+        f"Under {figures.year} genomförde hälsocoachen "
+        f"{and_list(talks) if talks else 'inga samtal'}."
     ]
     clauses = []
     for name, singular, plural, verb_first, subject_first in (
