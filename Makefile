@@ -33,7 +33,7 @@ unexport PYTHONDONTWRITEBYTECODE
 SKRIV_OVER ?=
 OVERWRITE := $(if $(SKRIV_OVER),--skriv-over,)
 
-.PHONY: help report check mallar nytt-ar pdf compare serve bench test lint clean example template lock
+.PHONY: help report check mallar nytt-ar pdf compare serve bench test mutation lint clean example template lock
 
 help: ## Visa de här kommandona
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -82,23 +82,35 @@ lock: | $(BIN)/python ## Lås om alla beroenden till de senaste versionerna som 
 		--constraint $(LOCK_TEST) --custom-compile-command "make lock" -o $(LOCK_RUN)
 	@echo "Skrev $(LOCK_RUN) och $(LOCK_TEST). Kör make test och checka in båda."
 
+# quietly(COMMAND): a coach's target ends as the program does, without make's English
+# "make: *** [Makefile:NN: check] Error 1" after the program's Swedish lines. make prints
+# that line for every failing recipe and has no switch against it, so on a failure the
+# recipe ends make itself with SIGPIPE, the one signal shells report nothing for; the exit
+# status stays non-zero (141). Under another make (MAKELEVEL > 0) a failure is as usual.
+define quietly
+	@$(1) || { status=$$?; [ "$(MAKELEVEL)" != 0 ] || kill -PIPE $$PPID; exit $$status; }
+endef
+HALSOCENTER := $(BIN)/halsocenter
+FORCE := $(if $(TVINGA),--tvinga)
+FILE := $(if $(FIL),--fil "$(FIL)")
+
 report: $(RUN_STAMP) ## Kontrollera underlaget och skriv rapport och nyckeltal (RAW=mapp OUT=mapp)
-	@$(BIN)/halsocenter rapport --in "$(RAW)" --ut "$(OUT)" $(if $(TVINGA),--tvinga,)
+	$(call quietly,$(HALSOCENTER) rapport --in "$(RAW)" --ut "$(OUT)" $(FORCE))
 
 check: $(RUN_STAMP) ## Kontrollera bara underlaget, skriv ingen rapport
-	@$(BIN)/halsocenter kontrollera --in "$(RAW)" --ut "$(OUT)"
+	$(call quietly,$(HALSOCENTER) kontrollera --in "$(RAW)" --ut "$(OUT)")
 
 mallar: $(RUN_STAMP) ## Skriv tomma arbetsböcker i data/raw att fylla i (SKRIV_OVER=1 ersätter)
-	@$(BIN)/halsocenter mallar --ut "$(RAW)" $(OVERWRITE)
+	$(call quietly,$(HALSOCENTER) mallar --ut "$(RAW)" $(OVERWRITE))
 
 nytt-ar: $(RUN_STAMP) ## Förbered nästa års verksamhet.xlsx i output/ (SKRIV_OVER=1 ersätter)
-	@$(BIN)/halsocenter nytt-ar --in "$(RAW)" --ut "$(OUT)" $(OVERWRITE)
+	$(call quietly,$(HALSOCENTER) nytt-ar --in "$(RAW)" --ut "$(OUT)" $(OVERWRITE))
 
-pdf: report ## Gör PDF av rapporten (kräver LibreOffice)
-	@$(BIN)/halsocenter pdf --ut "$(OUT)"
+pdf: $(RUN_STAMP) ## Gör PDF av rapporten som den ligger i output/, också redigerad (FIL=rapport.docx; kräver LibreOffice)
+	$(call quietly,$(HALSOCENTER) pdf --ut "$(OUT)" $(FILE))
 
 compare: $(RUN_STAMP) ## Jämför kommunernas nyckeltal.csv i data/region (IN=mapp OUT=mapp)
-	@$(BIN)/halsocenter jamfor --in "$(IN)" --ut "$(OUT)"
+	$(call quietly,$(HALSOCENTER) jamfor --in "$(IN)" --ut "$(OUT)")
 
 PORT ?= 8000
 
@@ -117,6 +129,11 @@ PYTEST_WORKERS ?= 2
 
 test: lint ## Kör ruff och alla tester
 	@$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
+
+# One mutant at a time in a temporary copy of the tree (the tree itself is never changed);
+# the score and every surviving mutant, with why it is harmless, go to bench/mutation.md.
+mutation: $(TEST_STAMP) ## Mutationstester: ändrar reglerna en i taget och räknar hur många testerna fångar
+	@$(BIN)/python -m tools.mutate
 
 example: $(RUN_STAMP) ## Skriv om exempeldata i data/example (Vaggeryd 2023)
 	@$(BIN)/python -m tools.example_vaggeryd

@@ -13,7 +13,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from pipeline import contract, synthetic
+from pipeline.coach import synthetic
+from pipeline.contract import schema as contract
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / "data"

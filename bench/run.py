@@ -5,8 +5,11 @@ For each size (attendance rows; referrals are a tenth of that), best of 3:
   time to read the same workbooks with python-calamine;
 - the stages of one report run (read, validate, aggregate, render, write);
 - end-to-end `make report` and its peak memory (RSS);
-- the ratios end-to-end ÷ floor and end-to-end ÷ calamine read.
-Then `make compare` over 13 × 10 and 290 × 10 key-figure files. Results go to
+- the ratios end-to-end ÷ floor and end-to-end ÷ calamine read;
+- the size-limit check and the formula scan of the same workbooks, alone (each file
+  unpacked once by each; in a report run the scan of a large file overlaps the reading).
+Then `make compare` over 13 × 10 and 290 × 10 key-figure files, and the bombs of
+bench/bombs.py (refused with one line, and how much memory that took). Results go to
 bench/results.md and are printed as a table. BENCH_SIZES=1000,10000 picks sizes.
 """
 
@@ -27,8 +30,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+from bench import bombs  # noqa: E402
 from bench.generate import DATA, inputs  # noqa: E402
-from pipeline import contract, report_job  # noqa: E402
+from pipeline.contract import schema as contract  # noqa: E402
+from pipeline.report import job as report_job  # noqa: E402
 
 SIZES = [1_000, 10_000, 100_000, 1_000_000]
 REPEAT = 3
@@ -45,6 +50,23 @@ for path in sorted(Path(sys.argv[1]).glob("*.xlsx")):
     for name in book.sheet_names:
         book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 print(time.perf_counter() - start)
+"""
+
+
+LIMITS_AND_SCAN = """
+import json, sys, time
+from pathlib import Path
+from pipeline.validation.inspect_xlsx import formulas_without_value
+from pipeline.validation.xlsx_zip import check_limits
+paths = sorted(Path(sys.argv[1]).glob("*.xlsx"))
+start = time.perf_counter()
+for path in paths:
+    check_limits(path)
+limits = time.perf_counter() - start
+start = time.perf_counter()
+for path in paths:
+    formulas_without_value(path)
+print(json.dumps({"limits": limits, "scan": time.perf_counter() - start}))
 """
 
 
@@ -81,12 +103,33 @@ def machine() -> str:
     )
 
 
+def load() -> float | None:
+    """The machine's load average over the last minute (None where the system has none)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def load_text(loads: list[float | None]) -> str:
+    """What else ran: on a shared machine every time grows with it, the ratios much less."""
+    known = [x for x in loads if x is not None]
+    if not known:
+        return ""
+    low, high = (f"{x:.1f}".replace(".", ",") for x in (min(known), max(known)))
+    return (
+        f" Belastning (load average, 1 min) under mätningen: {low}–{high} på "
+        f"{os.cpu_count()} kärnor."
+    )
+
+
 def measure_size(rows: int) -> dict:
     folder = inputs(rows)
     floor_imports = min(
         run([PYTHON, "-c", "import pandas, pandera, docx, matplotlib"])[0] for _ in range(REPEAT)
     )
     read = min(float(run([PYTHON, "-c", READ_ONLY, str(folder)])[1]) for _ in range(REPEAT))
+    checks = [json.loads(run([PYTHON, "-c", LIMITS_AND_SCAN, str(folder)])[1]) for _ in range(3)]
     stage_runs = [
         json.loads(run([PYTHON, "bench/stages.py", str(folder)])[1].splitlines()[-1])
         for _ in range(REPEAT)
@@ -108,9 +151,11 @@ def measure_size(rows: int) -> dict:
             )
             end_to_end.append(seconds)
     floor = floor_imports + read
+    mb_disk = sum(p.stat().st_size for p in folder.glob("*.xlsx")) / 1e6
     e2e = min(end_to_end)
     return {
         "rows": rows,
+        "mb_disk": mb_disk,
         "floor_imports": floor_imports,
         "calamine_read": read,
         "floor": floor,
@@ -118,6 +163,8 @@ def measure_size(rows: int) -> dict:
         "end_to_end": e2e,
         "ratio_floor": e2e / floor,
         "ratio_read": e2e / read,
+        "limits": min(c["limits"] for c in checks),
+        "scan": min(c["scan"] for c in checks),
     }
 
 
@@ -189,6 +236,18 @@ def table(results: list[dict], compares: list[dict]) -> str:
     def s(x):
         return f"{x:.2f}"
 
+    checks = [
+        "| närvarorader | MB på disk | calamine-läsning | gränskontroll | ÷ läsning | "
+        "formelkontroll | ÷ läsning |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        checks.append(
+            f"| {r['rows']:,} | {r['mb_disk']:.1f} | {s(r['calamine_read'])} | "
+            f"{s(r['limits'])} | {r['limits'] / r['calamine_read']:.2f} | {s(r['scan'])} | "
+            f"{r['scan'] / r['calamine_read']:.2f} |".replace(",", " ")
+        )
+
     lines = [
         "| närvarorader | golv: import | golv: calamine-läsning | läsa | validera | "
         "räkna | rendera | skriva | `make report` | ÷ golv | ÷ läsning | topp-RSS (MB) |",
@@ -204,27 +263,32 @@ def table(results: list[dict], compares: list[dict]) -> str:
     lines += ["", "| `make compare` över | filer | sekunder |", "|---|---:|---:|"]
     for c in compares:
         lines.append(f"| {c['label']} | {c['files']} | {c['seconds']:.2f} |")
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *checks])
 
 
 def main() -> int:
     sizes = [int(x) for x in os.environ.get("BENCH_SIZES", "").split(",") if x] or SIZES
     results = []
+    loads = [load()]
     for rows in sizes:
         print(f"Mäter {rows} närvarorader ...", flush=True)
         results.append(measure_size(rows))
+        loads.append(load())
     with tempfile.TemporaryDirectory() as out:
-        if report_job.build_report(ROOT / "data" / "example", Path(out)).status != report_job.KLAR:
+        example = report_job.build_report(ROOT / "data" / "example", Path(out))
+        if example.status != report_job.Status.DONE:
             raise SystemExit("exemplets rapport misslyckades")
         print("Mäter make compare ...", flush=True)
         compares = [measure_compare(Path(out), 13, 10), measure_compare(Path(out), 290, 10)]
+    print("Mäter bomberna ...", flush=True)
+    bomb_results = bombs.measure_all()
     profile_rows = 100_000 if 100_000 in sizes else sizes[-1]
     where = profile(profile_rows)
     text = "\n".join(
         [
             "# Benchmark",
             "",
-            f"Maskin: {machine()}.",
+            f"Maskin: {machine()}.{load_text(loads)}",
             "",
             "Sekunder, bäst av 3. *Golv: import* = tolkarens start + "
             "`import pandas, pandera, docx, matplotlib`; *golv: calamine-läsning* = "
@@ -238,6 +302,20 @@ def main() -> int:
             "`make compare` över 290 × 10 läser alla filer, kontrollerar dem och lägger åt sidan "
             "de 2 770 som kommer från kommuner utanför länet; de 13 × 10 från länet jämförs.",
             "",
+            "*Gränskontroll* = storleksgränserna (zip-katalogen och varje dels verkliga "
+            "uppackade storlek) och *formelkontroll* = sökningen efter formler utan sparat "
+            "resultat, för alla tre arbetsböckerna i en process, bäst av 3; *÷ läsning* = "
+            "delat med calamine-läsningen. I en körning görs gränskontrollen före läsningen och "
+            "formelkontrollen av en stor fil i en egen process medan den läses.",
+            "",
+            "## Bomber",
+            "",
+            "En remisser.xlsx byggd för att ta slut på minnet, bredvid de vanliga arbetsböckerna "
+            "med 1 000 närvarorader; `halsocenter kontrollera` på mappen. *Topp-RSS* = det "
+            "största minnet hos kommandot eller någon av dess hjälpprocesser.",
+            "",
+            bombs.table(bomb_results),
+            "",
             f"## Var tiden går ({f'{profile_rows:,}'.replace(',', ' ')} närvarorader; "
             "cProfile, sorterat efter egen tid)",
             "",
@@ -249,6 +327,7 @@ def main() -> int:
     )
     RESULTS.write_text(text, encoding="utf-8")
     print(table(results, compares))
+    print(bombs.table(bomb_results))
     print(f"\nSkrev {RESULTS}")
     return 0
 

@@ -1,4 +1,4 @@
-from pipeline.cli import main
+from pipeline.cli.main import main
 
 # The guard matters: a spawned helper process imports this module again.
 if __name__ == "__main__":

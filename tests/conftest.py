@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import contract
-from pipeline.xlsx import write_workbook
+from pipeline.contract import schema as contract
+from pipeline.publish.xlsx import write_workbook
 
 D = dt.date
 
@@ -139,9 +139,9 @@ class BaseReport:
 
         import docx
 
-        from pipeline import aggregate
-        from pipeline.render import render
-        from pipeline.validate import validate
+        from pipeline.figures import aggregate
+        from pipeline.report.render import render
+        from pipeline.validation.validate import validate
 
         self.folder = Workbooks(folder).write()
         self.result = validate(self.folder, today=TODAY)
@@ -166,9 +166,10 @@ class ExampleReport:
 
         import docx
 
-        from pipeline import aggregate, config
-        from pipeline.render import render
-        from pipeline.validate import validate
+        from pipeline import config
+        from pipeline.figures import aggregate
+        from pipeline.report.render import render
+        from pipeline.validation.validate import validate
 
         self.dataset = validate(config.EXAMPLE).dataset
         self.figures = aggregate.compute(self.dataset)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline import contract
+from pipeline.contract import schema as contract
 
 HEADER = "schema_version,kommunkod,kommun,ar,nyckeltal,dimension,kategori,varde,undertryckt\n"
 POPULATION = {

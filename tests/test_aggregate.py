@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline import config
-from pipeline.aggregate import compute, to_csv
-from pipeline.validate import validate
+from pipeline.figures.aggregate import compute, to_csv
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 
 
@@ -41,9 +41,9 @@ def test_other_conversations(figures):
 
 
 def test_breakdowns_with_small_counts_suppressed(figures):
-    kanal = {f.kategori: f.varde for f in figures.breakdown("arenden_inkomna", "kanal")}
+    kanal = {f.category: f.value for f in figures.breakdown("arenden_inkomna", "kanal")}
     assert kanal == {"FaR": 3, "Remiss": 1, "Egen kontakt": 1}
-    remittent = {f.kategori: f.varde for f in figures.breakdown("arenden_inkomna", "remittent")}
+    remittent = {f.category: f.value for f in figures.breakdown("arenden_inkomna", "remittent")}
     assert remittent == {
         "Vårdcentral": 3,
         "Förening/civilsamhälle": 0,
@@ -51,7 +51,7 @@ def test_breakdowns_with_small_counts_suppressed(figures):
         "Annan": 0,
     }  # FaR and Remiss only: A5's own contact has no prescriber and is not "uppgift saknas"
     kon = {
-        f.kategori: (f.varde, f.undertryckt, f.secondary)
+        f.category: (f.value, f.suppressed, f.secondary)
         for f in figures.breakdown("arenden_inkomna", "kon")
     }
     # 3 women, 1 man, 1 unknown: all small (1–4), together 5, so no more need hiding.
@@ -61,7 +61,7 @@ def test_breakdowns_with_small_counts_suppressed(figures):
         "Annat/uppger ej": (None, True, False),
     }
     ages = {
-        f.kategori: (f.undertryckt, f.secondary)
+        f.category: (f.suppressed, f.secondary)
         for f in figures.breakdown("arenden_inkomna", "aldersgrupp")
     }
     # Five groups of 1 and two of 0 behind a total of 5: even with every count hidden,
@@ -72,12 +72,12 @@ def test_breakdowns_with_small_counts_suppressed(figures):
 def test_suppression_threshold_is_a_setting(books):
     dataset = validate(books.write(), today=TODAY).dataset
     kon = {
-        f.kategori: f.varde
+        f.category: f.value
         for f in compute(dataset, threshold=0).breakdown("arenden_inkomna", "kon")
     }
     assert kon == {"Kvinna": 3, "Man": 1, "Annat/uppger ej": 1}
     ages = {
-        f.kategori: f.varde
+        f.category: f.value
         for f in compute(dataset, threshold=0).breakdown("arenden_inkomna", "aldersgrupp")
     }
     # 2023 − birth year: A3 73, A4 unknown, A5 13, A6 43, A7 80

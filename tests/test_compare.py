@@ -12,8 +12,12 @@ import pytest
 from keyfigures import POPULATION, figures, text, write
 from openpyxl import load_workbook
 
-from pipeline import cli, compare, contract, datapackage
-from pipeline.compare import Target, Value
+from pipeline.cli import main as cli
+from pipeline.comparison import compare
+from pipeline.comparison.compare import Target, Value
+from pipeline.contract import comparison as comparison_layout
+from pipeline.contract import datapackage
+from pipeline.contract import schema as contract
 
 YEARS = (2023, 2024)
 SUM_9 = "Summa, 9 av 13 kommuner"
@@ -99,7 +103,7 @@ def test_every_municipality_row_says_what_it_has(county, book, capsys):
     _, _, code = county
     assert code == 1  # a conflict and two bad files
     _, table = _sheet(book, "Mått")
-    first = compare.measures()[0].rubrik
+    first = comparison_layout.measures()[0].rubrik
     expected = {
         "Aneby": pytest.approx(rate("Aneby", 2024, "arenden_inkomna")),
         "Gnosjö": pytest.approx(rate("Gnosjö", 2024, "arenden_inkomna")),
@@ -183,12 +187,12 @@ def test_empty_undertryckt_is_zero_and_figure_copy_is_a_copy(tmp_path):
 def test_old_file_figures_are_missing_never_zero(county, book):
     _, table = _sheet(book, "Mått")
     gislaved = table["Gislaved"]
-    for m in compare.measures():
+    for m in comparison_layout.measures():
         if m.id.startswith("andel") and m.id != "andel_uteblivna" or m.id.startswith("vantetid"):
             assert gislaved[m.rubrik] == "–", m.id
     summa = next(v for k, v in table.items() if str(k).startswith("Summa"))
-    assert summa[compare.measure("andel_inom_30_dagar").rubrik] == "–"
-    assert summa[compare.measure("vantetid_dagar_median").rubrik] == "–"
+    assert summa[comparison_layout.measure("andel_inom_30_dagar").rubrik] == "–"
+    assert summa[comparison_layout.measure("vantetid_dagar_median").rubrik] == "–"
 
 
 BAD_FILES = {
@@ -252,21 +256,21 @@ def test_bad_files_are_skipped_and_named(tmp_path, case):
 def test_measures_and_shares_from_the_files(county, book):
     _, table = _sheet(book, "Mått")
     habo = figures("Habo", 2024)
-    assert table["Habo"][compare.measure("andel_inom_30_dagar").rubrik] == pytest.approx(
+    assert table["Habo"][comparison_layout.measure("andel_inom_30_dagar").rubrik] == pytest.approx(
         habo[("forsta_samtal_inom_30_dagar", "", "")] / habo[("arenden_inkomna", "", "")] * 100
     )
     uteblivna = habo[("uteblivna_samtal", "", "")]
     talks = uteblivna + habo[("forsta_samtal", "", "")] + habo[("uppfoljande_samtal", "", "")]
-    assert table["Habo"][compare.measure("andel_uteblivna").rubrik] == pytest.approx(
+    assert table["Habo"][comparison_layout.measure("andel_uteblivna").rubrik] == pytest.approx(
         uteblivna / talks * 100
     )
     ja, delvis, nej = (
         habo[("klienter_med_uppfoljning", "foljsamhet", k)] for k in ("Ja", "Delvis", "Nej")
     )
-    assert table["Habo"][compare.measure("andel_foljer_planen").rubrik] == pytest.approx(
+    assert table["Habo"][comparison_layout.measure("andel_foljer_planen").rubrik] == pytest.approx(
         ja / (ja + delvis + nej) * 100
     )
-    assert table["Habo"][compare.measure("vantetid_dagar_median").rubrik] == 15.5
+    assert table["Habo"][comparison_layout.measure("vantetid_dagar_median").rubrik] == 15.5
     _, shares = _sheet(book, "Andelar kön, ålder, följsamhet")
     women = habo[("arenden_inkomna", "kon", "Kvinna")]
     assert shares["Habo"]["Kön: Kvinna (%)"] == pytest.approx(
@@ -325,7 +329,7 @@ def test_colour_scales_only_on_comparable_columns(book):
 def test_trend_years_as_columns_with_change_and_county(county):
     region, out, _ = county
     rows = list(load_workbook(out / "jamforelse-2024.xlsx")["Trend"].iter_rows(values_only=True))
-    assert rows[0][0] == compare.measures()[0].rubrik
+    assert rows[0][0] == comparison_layout.measures()[0].rubrik
     assert rows[1][:5] == ("Kommunkod", "Kommun", "2023", "2024", "Förändring 2023–2024")
     habo = next(r for r in rows[2:16] if r[1] == "Habo")
     assert habo[2] == pytest.approx(rate("Habo", 2023, "arenden_inkomna"))
@@ -334,7 +338,9 @@ def test_trend_years_as_columns_with_change_and_county(county):
     eksjo = next(r for r in rows[2:16] if r[1] == "Eksjö")
     assert eksjo[3] == "ingen fil" and eksjo[4] == "–"
     assert rows[15][0] == "Kommunerna med fil tillsammans"
-    block = next(i for i, r in enumerate(rows) if r[0] == compare.measure("andel_uteblivna").rubrik)
+    block = next(
+        i for i, r in enumerate(rows) if r[0] == comparison_layout.measure("andel_uteblivna").rubrik
+    )
     assert rows[block + 1][4] == "Förändring 2023–2024 (procentenheter)"
 
 
@@ -385,14 +391,14 @@ def test_targets_in_workbook_and_report_and_bad_lines_reported(county, book, cap
     _, table = _sheet(book, "Mått")
     header = "Mot målvärde (minst 70)"
     habo = table["Habo"]
-    value = habo[compare.measure("andel_inom_30_dagar").rubrik]
+    value = habo[comparison_layout.measure("andel_inom_30_dagar").rubrik]
     expected = "uppnått" if value >= 70 else ("nära" if value >= 63 else "ej uppnått")
     assert habo[header] == expected
     assert table["Habo"]["Mot målvärde (högst 15)"] == "nära"  # 15,5 days: within 10 %
     about = [r[0] for r in book["Om jämförelsen"].iter_rows(values_only=True) if r[0]]
     assert (
         "malvarden.csv rad 4: okänt mått 'okant_matt'; raden hoppades över. Måtten är "
-        + ", ".join(m.id for m in compare.measures())
+        + ", ".join(m.id for m in comparison_layout.measures())
         + "."
     ) in about
     assert "malvarden.csv rad 5: målvärdet 'tio' är inte ett tal; raden hoppades över." in about
@@ -431,7 +437,7 @@ def test_report_numbers_are_swedish_with_one_decimal(county):
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == [
         "Kommun",
-        *[m.kort for m in compare.measures()],
+        *[m.kort for m in comparison_layout.measures()],
     ]
     seen = 0
     for row in table.rows[1:]:
@@ -464,7 +470,7 @@ def test_charts_sorted_by_value_with_mean_and_alt_text(county):
 def test_axis_formatter_is_swedish():
     from matplotlib.figure import Figure
 
-    from pipeline.compare_charts import number_text, swedish_axis
+    from pipeline.comparison.charts import number_text, swedish_axis
 
     axes = Figure().subplots()
     swedish_axis(axes.xaxis, 1)
@@ -521,7 +527,7 @@ def test_no_usable_files(tmp_path, capsys):
 
 def test_end_to_end_two_municipalities(tmp_path, capsys):
     """make report for two small municipalities, then make compare on their csv files."""
-    from pipeline import synthetic
+    from pipeline.coach import synthetic
 
     region = tmp_path / "region"
     region.mkdir()

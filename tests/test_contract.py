@@ -7,9 +7,12 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import cli, compare, config, contract
-from pipeline.aggregate import compute, to_csv
-from pipeline.validate import validate
+from pipeline import config
+from pipeline.cli import main as cli
+from pipeline.contract import comparison as comparison_layout
+from pipeline.contract import schema as contract
+from pipeline.figures.aggregate import compute, to_csv
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 
 
@@ -23,8 +26,8 @@ def schemas(tmp_path, monkeypatch):
         contract.workbooks,
         contract.kommuner,
         contract.key_figure_format,
-        compare.layout,
-        compare.measures,
+        comparison_layout.layout,
+        comparison_layout.measures,
     )
     for loader in loaders:
         loader.cache_clear()
@@ -114,8 +117,8 @@ def test_renaming_sheets_and_a_file_keeps_every_figure(schemas, tmp_path):
 def test_renaming_headers_sections_and_sheets_keeps_the_report(schemas, tmp_path, example):
     """Headers, the Fält/Värde columns, a Texter section and two more sheets renamed: the
     same key figures and the very same Word report; messages use the new names."""
-    from pipeline import aggregate
-    from pipeline.render import render
+    from pipeline.figures import aggregate
+    from pipeline.report.render import render
 
     raw = _example_renamed(
         schemas,
@@ -164,7 +167,7 @@ def test_a_renamed_value_the_comparison_counts_by_is_named(schemas, tmp_path, ca
         "finns inte; kategorierna i foljsamhet är Ja, Till viss del, Nej, uppgift saknas."
     )
     with pytest.raises(contract.ContractError) as error:
-        compare.measures()
+        comparison_layout.measures()
     assert str(error.value) == message
     region = tmp_path / "region"
     region.mkdir()
@@ -185,6 +188,20 @@ def test_a_renamed_value_the_comparison_counts_by_is_named(schemas, tmp_path, ca
             "        unik: true\n        beskrivning: >-\n          En kod du själv",
             "        unique: true\n        beskrivning: >-\n          En kod du själv",
             "remisser.yaml, flik Remisser, kolumn Klient-ID: okänd nyckel 'unique'.",
+        ),
+        (
+            "        unik: true\n        beskrivning: >-\n          En kod du själv",
+            "        unik: true\n        ingen_formel: 'ja'\n        beskrivning: >-\n          En "
+            "kod du själv",
+            "remisser.yaml, flik Remisser, kolumn Klient-ID: ingen_formel ska vara true eller "
+            "false.",
+        ),
+        (
+            "        varden: {far: FaR, remiss: Remiss, egen_kontakt: Egen kontakt}\n",
+            "        varden: {far: FaR, remiss: Remiss, egen_kontakt: Egen kontakt}\n"
+            "        ingen_formel: true\n",
+            "remisser.yaml, flik Remisser, kolumn Kanal: ingen_formel gäller text och koder; ett "
+            "val tar bara kontraktets värden.",
         ),
         (
             "          flik: remisser\n          kolumn: klient_id",
@@ -262,7 +279,7 @@ def test_a_broken_schema_file_is_named_when_loaded(schemas, old, new, message):
 
 def test_an_unknown_choice_key_in_code_is_an_error():
     with pytest.raises(contract.ContractError, match="inget värde med nyckeln 'klar'"):
-        contract.UTFALL("klar")
+        contract.outcome("klar")
 
 
 def test_the_command_line_names_a_broken_schema_file(schemas, tmp_path, capsys):

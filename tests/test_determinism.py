@@ -35,10 +35,11 @@ def build_hashes() -> dict[str, str]:
 
     from conftest import Workbooks
 
-    from pipeline import aggregate, render
-    from pipeline.mallar import write_blank_workbooks
-    from pipeline.report_problems import write_validation_report
-    from pipeline.validate import validate
+    from pipeline.coach.blank_workbooks import write_blank_workbooks
+    from pipeline.figures import aggregate
+    from pipeline.report import render
+    from pipeline.validation.report import validation_report
+    from pipeline.validation.validate import validate
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
@@ -49,9 +50,7 @@ def build_hashes() -> dict[str, str]:
         files = {
             "docx": render.render(result.dataset, figures, previous).docx,
             "csv": aggregate.to_csv(figures).encode(),
-            "valideringsrapport": write_validation_report(
-                out / "v.xlsx", result.problems, result.sheets
-            ).read_bytes(),
+            "valideringsrapport": validation_report(result.problems, result.sheets),
         }
         for path in write_blank_workbooks(out / "mallar"):
             files[path.name] = path.read_bytes()

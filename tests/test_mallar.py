@@ -8,9 +8,12 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import cli, config, contract
-from pipeline.mallar import TemplateExists, write_blank_workbooks
-from pipeline.validate import validate
+from pipeline import config
+from pipeline.cli import main as cli
+from pipeline.coach.blank_workbooks import TemplateExists, write_blank_workbooks
+from pipeline.contract import schema as contract
+from pipeline.report.job import build_report
+from pipeline.validation.validate import validate
 from tests.conftest import BASE_ROWS, TODAY
 
 
@@ -82,9 +85,9 @@ def test_instructions_explain_every_column(tmp_path):
     assert any("personnummer" in line for line in text)
 
 
-def test_filled_in_blank_workbooks_pass_and_make_a_report(tmp_path, capsys):
+def test_filled_in_blank_workbooks_pass_and_make_a_report(tmp_path):
     raw = tmp_path / "raw"
-    assert cli.main(["mallar", "--ut", str(raw)]) == 0
+    write_blank_workbooks(raw)
     for fil, sheets in {w.fil: w.flikar for w in contract.workbooks()}.items():
         book = load_workbook(raw / fil)
         for sheet in sheets:
@@ -99,7 +102,9 @@ def test_filled_in_blank_workbooks_pass_and_make_a_report(tmp_path, capsys):
         book.save(raw / fil)
     assert validate(raw, today=TODAY).ok
     out = tmp_path / "out"
-    assert cli.main(["report", "--raw", str(raw), "--out", str(out)]) == 0
+    assert (
+        build_report(raw, out).paths["report"] == out / "Vaggeryd-2023-verksamhetsberattelse.docx"
+    )
     assert (out / "Vaggeryd-2023-verksamhetsberattelse.docx").is_file()
 
 
@@ -123,4 +128,19 @@ def test_dates_typed_as_dates_in_the_template_are_read(tmp_path):
     book["Uppgifter"]["B4"] = dt.date(2021, 10, 25)
     book.save(tmp_path / "verksamhet.xlsx")
     result = validate(tmp_path, today=TODAY)
-    assert result.uppgifter["startdatum"].date() == dt.date(2021, 10, 25)
+    assert result.fields["startdatum"].date() == dt.date(2021, 10, 25)
+
+
+def test_invented_example_workbooks_for_any_municipality(tmp_path):
+    """`halsocenter exempel`: any spelling of a municipality of the contract, never over
+    workbooks that are there unless asked."""
+    from pipeline.coach.synthetic import ExampleStatus, write_example
+
+    made = write_example("habo", 2023, seed=1, folder=tmp_path)
+    assert (made.status, made.kommun) == (ExampleStatus.WRITTEN, "Habo")
+    assert sorted(p.name for p in made.paths) == sorted(contract.files())
+    before = {p.name: p.read_bytes() for p in made.paths}
+    again = write_example("Habo", 2023, seed=2, folder=tmp_path)
+    assert again.status == ExampleStatus.EXISTS and sorted(again.paths) == sorted(made.paths)
+    assert {p.name: p.read_bytes() for p in made.paths} == before
+    assert write_example("Hobo", 2023).status == ExampleStatus.UNKNOWN_KOMMUN

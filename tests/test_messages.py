@@ -7,14 +7,14 @@ import contextlib
 import pandas as pd
 import pytest
 
-from pipeline import contract
-from pipeline.coerce import coerce_column
-from pipeline.column_checks import CheckContext, column_checks
-from pipeline.input_files import find_problems_with_files
-from pipeline.inspect_xlsx import OLE_MAGIC
-from pipeline.problems import FEL, VARNING, Problem, show_value, visible
-from pipeline.read import WorkbookError, open_workbook
-from pipeline.validate import validate
+from pipeline.contract import schema as contract
+from pipeline.validation.coerce import coerce_column
+from pipeline.validation.column_checks import CheckContext, column_checks
+from pipeline.validation.input_files import Folder, find_problems_with_files
+from pipeline.validation.inspect_xlsx import OLE_MAGIC
+from pipeline.validation.problems import Level, Problem, show_value, visible
+from pipeline.validation.read import WorkbookError, open_workbook
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 from tests.test_validate import BAD_INPUT
 
@@ -57,8 +57,8 @@ def test_the_fix_says_what_is_allowed():
 
 @pytest.mark.parametrize("column", COLUMNS, ids=str)
 def test_every_check_message_has_a_fix(column):
-    context = CheckContext(ar=2023)
-    for _check, message in column_checks(column, context):
+    context = CheckContext(year=2023)
+    for _check, message in column_checks(column, context).values():
         problem, fix = message("X")
         assert problem.strip() and fix.strip(), column.namn
 
@@ -69,22 +69,22 @@ def test_every_problem_in_a_very_bad_input_has_a_fix(books):
             change(books)
     result = validate(books.write(), today=TODAY)
     assert len(result.errors) > 20
-    empty = [p.line() for p in result.problems if p.niva in (FEL, VARNING) and not p.atgard]
+    empty = [
+        p.line() for p in result.problems if p.level in (Level.ERROR, Level.WARNING) and not p.fix
+    ]
     assert empty == []
 
 
 def test_every_file_problem_has_a_fix(tmp_path):
     (tmp_path / "remisser.xls").write_bytes(b"old")
     (tmp_path / "aktiviteter .xlsx").write_bytes(b"")
-    problems = find_problems_with_files(tmp_path)
+    problems = find_problems_with_files(Folder(tmp_path), str(tmp_path))
     assert len(problems) == 3
-    assert all(p.atgard for p in problems)
+    assert all(p.fix for p in problems)
     for content in (b"", b"PK\x03\x04 inte en arbetsbok", OLE_MAGIC + b"\0" * 504):
-        path = tmp_path / "verksamhet.xlsx"
-        path.write_bytes(content)
         with pytest.raises(WorkbookError) as error:
-            open_workbook(path)
-        assert error.value.problem.atgard
+            open_workbook(content, "verksamhet.xlsx")
+        assert error.value.problem.fix
 
 
 def test_invisible_characters_are_named():
@@ -94,7 +94,7 @@ def test_invisible_characters_are_named():
     assert show_value("Vaggeryd") == "Vaggeryd"
     assert visible("1\u00a0000 deltagare", spaces=False) == "1\u00a0000 deltagare"
     problem = Problem("f", "s", 2, "k", "HB0010\u200b", "'HB0010\u200b' finns inte i fliken X.")
-    assert problem.problem == "'HB0010⟨nollbreddsmellanslag⟩' finns inte i fliken X."
+    assert problem.message == "'HB0010⟨nollbreddsmellanslag⟩' finns inte i fliken X."
 
 
 def test_a_zero_width_space_in_a_reference_is_shown(books):

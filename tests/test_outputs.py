@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import getpass
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -19,7 +21,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline import cli, config, files
+from pipeline import config
+from pipeline.cli import main as cli
+from pipeline.publish import folder as files
+from pipeline.report.job import build_report
 
 REPORT = "Vaggeryd-2023-verksamhetsberattelse.docx"
 CSV = "Vaggeryd-2023-nyckeltal.csv"
@@ -41,7 +46,7 @@ def built(tmp_path_factory):
     books = Workbooks(base / "raw")
     raw = books.write()
     out = base / "out"
-    assert cli.main(["rapport", "--in", str(raw), "--ut", str(out)]) == 0
+    assert build_report(raw, out).ok
     books.folder = base / "ändrad"
     books.rows["Samtal"][6][3] = "Genomfört"  # one more follow-up talk held
     return raw, books.write(), out
@@ -226,7 +231,8 @@ def test_out_that_is_a_file(books, tmp_path, capsys):
         "eller flytta filen."
     ]
     assert out.read_text() == "en fil"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "raw"]  # no log anywhere
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "cache") == ["output", "raw"]
+    assert not (tmp_path / "cache" / "halsocenter").exists()  # no log anywhere
 
 
 def test_a_full_disk(built, tmp_path, capsys, monkeypatch):
@@ -286,7 +292,7 @@ def test_no_traceback_reaches_the_terminal(tmp_path):
 DIES_WHILE_SWITCHING = """
 import os, sys
 from pathlib import Path
-from pipeline import cli
+from pipeline.cli import main as cli
 
 real_replace = os.replace
 
@@ -353,60 +359,111 @@ def test_stale_temporary_files_are_removed_and_only_ours(books, tmp_path, capsys
 
 HOLDS_THE_LOCK = """
 import sys, time
-from pipeline.files import output_lock
+from pipeline.publish.folder import output_lock
 with output_lock(sys.argv[1]):
     print("låst", flush=True)
     time.sleep(60)
 """
 
 
-def test_a_second_run_into_the_same_folder_waits_its_turn(built, tmp_path, capsys):
-    raw, _, out = _copy(built, tmp_path)
-    before = _snapshot(out)
+def _hold_the_lock(out: Path) -> subprocess.Popen:
+    """A second process that holds out's lock until it is killed."""
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDS_THE_LOCK, str(out)],
         cwd=config.ROOT,
         stdout=subprocess.PIPE,
         text=True,
     )
-    try:
-        assert holder.stdout.readline().strip() == "låst"
-        lock = json.loads((out / files.LOCK).read_text(encoding="utf-8"))
-        code, printed = _run(capsys, "kontrollera", "--in", raw, "--ut", out)
-    finally:
-        holder.kill()
-        holder.wait()
+    assert holder.stdout.readline().strip() == "låst"
+    return holder
+
+
+def test_a_second_run_into_the_same_folder_waits_its_turn(built, tmp_path, capsys):
+    raw, _, out = _copy(built, tmp_path)
+    before = _snapshot(out)
+    with _hold_the_lock(out) as holder:
+        try:
+            lock = json.loads((out / files.LOCK).read_bytes()[1:])
+            # A file server whose clock is half an hour behind changes nothing.
+            old = time.time() - 31 * 60
+            os.utime(out / files.LOCK, (old, old))
+            code, printed = _run(capsys, "kontrollera", "--in", raw, "--ut", out)
+        finally:
+            holder.kill()
     assert code == 1
+    started = dt.datetime.fromisoformat(lock["startad"])
+    assert abs(dt.datetime.now() - started) < dt.timedelta(minutes=5)
+    shown = f"{started:%H:%M}" if started.date() == dt.date.today() else f"{started:%Y-%m-%d %H:%M}"
     assert printed.splitlines() == [
-        f"En annan körning skriver redan i {out} (startad {lock['startad']}, process "
-        f"{holder.pid}). Vänta tills den är klar och kör igen. Pågår ingen körning kan du ta "
-        f"bort filen {out / files.LOCK}."
+        f"En annan körning skriver redan i {out} (startad {shown} av {getpass.getuser()} på "
+        f"{socket.gethostname()}). Vänta tills den är klar och kör igen."
     ]
     assert _snapshot(out) == before | {files.LOCK: (out / files.LOCK).read_bytes()}
 
 
-def test_a_lock_left_by_a_dead_run_is_taken_over(books, tmp_path, capsys):
+def test_a_killed_run_never_blocks_the_folder(books, tmp_path, capsys):
+    """Killed and not yet reaped (a zombie, its PID still taken): its lock is gone all the same."""
     raw, out = books.write(), tmp_path / "out"
     out.mkdir()
-    gone = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    holder = {"pid": int(gone.stdout), "dator": files.socket.gethostname(), "startad": "igår"}
-    (out / files.LOCK).write_text(json.dumps(holder), encoding="utf-8")
-    check = ("kontrollera", "--in", raw, "--ut", out)
-    assert _run(capsys, *check)[0] == 0
+    with _hold_the_lock(out) as holder:
+        holder.kill()
+        if hasattr(os, "waitid"):  # dead, but left unreaped
+            os.waitid(os.P_PID, holder.pid, os.WEXITED | os.WNOWAIT)
+        else:
+            holder.wait()
+        code, _ = _run(capsys, "kontrollera", "--in", raw, "--ut", out)
+    assert code == 0
     assert not (out / files.LOCK).exists()
+    assert (out / "valideringsrapport.xlsx").is_file()
 
-    # Another computer's lock: taken over only when it is old.
-    (out / files.LOCK).write_text(json.dumps({**holder, "dator": "annan"}), encoding="utf-8")
-    assert _run(capsys, *check)[0] == 1
-    old = time.time() - files.STALE_LOCK_SECONDS - 60
-    os.utime(out / files.LOCK, (old, old))
-    assert _run(capsys, *check)[0] == 0
-    assert not (out / files.LOCK).exists()
+
+def _pid_file(pid: int, computer: str) -> bytes:
+    """A lock file as the pid-file lock wrote it."""
+    started = dt.datetime.now().isoformat(timespec="seconds")
+    return json.dumps({"pid": pid, "dator": computer, "startad": started}).encode()
+
+
+@pytest.mark.parametrize(
+    ("left", "minutes_old"),
+    [
+        pytest.param(lambda: _pid_file(os.getppid(), socket.gethostname()), 5, id="pid-levande"),
+        pytest.param(lambda: _pid_file(os.getppid(), socket.gethostname()), -31, id="framtid"),
+        pytest.param(lambda: _pid_file(os.getppid(), "annan-dator"), 5, id="annan-dator"),
+        pytest.param(lambda: _pid_file(os.getppid(), "annan-dator"), 31, id="gammal"),
+        pytest.param(lambda: b"", 0, id="tom"),
+        pytest.param(
+            lambda: b' {"anvandare": "anna", "dator": "KOMMUN-PC12", "startad": "2024-05-02"}',
+            -600,
+            id="annan-hallare",
+        ),
+    ],
+)
+def test_a_lock_file_nobody_holds_never_blocks(tmp_path, left, minutes_old):
+    """Whatever a lock file says (a live process, another computer, a clock), only the OS
+    lock counts; the run takes the folder and writes itself as the holder."""
+    lock = tmp_path / files.LOCK
+    lock.write_bytes(left())
+    stamp = time.time() - minutes_old * 60
+    os.utime(lock, (stamp, stamp))
+    with files.output_lock(tmp_path):
+        holder = json.loads(lock.read_bytes()[1:])
+        assert (holder["anvandare"], holder["dator"]) == (getpass.getuser(), socket.gethostname())
+    assert not lock.exists()
+
+
+def test_the_busy_message_shows_only_what_it_can():
+    folder = Path("ut")
+    said = files.busy_message(
+        folder, {"startad": "2024-05-02T14:05:09", "anvandare": "anna\x1b[2J", "dator": "PC12"}
+    )
+    assert said == (
+        "En annan körning skriver redan i ut (startad 2024-05-02 14:05 av anna[2J på PC12). "
+        "Vänta tills den är klar och kör igen."
+    )
+    for unreadable in ({}, {"startad": "igår", "anvandare": 7, "dator": None}):
+        assert files.busy_message(folder, unreadable) == (
+            "En annan körning skriver redan i ut. Vänta tills den är klar och kör igen."
+        )
 
 
 class Killed(BaseException):
@@ -445,7 +502,7 @@ def test_an_edited_comparison_workbook_is_kept(tmp_path, capsys, monkeypatch):
     from keyfigures import write as write_figures
     from openpyxl import load_workbook
 
-    from pipeline import compare_docx
+    from pipeline.comparison import document as compare_docx
 
     # The Word report is not the point here (its charts take seconds).
     monkeypatch.setattr(compare_docx, "render", lambda comparison: (b"rapporten", []))

@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
+import docx
+import page_layout
 import pytest
 
-from pipeline import cli, pdf
-from pipeline.pdf import INSTALL_HELP
+from pipeline.cli import main as cli
+from pipeline.publish import pdf
+from pipeline.publish.folder import FolderProblem, edited, publish
+from pipeline.publish.folder import output_lock as folder_lock
+from pipeline.publish.pdf import INSTALL_HELP
+from pipeline.report import pdf_job
 
 OFFICE = pdf.find_libreoffice()
 SKIP_REASON = (
@@ -19,8 +27,10 @@ SKIP_REASON = (
     if not pdf.has_writer(OFFICE)
     else "LibreOffices Python-del (uno) saknas"
     if pdf.find_uno_python(OFFICE) is None
-    else "poppler-utils (pdfinfo, pdffonts, pdftotext) saknas"
-    if not all(shutil.which(t) for t in ("pdfinfo", "pdffonts", "pdftotext"))
+    else "poppler-utils (pdfinfo, pdffonts, pdftotext, pdfimages, pdftoppm) saknas"
+    if not all(
+        shutil.which(t) for t in ("pdfinfo", "pdffonts", "pdftotext", "pdfimages", "pdftoppm")
+    )
     else "typsnittet Calibri/Carlito saknas"
     if pdf.font_missing()
     else None
@@ -119,3 +129,205 @@ def test_contents_page_has_page_numbers_and_no_placeholder(example_pdf):
     assert len(entries) >= 8
     assert all(re.search(r"\.{3,}\s*\d+$", line) for line in entries), entries
     assert any(line.startswith("Verksamhetsplan") for line in entries)
+
+
+@needs_office
+def test_every_heading_is_a_heading_in_the_pdfs_structure(example_pdf, example):
+    """A screen reader's list of headings: the four focus areas above the activity lists
+    (H3) and the regional goals (H2) among them, one tag per heading of the report."""
+    structure = _tool("pdfinfo", "-struct", str(example_pdf))
+    tagged = re.findall(r"^\s*H(\d) \(block\):", structure, re.MULTILINE)
+    levels = [
+        p.style.name[-1] for p in example.document.paragraphs if p.style.name.startswith("Heading")
+    ]
+    assert sorted(tagged) == sorted(levels)
+    assert (tagged.count("1"), tagged.count("2"), tagged.count("3")) == (6, 16, 4)
+
+
+@needs_office
+def test_the_pages_read_like_a_designed_document(example_pdf, example):
+    """Rendered and measured: no heading, caption or table header at the foot of a page,
+    no chart alone, no page less than half full unless a chapter begins on the next."""
+    pages = page_layout.measure(example_pdf)
+    assert page_layout.faults(pages, page_layout.expected_from(example.document)) == []
+
+
+# --- the report the coach has ----------------------------------------------------------
+
+REPORT = "Vaggeryd-2023-verksamhetsberattelse.docx"
+EDIT = "Det här stycket skrev hälsocoachen om i Word."
+
+
+def _published(folder: Path, data: bytes) -> Path:
+    """A report as the report job leaves it: written, and remembered in the folder's state."""
+    with folder_lock(folder):
+        publish(folder, {REPORT: data})
+    return folder / REPORT
+
+
+def _edit(report: Path) -> None:
+    """What a coach does in Word: rewrite a paragraph and save."""
+    document = docx.Document(report)
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("Vi startade i mars"))
+    paragraph.text = EDIT
+    document.save(report)
+
+
+@needs_office
+def test_make_pdf_makes_the_pdf_of_the_edited_report_and_says_so(base_report, tmp_path, capsys):
+    """Edited in Word, then `make pdf`: the PDF has the edit, the edited report stays as it
+    is (nothing moved aside, nothing rebuilt), and the coach is told."""
+    report = _published(tmp_path, base_report.docx)
+    _edit(report)
+    edited = report.read_bytes()
+    assert cli.main(["pdf", "--ut", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [
+        f"Gör PDF av {REPORT} ...",
+        f"{REPORT} är ändrad sedan programmet skrev den: PDF:en är gjord av din version, med "
+        "dina ändringar.",
+        f"Skrev {report.with_suffix('.pdf')}",
+    ]
+    assert EDIT in _tool("pdftotext", str(report.with_suffix(".pdf")), "-")
+    assert report.read_bytes() == edited
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        REPORT,
+        REPORT.replace(".docx", ".pdf"),
+    ]
+
+
+def test_any_report_named_with_fil(base_report, tmp_path, fake_office, monkeypatch, capsys):
+    monkeypatch.setattr(pdf, "find_libreoffice", lambda: fake_office)
+    mine = tmp_path / "min version.docx"
+    mine.write_bytes(base_report.docx)
+    assert cli.main(["pdf", "--fil", str(mine)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Gör PDF av min version.docx ...",
+        f"Skrev {tmp_path / 'min version.pdf'}",
+    ]
+    assert (tmp_path / "min version.pdf").read_bytes() == b"%PDF-1.7 fake"
+    with pytest.raises(FolderProblem, match=f"^Filen {tmp_path / 'saknas.docx'} finns inte."):
+        pdf_job.make_pdf(tmp_path / "saknas.docx", office=fake_office)
+    with pytest.raises(FolderProblem, match=r"^min version.pdf är ingen Word-fil \(.docx\)"):
+        pdf_job.make_pdf(tmp_path / "min version.pdf", office=fake_office)
+
+
+def test_an_edit_kept_aside_by_a_later_run_is_pointed_to(
+    base_report, tmp_path, fake_office, monkeypatch, capsys
+):
+    """The coach edited, then ran make report again: the edit was kept as
+    "… (redigerad …).docx" and the new report took its place. make pdf converts the report
+    in place (not edited) and says where the edited version is and how to convert it."""
+    monkeypatch.setattr(pdf, "find_libreoffice", lambda: fake_office)
+    report = _published(tmp_path, base_report.docx)
+    _edit(report)
+    with folder_lock(tmp_path):
+        (kept,) = publish(tmp_path, {REPORT: base_report.docx}).kept
+    assert cli.main(["pdf", "--ut", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"Gör PDF av {REPORT} ...",
+        f"Skrev {report.with_suffix('.pdf')}",
+        f"Din tidigare redigerade version finns kvar som {kept.copy.name}. Vill du ha PDF av "
+        f'den: halsocenter pdf --fil "{kept.copy}" (make pdf FIL="{kept.copy}").',
+    ]
+
+
+def test_the_folder_knows_which_outputs_were_edited(tmp_path):
+    report = _published(tmp_path, b"som programmet skrev den")
+    assert not edited(report)
+    report.write_bytes(b"edited in Word")
+    assert edited(report)
+    foreign = tmp_path / "egen.docx"
+    foreign.write_bytes(b"ingen vet vem som skrev den")
+    assert edited(foreign)
+
+
+# --- Windows details, tried on any system --------------------------------------------------
+
+FAKE_PYTHON = """#!/bin/sh
+# LibreOffice's Python, faked: it "imports uno" and "exports" a PDF to its 4th argument.
+[ "$1" = "-c" ] && exit 0
+printf '%%PDF-1.7 fake' > "$4"
+"""
+
+
+@pytest.fixture
+def fake_office(tmp_path, monkeypatch):
+    """soffice with Writer and a Python that makes a PDF at once; the font counted there."""
+    if sys.platform == "win32":
+        pytest.skip("the fake LibreOffice is a shell script")
+    program = tmp_path / "program"
+    program.mkdir()
+    for name, text in (("soffice", "#!/bin/sh\nexit 0\n"), ("python", FAKE_PYTHON)):
+        (program / name).write_text(text)
+        (program / name).chmod(0o755)
+    (program / "libswlo.so").touch()
+    monkeypatch.setattr(pdf, "font_missing", lambda: False)
+    return str(program / "soffice")
+
+
+@pytest.mark.parametrize("held_for", [2, 1000], ids=["en-stund", "hela-tiden"])
+def test_a_temporary_file_still_held_never_fails_the_pdf(
+    tmp_path, fake_office, monkeypatch, held_for
+):
+    """Windows cannot remove a file LibreOffice still holds: removal is tried again briefly,
+    then left to the system; the PDF is there either way."""
+    assert pdf.REMOVE_TRIES * pdf.REMOVE_PAUSE_SECONDS <= 2  # "briefly"
+    real_rmtree, tried = shutil.rmtree, []
+
+    def held(path, *args, **kwargs):
+        tried.append(Path(path))
+        if len(tried) <= held_for:
+            raise PermissionError(13, "Filen används av en annan process", str(path))
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", held)
+    monkeypatch.setattr(pdf, "REMOVE_PAUSE_SECONDS", 0.0)
+    report = tmp_path / "Vaggeryd-2023-verksamhetsberattelse.docx"
+    report.write_bytes(b"PK")  # the fake LibreOffice does not read it
+    made = pdf.to_pdf(report, office=fake_office)
+    monkeypatch.undo()
+    assert made.read_bytes() == b"%PDF-1.7 fake"
+    work = tried[0]
+    assert work.name.startswith("halsocenter-pdf-") and set(tried) == {work}
+    if held_for < pdf.REMOVE_TRIES:
+        assert not work.exists() and len(tried) == held_for + 1
+    else:  # given up after a short while; the system's temp clean-up takes it
+        assert work.is_dir() and len(tried) == pdf.REMOVE_TRIES
+        shutil.rmtree(work)
+
+
+def test_fonts_installed_for_one_user_count(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf.sys, "platform", "win32")
+    monkeypatch.setenv("WINDIR", str(tmp_path / "Windows"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "AppData" / "Local"))
+    (tmp_path / "Windows" / "Fonts").mkdir(parents=True)
+    (tmp_path / "Windows" / "Fonts" / "arial.ttf").touch()
+    assert pdf.font_missing()
+    user_fonts = tmp_path / "AppData" / "Local" / "Microsoft" / "Windows" / "Fonts"
+    user_fonts.mkdir(parents=True)
+    (user_fonts / "Carlito-Regular.ttf").touch()
+    assert not pdf.font_missing()
+    (user_fonts / "Carlito-Regular.ttf").unlink()
+    (tmp_path / "Windows" / "Fonts" / "CALIBRI.TTF").touch()  # Windows ignores case
+    assert not pdf.font_missing()
+
+
+def test_the_store_python_stub_is_never_taken_for_libreoffices(tmp_path, monkeypatch):
+    """soffice found in WindowsApps puts the Store's python.exe stub beside it, and
+    `python3` on the PATH is that stub too: neither is ever run."""
+    aliases = tmp_path / "AppData" / "Local" / "Microsoft" / "WindowsApps"
+    aliases.mkdir(parents=True)
+    for name in ("soffice.exe", "python.exe", "python3.exe"):
+        (aliases / name).touch()
+    ran = []
+
+    def every_python_has_uno(command, **kwargs):
+        ran.append(command[0])
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(pdf.subprocess, "run", every_python_has_uno)
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: str(aliases / f"{name}.exe"))
+    found = pdf.find_uno_python(str(aliases / "soffice.exe"))
+    assert not [command for command in ran if command.startswith(str(aliases))]
+    assert found == ("/usr/bin/python3" if Path("/usr/bin/python3").is_file() else None)

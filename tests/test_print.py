@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 from openpyxl import load_workbook
 
-from pipeline.mallar import write_blank_workbooks
-from pipeline.problems import Problem
-from pipeline.report_problems import write_validation_report
-from pipeline.xlsx import POINTS_PER_LINE, wrapped_height
+from pipeline.coach.blank_workbooks import write_blank_workbooks
+from pipeline.publish.xlsx import POINTS_PER_LINE, wrapped_height
+from pipeline.validation.problems import Problem
+from pipeline.validation.report import validation_report
 
 
 def _assert_printable(sheet, landscape: bool) -> None:
@@ -21,7 +23,7 @@ def _assert_printable(sheet, landscape: bool) -> None:
 def test_validation_report_prints_whole_messages(tmp_path):
     long = "Värdet ser ut som ett personnummer (ÅÅMMDD-XXXX). " * 3
     problems = [Problem("remisser.xlsx", "Remisser", 5, "Klient-ID", "x", long, "Rätta det.")]
-    book = load_workbook(write_validation_report(tmp_path / "v.xlsx", problems, []))
+    book = load_workbook(io.BytesIO(validation_report(problems, [])))
     sheet = book["Problem"]
     _assert_printable(sheet, landscape=True)
     assert sheet.print_title_rows == "$1:$1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -13,10 +14,10 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from pipeline import config
-from pipeline.aggregate import compute
-from pipeline.render import TemplateProblem, render
-from pipeline.validate import validate
-from tests.conftest import TODAY
+from pipeline.figures.aggregate import compute
+from pipeline.report.render import TemplateProblem, render
+from pipeline.validation.validate import validate
+from tests.conftest import TODAY, D
 
 NBSP = "\u00a0"
 
@@ -24,7 +25,7 @@ NBSP = "\u00a0"
 def _render(folder: Path, **kwargs):
     dataset = validate(folder, today=TODAY).dataset
     figures = compute(dataset)
-    previous = compute(dataset, dataset.ar - 1)
+    previous = compute(dataset, dataset.year - 1)
     return render(dataset, figures, previous, **kwargs)
 
 
@@ -38,11 +39,16 @@ def _paragraphs(document) -> list[str]:
 
 
 def _table_after(document, heading: str):
-    """The first table that follows the heading with this text."""
+    """The first table that follows the heading with this text (not its contents entry)."""
     body = document.element.body
     seen = False
     for child in body.iterchildren():
-        if child.tag == qn("w:p") and Paragraph(child, document).text.strip() == heading:
+        paragraph = Paragraph(child, document) if child.tag == qn("w:p") else None
+        if (
+            paragraph is not None
+            and paragraph.style.name.startswith("Heading")
+            and paragraph.text.strip() == heading
+        ):
             seen = True
         elif seen and child.tag == qn("w:tbl"):
             return next(t for t in document.tables if t._tbl is child)
@@ -233,7 +239,134 @@ def test_long_texts_are_kept_whole(books):
 def test_missing_sections_leave_no_empty_heading(books):
     books.rows["Texter"] = []
     text = _paragraphs(docx.Document(io.BytesIO(_render(books.write()).docx)))
-    assert "Övrigt" not in text
+    assert "Mer om verksamheten" not in text
+
+
+@pytest.fixture(scope="module")
+def variant(tmp_path_factory):
+    """The hand-counted year made different in one render: every case by FaR, three more
+    cases (five of eight with a first talk), an activity and a text under Övrigt, and a
+    plan of twenty rows in one focus area."""
+    from tests.conftest import Workbooks
+
+    books = Workbooks(tmp_path_factory.mktemp("variant") / "raw")
+    rows = books.rows
+    for row in rows["Remisser"]:
+        row[2:4] = ["FaR", "Vårdcentral"]
+    for number, talk in (("A8", True), ("A9", True), ("A10", False)):
+        rows["Remisser"].append([number, D(2023, 8, 1), "FaR", "Vårdcentral"] + [None] * 5)
+        if talk:
+            rows["Samtal"].append([number, D(2023, 8, 10), "Första samtal", "Genomfört"])
+    rows["Texter"] = [["Övrigt", "Vi flyttade till nya lokaler."]]
+    rows["Aktiviteter"].append(["Städdag", "Övrigt", "Evenemang", None, None])
+    rows["Närvaro"].append([D(2023, 4, 1), "Städdag", "P9", None, 2])
+    rows["Plan"] = [["Fysisk aktivitet", f"Aktivitet {i}", None, None] for i in range(20)]
+    return docx.Document(io.BytesIO(_render(books.write()).docx))
+
+
+def test_the_coachs_other_text_is_not_headed_like_the_focus_area_ovrigt(variant):
+    """The Texter section Övrigt gets a heading of its own, never "Övrigt": that is the
+    name of a focus area, whose activities are listed just above it."""
+    styled = [(p.style.name, p.text) for p in variant.paragraphs if p.text]
+    at = styled.index(("Heading 2", "Mer om verksamheten"))
+    assert styled[at + 1] == ("Normal", "Vi flyttade till nya lokaler.")
+    assert ("Heading 3", "Övrigt") in styled[:at]  # the focus area, above its activities
+    assert [t for s, t in styled if s.startswith("Heading") and t == "Övrigt"] == ["Övrigt"]
+
+
+def test_one_channel_and_a_single_case_in_words(variant):
+    text = _paragraphs(variant)
+    assert "Under 2023 kom 8 ärenden till Hälsocenter Vaggeryds kommun, alla via FaR." in text
+    year = next(t for t in text if t.startswith("Under 2023 genomförde"))
+    assert year.endswith(
+        "Under året tackade 1 person nej till erbjudandet, 2 samtal uteblev och 1 recept "
+        "skickades tillbaka till förskrivaren."
+    )
+
+
+def test_a_half_per_cent_is_rounded_up_as_published(variant):
+    """5 of 8 is 62,5 %: published as 63 % (Swedish statistics and Excel round halves up),
+    never 62 % (Python's round-half-to-even)."""
+    quality = _rows(_table_after(variant, "Hur snabbt och hur väl"))
+    assert quality[2] == ["Ärenden med första samtal", "100\u00a0% (2 av 2)", "63\u00a0% (5 av 8)"]
+
+
+def test_tables_break_only_where_a_reader_expects_it(variant):
+    """A short table is one block; a long one may break, but its header row keeps its
+    first two rows and its last row is never alone; a note below a table, and a chart's
+    caption and what stands before it, keep with what follows."""
+
+    def kept(paragraph) -> bool:
+        return bool(paragraph.paragraph_format.keep_with_next)
+
+    def rows_kept(table) -> list[bool]:
+        return [all(kept(p) for c in row.cells for p in c.paragraphs) for row in table.rows]
+
+    long_plan = _table_after(variant, "Fokusområde Fysisk aktivitet")
+    assert len(long_plan.rows) == 21
+    assert rows_kept(long_plan) == [True, True] + [False] * 17 + [True, False]
+    short = _table_after(variant, "Kön och ålder")
+    assert rows_kept(short) == [True] * (len(short.rows) - 1) + [False]
+    areas = _table_after(variant, "Aktiviteter per fokusområde")
+    assert all(rows_kept(areas))  # its note comes next
+    captions = [p for p in variant.paragraphs if p.style.name == "Caption"]
+    assert len(captions) == 2 and all(kept(c) for c in captions)
+    before = [c._p.getprevious() for c in captions]  # the table above, the heading above
+    assert [b.tag for b in before] == [qn("w:tbl"), qn("w:p")]
+    last_row = before[0].findall(qn("w:tr"))[-1]
+    assert all(
+        p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in last_row.iter(qn("w:p"))
+    )
+
+
+def test_every_heading_like_line_has_a_heading_style(example_report):
+    """The focus areas above the activity lists and the regional goals' heading are
+    headings (a screen reader's heading list and the PDF's structure have them); no line
+    is made a heading by bold type alone."""
+    _, document = example_report
+    styled = [(p.style.name, p.text) for p in document.paragraphs]
+    level3 = [t for s, t in styled if s == "Heading 3"]
+    assert level3 == [
+        "Fysisk aktivitet",
+        "Matvanor",
+        "Gemenskap, psykiskt välbefinnande och existentiell hälsa",
+        "Föreläsningar",
+    ]
+    goals = styled.index(("Heading 2", "Hälsocenter i Jönköpings läns gemensamma mål"))
+    assert styled[goals - 1] == ("Heading 1", "Verksamhetsberättelse")
+    activities = styled.index(("Heading 2", "Aktiviteter under 2023"))
+    assert styled[activities + 1] == ("Heading 3", "Fysisk aktivitet")
+    bold_lines = [
+        p.text
+        for p in document.paragraphs
+        if p.style.name == "Normal"
+        and p.text.strip()
+        and all(r.bold for r in p.runs if r.text.strip())
+    ]
+    assert bold_lines == []
+
+
+def test_a_zero_is_never_a_number_in_running_text(books):
+    """No one declined, no call was missed, no prescription returned, no own contact and no
+    steering-group meeting: those clauses are left out or said in words, never "0 recept"."""
+    rows = books.rows
+    rows["Remisser"][2][7] = None  # A3 did not decline
+    rows["Remisser"][3][8] = None  # A4's prescription was not returned
+    rows["Remisser"][4][2:4] = ["FaR", "Vårdcentral"]  # A5 came by FaR, not on her own
+    rows["Samtal"] = [s for s in rows["Samtal"] if s[3] != "Uteblev"]
+    rows["Uppgifter"][4][1] = 0
+    text = _paragraphs(docx.Document(io.BytesIO(_render(books.write()).docx)))
+    assert (
+        "Under 2023 kom 5 ärenden till Hälsocenter Vaggeryds kommun: 4 via FaR och 1 via "
+        "annan remiss."
+    ) in text
+    assert "Under 2023 genomförde hälsocoachen 3 första samtal och 1 uppföljande samtal." in text
+    assert "Inget av de 4 inbokade samtalen uteblev." in text
+    assert (
+        "Styrgruppen för Hälsocenter Vaggeryds kommun har under 2023 inte haft något möte."
+    ) in text
+    prose = [t for t in text if t.startswith(("Under", "Styrgruppen", "Av ", "Inget", "Hälften"))]
+    assert not [t for t in prose if re.search(r"(^|\s)0\s", t)], prose
 
 
 def test_small_counts_show_as_a_range(base_report):
@@ -284,11 +417,37 @@ def test_table_of_contents_and_page_numbers(example_report):
     _, document = example_report
     toc = [p.text for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
     assert toc[0] == "Inledning" and "Statistik 2023" in toc
-    assert toc[-1] == "Verksamhetsplan – Hälsocenter Jönköpings län"
+    assert toc[-1] == "Fokusområde Föreläsningar"
+
+
+def test_the_contents_list_has_every_heading_as_a_link(example_report):
+    """Word shows the stored entries when the file opens: every heading of levels 1–2 in
+    order (22 in the example, the plan's focus areas too), each a link to a _Toc bookmark
+    on its heading, in the contents style of its level."""
+    _, document = example_report
+    headings = [
+        (int(p.style.name[-1]), p)
+        for p in document.paragraphs
+        if p.style.name in ("Heading 1", "Heading 2")
+    ]
+    entries = [p for p in document.paragraphs if p.style.name.startswith("toc ")]
+    assert len(entries) == len(headings) == 22
+    for (level, heading), entry in zip(headings, entries, strict=True):
+        assert entry.style.name == f"toc {level}"
+        (link,) = entry._p.findall(qn("w:hyperlink"))
+        anchor = link.get(qn("w:anchor"))
+        assert anchor.startswith("_Toc") and entry.text == heading.text
+        marks = heading._p.findall(qn("w:bookmarkStart"))
+        assert [m.get(qn("w:name")) for m in marks] == [anchor]
+        assert heading._p.find(qn("w:bookmarkEnd")).get(qn("w:id")) == marks[0].get(qn("w:id"))
+    field = "".join(t.text for e in entries for t in e._p.iter(qn("w:instrText")))
+    assert field == ' TOC \\o "1-2" \\h \\z \\u '
+    kinds = [f.get(qn("w:fldCharType")) for e in entries for f in e._p.iter(qn("w:fldChar"))]
+    assert kinds == ["begin", "separate", "end"]
 
 
 def test_a_broken_document_is_never_handed_out(example_report):
-    from pipeline.ooxml import BrokenDocument, finalize_docx
+    from pipeline.publish.ooxml import BrokenDocument, finalize_docx
 
     report, _ = example_report
     package = io.BytesIO()

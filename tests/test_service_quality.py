@@ -9,9 +9,9 @@ import io
 import docx
 import pytest
 
-from pipeline.aggregate import compute, previous_year, to_csv
-from pipeline.render import render
-from pipeline.validate import validate
+from pipeline.figures.aggregate import compute, previous_year, to_csv
+from pipeline.report.render import render
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 from tests.test_render import _rows, _table_after
 
@@ -50,7 +50,7 @@ def test_each_figure_by_hand(year):
     # A1 twice (the latest, Delvis, counts), A5 once (Ja); A6's follow-up did not happen.
     assert figures.value("klienter_med_uppfoljning") == 2
     answers = {
-        f.kategori: f.varde for f in figures.breakdown("klienter_med_uppfoljning", "foljsamhet")
+        f.category: f.value for f in figures.breakdown("klienter_med_uppfoljning", "foljsamhet")
     }
     assert answers == {"Ja": 1, "Delvis": 1, "Nej": 0, "uppgift saknas": 0}
 

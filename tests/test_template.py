@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from docxtpl import DocxTemplate
 
-from pipeline import aggregate, config
-from pipeline.render import build_context, jinja_environment
-from pipeline.validate import validate
+from pipeline import config
+from pipeline.figures import aggregate
+from pipeline.report.render import build_context, jinja_environment
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 
 

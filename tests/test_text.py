@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import personnummer
-from pipeline.formatting import antal, datum, forandring, tal
-from pipeline.text import clean_text, normalize_header, paragraphs
+from pipeline.publish.formatting import antal, datum, forandring, tal
+from pipeline.validation import personnummer
+from pipeline.validation.text import clean_text, normalize_header, paragraphs
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,11 @@ import io
 import docx
 import pytest
 
-from pipeline import aggregate, contract
-from pipeline.aggregate import compute, previous_year, to_csv
-from pipeline.render import render
-from pipeline.validate import validate
+from pipeline.contract import schema as contract
+from pipeline.figures import aggregate
+from pipeline.figures.aggregate import compute, previous_year, to_csv
+from pipeline.report.render import render
+from pipeline.validation.validate import validate
 from tests.conftest import HEADERS, TODAY
 from tests.test_render import _rows, _table_after
 from tests.test_suppression import possible_values
@@ -104,7 +105,7 @@ def test_no_hidden_count_recoverable_in_report_and_csv(small_groups):
             group = [
                 r
                 for r in rows
-                if r["ar"] == str(year_figures.ar)
+                if r["ar"] == str(year_figures.year)
                 and r["nyckeltal"] == "arenden_inkomna"
                 and r["dimension"] == dimension
             ]
@@ -142,13 +143,13 @@ def starts_in_2024(books):
 def test_missing_years_give_no_since_start_and_no_zeros(starts_in_2024):
     folder = starts_in_2024.write()
     result = validate(folder, today=TODAY)
-    warning = next(p for p in result.problems if p.flik == "Tidigare år")
-    assert warning.niva == "varning"
-    assert warning.problem.startswith(
+    warning = next(p for p in result.problems if p.sheet == "Tidigare år")
+    assert warning.level == "varning"
+    assert warning.message.startswith(
         "Uppgifter saknas för 2022 och 2023: Hälsocentret startade 2022, men remisser.xlsx har "
         "rader först från 2024 och fliken Tidigare år har inga rader för 2022 och 2023."
     )
-    assert warning.atgard == (
+    assert warning.fix == (
         "Fyll i fliken Tidigare år i verksamhet.xlsx med en rad per år (2022 och 2023) och "
         "kolumnerna Ärenden, varav FaR och Första samtal från de årens verksamhetsberättelser."
     )
@@ -171,7 +172,7 @@ def test_earlier_years_from_tidigare_ar(starts_in_2024):
     starts_in_2024.rows["Tidigare år"] = [[2022, 30, 25, 20], [2023, 50, 40, None]]
     folder = starts_in_2024.write()
     result = validate(folder, today=TODAY)
-    assert result.ok and not [p for p in result.problems if p.flik == "Tidigare år"]
+    assert result.ok and not [p for p in result.problems if p.sheet == "Tidigare år"]
     figures, previous, document = _report(folder)
     assert figures.value("arenden_sedan_start") == 30 + 50 + 20
     assert figures.value("far_sedan_start") == 25 + 40 + 19
@@ -246,10 +247,10 @@ def test_personnummer_refused_in_free_text(books, sheet, row, column, value):
     result = validate(books.write(), today=TODAY)
     assert not result.ok
     (error,) = result.errors
-    assert error.flik == sheet and error.rad == row + 2
-    assert error.kolumn == HEADERS[sheet][column]
-    assert error.problem.startswith("Texten innehåller något som ser ut som ett personnummer")
-    assert "ÅÅMMDD-XXXX" in error.problem
+    assert error.sheet == sheet and error.row == row + 2
+    assert error.column == HEADERS[sheet][column]
+    assert error.message.startswith("Texten innehåller något som ser ut som ett personnummer")
+    assert "ÅÅMMDD-XXXX" in error.message
     assert "1234" not in error.line() and "680512" not in error.line()
 
 
@@ -261,8 +262,8 @@ def test_personnummer_refused_in_a_number_cell(books, sheet, index, column):
     target[1 if sheet == "Uppgifter" else 3] = 6805121234
     result = validate(books.write(), today=TODAY)
     (error,) = result.errors
-    assert (error.flik, error.kolumn) == (sheet, column)
-    assert error.problem.startswith("Värdet ser ut som ett personnummer (ÅÅMMDD-XXXX).")
+    assert (error.sheet, error.column) == (sheet, column)
+    assert error.message.startswith("Värdet ser ut som ett personnummer (ÅÅMMDD-XXXX).")
     assert "6805121234" not in error.line()
 
 
@@ -277,9 +278,9 @@ def test_ids_are_matched_as_a_person_reads_them(books):
     assert figures.value("unika_deltagare", "aktivitet", "Gympa") == 1
     assert figures.value("unika_deltagare", "fokusomrade", "Fysisk aktivitet") == 2
     assert figures.value("forsta_samtal") == 3  # a5's talk found its referral A5
-    notices = [p for p in result.problems if "på olika sätt" in p.problem]
-    assert [p.fil for p in notices] == ["aktiviteter.xlsx", "remisser.xlsx"]
-    assert notices[0].problem == (
+    notices = [p for p in result.problems if "på olika sätt" in p.message]
+    assert [p.file for p in notices] == ["aktiviteter.xlsx", "remisser.xlsx"]
+    assert notices[0].message == (
         "En kod är skriven på olika sätt men räknas som samma person ('P1' = 'p1'). Stora och "
         "små bokstäver, mellanslag och osynliga tecken gör inte två koder olika."
     )
@@ -289,7 +290,7 @@ def test_the_same_id_twice_in_remisser_is_an_error_whatever_the_case(books):
     books.rows["Remisser"][1][0] = "a1"
     result = validate(books.write(), today=TODAY)
     assert any(
-        p.flik == "Remisser" and p.kolumn == "Klient-ID" and "finns på flera rader" in p.problem
+        p.sheet == "Remisser" and p.column == "Klient-ID" and "finns på flera rader" in p.message
         for p in result.errors
     )
 
@@ -299,7 +300,7 @@ def test_misspelt_optional_column_is_a_warning_that_says_what_follows(books):
     headers[headers.index("Födelseår")] = "Födelsår"
     result = validate(books.write(), today=TODAY)
     assert result.ok
-    (warning,) = [p for p in result.problems if p.kolumn == "Födelsår"]
+    (warning,) = [p for p in result.problems if p.column == "Födelsår"]
     assert warning.line() == (
         "Varning: remisser.xlsx, flik Remisser, rad 1, kolumn Födelsår: Kolumnen Födelsår finns "
         "inte i mallen. Menade du 'Födelseår'? Som det är nu läses kolumnen inte: "
@@ -307,7 +308,7 @@ def test_misspelt_optional_column_is_a_warning_that_says_what_follows(books):
         "'Födelseår'."
     )
     ages = compute(result.dataset).breakdown("arenden_inkomna", "aldersgrupp")
-    assert [f.kategori for f in ages if not f.undertryckt and f.varde] == ["uppgift saknas"]
+    assert [f.category for f in ages if not f.suppressed and f.value] == ["uppgift saknas"]
 
 
 def test_a_header_twice_is_an_error_naming_both_columns(books):
@@ -323,7 +324,7 @@ def test_a_header_twice_is_an_error_naming_both_columns(books):
 def test_blank_workbooks_explain_tidigare_ar_and_foljsamhet(tmp_path):
     from openpyxl import load_workbook
 
-    from pipeline.mallar import write_blank_workbooks
+    from pipeline.coach.blank_workbooks import write_blank_workbooks
 
     write_blank_workbooks(tmp_path)
     verksamhet = load_workbook(tmp_path / "verksamhet.xlsx")

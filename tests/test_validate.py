@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import cli
-from pipeline.inspect_xlsx import OLE_MAGIC
-from pipeline.validate import validate
+from pipeline.cli import main as cli
+from pipeline.validation.inspect_xlsx import OLE_MAGIC
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 
 D = dt.date
@@ -386,7 +386,7 @@ def test_all_problems_are_reported_at_once(books):
         if change.__name__ == "change":
             change(books)
     result = validate(books.write(), today=TODAY)
-    sheets = {(p.fil, p.flik) for p in result.errors}
+    sheets = {(p.file, p.sheet) for p in result.errors}
     assert len(result.errors) >= 15
     assert ("remisser.xlsx", "Remisser") in sheets and ("aktiviteter.xlsx", "Närvaro") in sheets
 
@@ -395,7 +395,7 @@ def test_personnummer_never_appears_in_a_problem(books):
     books.rows["Remisser"][4][0] = "19680101-1239"
     books.rows["Samtal"][4][0] = "19680101-1239"  # the same number as an orphan reference
     result = validate(books.write(), today=TODAY)
-    text = "\n".join(f"{p.varde} {p.problem} {p.atgard}" for p in result.problems)
+    text = "\n".join(f"{p.value} {p.message} {p.fix}" for p in result.problems)
     assert "1239" not in text and "680101" not in text
     assert "ÅÅMMDD-XXXX" in text
 
@@ -448,7 +448,7 @@ def test_empty_rows_and_extra_columns_are_notices(books):
         "Notis: verksamhet.xlsx, flik Plan, rad 1, kolumn Anteckning: Kolumnen Anteckning "
         "finns inte i mallen och hoppas över."
     ) in lines
-    remisser = next(s for s in result.sheets if s.flik == "Remisser")
+    remisser = next(s for s in result.sheets if s.sheet == "Remisser")
     assert (remisser.rows_read, remisser.empty_rows, remisser.error_rows) == (8, 1, 0)
     # Rows after the empty one keep their Excel row numbers.
     assert list(result.dataset.remisser.index) == [2, 3, 5, 6, 7, 8, 9]
@@ -459,13 +459,13 @@ def test_rows_with_errors_are_counted(books):
     books.rows["Remisser"][0][1] = "igår"
     books.rows["Remisser"][1][2] = "Farr"
     result = validate(books.write(), today=TODAY)
-    remisser = next(s for s in result.sheets if s.flik == "Remisser")
+    remisser = next(s for s in result.sheets if s.sheet == "Remisser")
     assert remisser.error_rows == 2
 
 
 def test_large_workbooks_are_validated_side_by_side(books, monkeypatch):
     """The parallel path (a spawned helper process) gives the same result as one process."""
-    from pipeline import validate as validation
+    from pipeline.validation import validate as validation
 
     folder = books.write()
     alone = validate(folder, today=TODAY)
@@ -480,7 +480,7 @@ def test_large_workbooks_are_validated_side_by_side(books, monkeypatch):
 def test_large_workbooks_are_scanned_for_formulas_in_a_second_process(books, monkeypatch):
     """The background formula scan (a second process for large files) finds what the scan
     in this process finds; when the helper fails, the scan is done here instead."""
-    from pipeline import inspect_xlsx
+    from pipeline.validation import inspect_xlsx
 
     folder = books.write()
     _formula_without_value(folder)
@@ -488,12 +488,13 @@ def test_large_workbooks_are_scanned_for_formulas_in_a_second_process(books, mon
     here = inspect_xlsx.formulas_without_value(path)
     assert here == {"Närvaro": ["E4"]}
     monkeypatch.setattr(inspect_xlsx, "BACKGROUND_BYTES", 0)
-    scan = inspect_xlsx.FormulaScan([path])
-    assert scan._process is not None  # really in a second process
-    assert scan.result(path) == here
-    failed = inspect_xlsx.FormulaScan([path])
-    failed._process.kill()
-    assert failed.result(path) == here
+    workbooks = {path.name: path.read_bytes()}
+    scan = inspect_xlsx.FormulaScan(workbooks)
+    assert scan._helper is not None  # really in a second process
+    assert scan.result(path.name) == here
+    failed = inspect_xlsx.FormulaScan(workbooks)
+    failed._helper._process.kill()
+    assert failed.result(path.name) == here
     # Through validation too: the same message as for a small workbook.
     lines = [p.line() for p in validate(folder, today=TODAY).errors]
     assert FILE_CASES["formel utan sparat resultat"][1] in lines

@@ -6,8 +6,8 @@ import datetime as dt
 
 from openpyxl import load_workbook
 
-from pipeline import cli
-from pipeline.validate import validate
+from pipeline.cli import main as cli
+from pipeline.validation.validate import validate
 from tests.conftest import TODAY
 
 D = dt.date
@@ -16,7 +16,7 @@ D = dt.date
 def _warnings(books) -> list[str]:
     result = validate(books.write(), today=TODAY)
     assert result.ok, [p.line() for p in result.errors]
-    return [p.line() for p in result.problems if p.niva == "varning"]
+    return [p.line() for p in result.problems if p.level == "varning"]
 
 
 def test_no_warnings_for_the_base_year(books):

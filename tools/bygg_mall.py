@@ -11,6 +11,7 @@ paragraph-level logic, `{%tr ... %}` alone in a table row for row loops.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from docx import Document
@@ -22,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from pipeline.config import COMPARISON_TEMPLATE, REPORT_TEMPLATE
+from pipeline.publish.ooxml import rewrite
 
 REGIONAL_GOALS = [
     (
@@ -168,6 +170,11 @@ def _caption(doc, text: str) -> None:
     caption.paragraph_format.space_before = Pt(10)
 
 
+def _note(doc, text: str) -> None:
+    """A note explaining the table right above it, a little apart from its last row."""
+    doc.add_paragraph(text).paragraph_format.space_before = Pt(4)
+
+
 def _page_footer(doc, text: str) -> None:
     """A centred footer: the text followed by the page number."""
     footer = doc.sections[0].footer.paragraphs[0]
@@ -200,11 +207,14 @@ def _table(
     cells,
     numeric: int = 0,
     widths: list[float] | None = None,
-    keep_together: bool = True,
+    keep_together: bool = False,
 ):
     """A full-width table with a repeated bold header row and one docxtpl row loop.
 
-    The last `numeric` columns hold numbers and are right-aligned; `widths` in cm.
+    The last `numeric` columns hold numbers and are right-aligned; `widths` in cm. Which
+    rows stay together on a page is decided when the report is made (the rows are known
+    then): pipeline.publish.docx_layout. `keep_together` marks the rows in the template
+    instead (the comparison's table).
     """
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = doc.styles["Table Grid"]
@@ -227,7 +237,7 @@ def _table(
     table.rows[3].cells[0].text = "{%tr endfor %}"
     for row in table.rows:  # a row never splits across two pages
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    if keep_together:  # a short table stays on one page, with what follows it
+    if keep_together:
         for row in (table.rows[0], table.rows[2]):
             for cell in row.cells:
                 for paragraph in cell.paragraphs:
@@ -256,6 +266,7 @@ def _breakdown_table(doc, key: str) -> None:
             "{{ rad.forandring }}",
         ],
         numeric=3,
+        widths=[3.2, 4.8, 2.6, 2.6, 2.8],  # categories on one line ("Förening/civilsamhälle")
     )
 
 
@@ -298,6 +309,13 @@ def _one_font(doc, font: str) -> None:
         for side in ("ascii", "hAnsi", "cs", "eastAsia"):
             fonts.set(qn(f"w:{side}"), font)
         r_pr.insert(0, fonts)
+
+
+def _save(doc, path: Path) -> None:
+    """Saved with fixed zip timestamps: building an unchanged template gives the same bytes."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    path.write_bytes(rewrite(buffer.getvalue(), {}))
 
 
 def _new_document(title: str):
@@ -395,7 +413,7 @@ def build(path: Path) -> None:
     )
 
     doc.add_heading("Verksamhetsberättelse", level=1)
-    doc.add_paragraph("Hälsocenter i Jönköpings läns gemensamma mål:").runs[0].bold = True
+    doc.add_heading("Hälsocenter i Jönköpings läns gemensamma mål", level=2)
     doc.add_paragraph(
         "Parterna ska i Hälsocenter samverka för att nå invånare som på grund av sin livsstil "
         "eller en eller flera levnadsvanor har risk för framtida ohälsa och genom ett "
@@ -406,19 +424,11 @@ def build(path: Path) -> None:
     for goal, key in REGIONAL_GOALS:
         doc.add_paragraph(goal, style="List Bullet")
         if key == "inflode":
-            doc.add_paragraph(
-                "Under {{ ar }} kom {{ inflode.arenden|antal('ärende', 'ärenden') }} till "
-                "Hälsocenter {{ kommunnamn }}: {{ inflode.far|tal }} via FaR, "
-                "{{ inflode.remiss|tal }} via annan remiss och {{ inflode.egen|tal }} genom "
-                "egen kontakt."
-            )
+            doc.add_paragraph("{{ inflode }}")
         if key == "styrgrupp":
-            # The count only where the coach has not written about the steering group.
-            doc.add_paragraph("{%p if styrgruppsmoten is not none and not texter.styrgrupp %}")
-            doc.add_paragraph(
-                "Styrgruppen för Hälsocenter {{ kommunnamn }} har under {{ ar }} haft "
-                "{{ styrgruppsmoten|antal('möte', 'möten') }}."
-            )
+            # The count, said where the coach has not written about the steering group.
+            doc.add_paragraph("{%p if styrgrupp %}")
+            doc.add_paragraph("{{ styrgrupp }}")
             doc.add_paragraph("{%p endif %}")
         if key:
             _texts(doc, key)
@@ -428,8 +438,8 @@ def build(path: Path) -> None:
     doc.add_paragraph(
         "Hälsocenter {{ kommunnamn }} tog emot sin första klient den {{ startdatum|datum }}. "
         "Sedan dess har det kommit {{ sedan_start.arenden|antal('ärende', 'ärenden') }}"
-        "{% if sedan_start.far is not none %}, varav {{ sedan_start.far|tal }} FaR{% endif %}"
-        "{% if sedan_start.forsta_samtal is not none %}, och det har genomförts "
+        "{% if sedan_start.far %}, varav {{ sedan_start.far|tal }} FaR{% endif %}"
+        "{% if sedan_start.forsta_samtal %}, och det har genomförts "
         "{{ sedan_start.forsta_samtal|antal('första samtal', 'första samtal') }}{% endif %}."
     )
     doc.add_paragraph("{%p else %}")
@@ -439,23 +449,12 @@ def build(path: Path) -> None:
         "för {{ saknade_ar }}."
     )
     doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph(
-        "Under {{ ar }} genomförde hälsocoachen "
-        "{{ aret.forsta_samtal|antal('första samtal', 'första samtal') }} och "
-        "{{ aret.uppfoljande_samtal|antal('uppföljande samtal', 'uppföljande samtal') }}. "
-        "Under året tackade {{ aret.avbojda|antal('person', 'personer') }} nej till "
-        "erbjudandet, {{ aret.uteblivna_samtal|antal('samtal', 'samtal') }} uteblev och "
-        "{{ aret.recept_i_retur|antal('recept', 'recept') }} skickades tillbaka till "
-        "förskrivaren."
-    )
+    doc.add_paragraph("{{ aret }}")
     _texts(doc, "lokal_beskrivning")
     doc.add_paragraph("{%p if aktiviteter %}")
     doc.add_heading("Aktiviteter under {{ ar }}", level=2)
     doc.add_paragraph("{%p for omrade in aktiviteter %}")
-    lead = doc.add_paragraph("{{ omrade.namn }}")
-    lead.runs[0].bold = True
-    lead.paragraph_format.keep_with_next = True
-    lead.paragraph_format.space_after = Pt(2)
+    doc.add_heading("{{ omrade.namn }}", level=3)
     doc.add_paragraph("{%p for akt in omrade.aktiviteter %}")
     doc.add_paragraph(
         "{{ akt.aktivitet }}: "
@@ -469,7 +468,7 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if texter.ovrigt %}")
-    doc.add_heading("Övrigt", level=2)
+    doc.add_heading("Mer om verksamheten", level=2)  # not "Övrigt": a focus area has that name
     doc.add_paragraph("{%p endif %}")
     _texts(doc, "ovrigt")
 
@@ -505,7 +504,7 @@ def build(path: Path) -> None:
         widths=[6.5, 4.25, 4.25],
     )
     doc.add_paragraph("{%p if kvalitet.not %}")
-    doc.add_paragraph("{{ kvalitet.not }}")
+    _note(doc, "{{ kvalitet.not }}")
     doc.add_paragraph("{%p endif %}")
     doc.add_heading("Inkomna ärenden per kanal och remittent", level=2)
     _breakdown_table(doc, "inflode")
@@ -515,6 +514,9 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endif %}")
     _breakdown_table(doc, "demografi")
     doc.add_heading("Aktiviteter per fokusområde", level=2)
+    # The chart first, the table with its note after it: the two halves can take a page each.
+    _caption(doc, "Deltagartimmar per fokusområde {{ ar }}")
+    doc.add_paragraph("{{ diagram.fokusomraden }}")
     _table(
         doc,
         [
@@ -535,16 +537,15 @@ def build(path: Path) -> None:
             "{{ rad.deltagartimmar }}",
         ],
         numeric=5,
-        widths=[4.2, 2.5, 2.4, 2.5, 3.0, 2.9],
+        widths=[4.3, 1.9, 1.7, 2.5, 2.9, 2.7],
     )
     doc.add_paragraph("{%p if statistik.okanda_deltagare %}")
-    doc.add_paragraph(
+    _note(
+        doc,
         "”–” under Unika deltagare betyder att antalet inte är känt: de tillfällena räknades "
-        "bara i antal deltagare (till exempel åhörare på en föreläsning), inte per person."
+        "bara i antal deltagare (till exempel åhörare på en föreläsning), inte per person.",
     )
     doc.add_paragraph("{%p endif %}")
-    _caption(doc, "Deltagartimmar per fokusområde {{ ar }}")
-    doc.add_paragraph("{{ diagram.fokusomraden }}")
 
     plan = doc.add_heading("Verksamhetsplan – Hälsocenter Jönköpings län", level=1)
     plan.paragraph_format.page_break_before = True
@@ -563,16 +564,15 @@ def build(path: Path) -> None:
         ],
         "{%tr for rad in omrade.rader %}",
         ["{{ rad.aktivitet }}", "{{ rad.uppfoljning }}", "{{ rad.framtidsplan }}"],
-        keep_together=False,  # a long plan may run over a page; its header row repeats
     )
     doc.add_paragraph("{%p endfor %}")
 
-    doc.save(path)
+    _save(doc, path)
 
 
 def build_comparison(path: Path) -> None:
     """The template of the regional comparison report (make compare)."""
-    from pipeline.compare import measures
+    from pipeline.contract.comparison import measures
 
     count = len(measures())
     doc = _new_document("Hälsocenter i Jönköpings län – jämförelse")
@@ -608,6 +608,7 @@ def build_comparison(path: Path) -> None:
         ["{{ rad.kommun }}", *[f"{{{{r rad.celler[{i}] }}}}" for i in range(count)]],
         numeric=count,
         widths=[3.0] + [14.0 / count] * count,
+        keep_together=True,
     )
     for cell in table.rows[0].cells:
         for run in cell.paragraphs[0].runs:
@@ -645,7 +646,7 @@ def build_comparison(path: Path) -> None:
     doc.add_paragraph("{%p for m in definitioner %}")
     doc.add_paragraph("{{ m.rubrik }} ({{ m.id }}): {{ m.definition }}", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")
-    doc.save(path)
+    _save(doc, path)
 
 
 if __name__ == "__main__":

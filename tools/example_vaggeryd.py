@@ -17,9 +17,9 @@ import random
 import sys
 from pathlib import Path
 
-from pipeline import config, contract
-from pipeline.contract import AVBOJDE, KANAL, TYP, UTFALL
-from pipeline.xlsx import write_input
+from pipeline import config
+from pipeline.coach.input_workbooks import write_input
+from pipeline.contract import schema as contract
 
 
 def FIELD(key: str) -> str:  # noqa: N802 (named like the contract's choice lookups)
@@ -67,16 +67,16 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
         klient = f"K{index + 1:04d}"
         year = day.year
         if index == 0:
-            kanal, remittent = KANAL("far"), "Vårdcentral"
+            kanal, remittent = contract.channel("far"), "Vårdcentral"
         elif (year == 2023 and index in (100, 130, 150)) or (year == 2022 and index in (30, 60)):
-            kanal, remittent = KANAL("egen_kontakt"), None
+            kanal, remittent = contract.channel("egen_kontakt"), None
         elif (year == 2023 and index in (110, 140)) or (year == 2022 and index == 45):
             kanal, remittent = (
-                KANAL("remiss"),
+                contract.channel("remiss"),
                 rng.choice(["Kommunal verksamhet", "Förening/civilsamhälle"]),
             )
         else:
-            kanal = KANAL("far")
+            kanal = contract.channel("far")
             remittent = "Annan" if index in (70, 120) else "Vårdcentral"
         enhet = (
             rng.choice(["Vårdcentralen Vaggeryd", "Vårdcentralen Skillingaryd"])
@@ -88,11 +88,13 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
         fodelsear = None if age is None else year - age
         first_day = None
         if index in declined:
-            avbojde, retur = AVBOJDE("ja"), None
+            avbojde, retur = contract.declined("ja"), None
         elif index in no_show:
-            avbojde = AVBOJDE("nej")
+            avbojde = contract.declined("nej")
             missed = day + dt.timedelta(days=rng.randint(7, 20))
-            samtal.append([klient, missed, TYP("forsta_samtal"), UTFALL("uteblev")])
+            samtal.append(
+                [klient, missed, contract.talk_type("forsta_samtal"), contract.outcome("uteblev")]
+            )
             retur = missed + dt.timedelta(days=rng.randint(7, 14))
         else:
             avbojde, retur = None, None
@@ -111,18 +113,29 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
                     [
                         klient,
                         first_day - dt.timedelta(days=7),
-                        TYP("forsta_samtal"),
-                        UTFALL("uteblev"),
+                        contract.talk_type("forsta_samtal"),
+                        contract.outcome("uteblev"),
                     ]
                 )
-            samtal.append([klient, first_day, TYP("forsta_samtal"), UTFALL("genomfort")])
+            samtal.append(
+                [
+                    klient,
+                    first_day,
+                    contract.talk_type("forsta_samtal"),
+                    contract.outcome("genomfort"),
+                ]
+            )
             follow = first_day
             for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
                 follow = follow + dt.timedelta(days=rng.randint(30, 90))
                 if follow > D(2023, 12, 29):
                     break
-                outcome = UTFALL("uteblev") if rng.random() < 0.1 else UTFALL("genomfort")
-                samtal.append([klient, follow, TYP("uppfoljande_samtal"), outcome])
+                outcome = (
+                    contract.outcome("uteblev")
+                    if rng.random() < 0.1
+                    else contract.outcome("genomfort")
+                )
+                samtal.append([klient, follow, contract.talk_type("uppfoljande_samtal"), outcome])
         remisser.append([klient, day, kanal, remittent, enhet, kon, fodelsear, avbojde, retur])
 
     for day in (
@@ -134,7 +147,9 @@ def _referrals(rng: random.Random) -> tuple[list[list], list[list]]:
         D(2023, 9, 5),
         D(2023, 11, 21),
     ):
-        samtal.append([None, day, TYP("spontant_besok"), UTFALL("genomfort")])
+        samtal.append(
+            [None, day, contract.talk_type("spontant_besok"), contract.outcome("genomfort")]
+        )
     samtal.sort(key=lambda r: (r[1], r[0] or ""))
     return remisser, samtal
 

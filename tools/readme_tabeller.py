@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sys
 
-from pipeline import config, contract
-from pipeline.docs import TYPES, requirement_text
+from pipeline import config
+from pipeline.contract import schema as contract
+from pipeline.contract.docs import TYPES, requirement_text
 
 START = "<!-- kolumner:start (genereras av python -m tools.readme_tabeller) -->"
 END = "<!-- kolumner:end -->"

@@ -7,9 +7,9 @@ from pathlib import PurePath
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from pipeline import config, contract
-from pipeline.formatting import tal
-from pipeline.input_files import OTHER_FORMATS
+from pipeline import config
+from pipeline.contract import schema as contract
+from pipeline.publish.formatting import number
 from pipeline.web.privacy import MAX_FILE_BYTES, MAX_FILE_MB
 
 ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
@@ -35,7 +35,7 @@ class LoginForm(AuthenticationForm):
 
 
 def megabytes(size: int) -> str:
-    return f"{tal(round(size / (1024 * 1024), 1))} MB"
+    return f"{number(round(size / (1024 * 1024), 1))} MB"
 
 
 class WorkbookField(forms.FileField):
@@ -73,7 +73,7 @@ class WorkbookField(forms.FileField):
                 code="too_large",
             )
         suffix = PurePath(name).suffix.casefold()
-        if suffix in OTHER_FORMATS:
+        if suffix in contract.OTHER_FORMATS:
             raise forms.ValidationError(
                 f"Filen {name} är inte en Excel-arbetsbok (.xlsx). Öppna den i Excel, välj "
                 f"Spara som > Excel-arbetsbok (*.xlsx) och välj sedan {self.fil} här.",

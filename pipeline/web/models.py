@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from pipeline import contract
+from pipeline.contract import schema as contract
 
 
 def kommun_choices() -> list[tuple[str, str]]:

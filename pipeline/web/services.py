@@ -18,11 +18,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
-from pipeline import compare, contract
-from pipeline.problems import FEL, NOTIS, VARNING, Problem, sort_key
+from pipeline.comparison import compare
+from pipeline.contract import schema as contract
 from pipeline.web.models import AuditLog, KeyFigure, OutputFile, SentFile, Submission
 
-LEVELS = {FEL: 0, VARNING: 1, NOTIS: 2}
+LEVELS = {"fel": 0, "varning": 1, "notis": 2}
 SUMMARY_LIMIT = 50  # as many lines as the command line prints
 
 
@@ -35,20 +35,23 @@ class Outcome:
     """One submission's answer: the stored submission and the problems found."""
 
     submission: Submission
-    problems: tuple[Problem, ...] = ()
+    problems: tuple = ()
 
     @property
     def ok(self) -> bool:
         return self.submission.valid
 
     @property
-    def ordered(self) -> list[Problem]:
+    def ordered(self) -> list:
         """Errors first, then warnings and notices (as the command line prints them)."""
-        return sorted(self.problems, key=lambda p: (LEVELS[p.niva], *sort_key(p)))
+        return sorted(
+            self.problems,
+            key=lambda p: (LEVELS[p.level], p.file, p.sheet or "", p.row or 0, p.column or ""),
+        )
 
     @property
     def errors(self) -> int:
-        return sum(p.niva == FEL for p in self.problems)
+        return sum(p.level == "fel" for p in self.problems)
 
 
 def submit(*, user, kommunkod: str, workbooks: Mapping[str, bytes], sent_names: Mapping[str, str]):

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pipeline import config, contract
+from pipeline import config
+from pipeline.contract import schema as contract
 from pipeline.web import services
 from pipeline.web.forms import LoginForm, UploadForm
 from pipeline.web.models import AuditLog, kommun_name

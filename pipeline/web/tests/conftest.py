@@ -11,7 +11,8 @@ import os
 
 import pytest
 
-from pipeline import config, contract
+from pipeline import config
+from pipeline.contract import schema as contract
 from pipeline.web import SETTINGS
 
 PASSWORD = "rätt-lösenord-42"

@@ -12,7 +12,8 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.test import RequestFactory
 
-from pipeline import cli, config
+from pipeline import config
+from pipeline.cli import main as cli
 from pipeline.web.models import Profile
 
 NEW_PASSWORD = "ett-nytt-lösenord-7"

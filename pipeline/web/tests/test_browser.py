@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import config
-from pipeline.problems import VARNING, Problem
+from pipeline.validation.problems import Level, Problem
 from pipeline.web import services
 from pipeline.web.tests.conftest import PASSWORD, XLSX_TYPE
 
@@ -143,7 +143,9 @@ def test_coach_page_with_form_errors_problems_and_outputs(
 
     problems = (
         Problem("remisser.xlsx", "Remisser", 7, "Kön", "Kvinan", "Inte ett val.", "Välj Kvinna."),
-        Problem("aktiviteter.xlsx", "Närvaro", 3, "Datum", None, "Ovanligt datum.", "", VARNING),
+        Problem(
+            "aktiviteter.xlsx", "Närvaro", 3, "Datum", None, "Ovanligt datum.", "", Level.WARNING
+        ),
     )
 
     def submit(**kwargs):

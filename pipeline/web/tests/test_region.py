@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from pipeline import contract
+from pipeline.contract import schema as contract
 from pipeline.web.models import Submission
 
 

@@ -109,11 +109,11 @@ def test_a_role_is_a_municipality_or_the_region_never_both_or_none(make_user, ko
 
 
 def test_problems_are_ordered_as_the_command_line_prints_them(coach):
-    from pipeline.problems import NOTIS, VARNING, Problem
+    from pipeline.validation.problems import Level, Problem
 
     submission = services.store_submission(user=coach, kommunkod="0643", sent={}, valid=False)
-    notice = Problem("a.xlsx", None, None, None, None, "notis", "", NOTIS)
-    warning = Problem("a.xlsx", None, None, None, None, "varning", "", VARNING)
+    notice = Problem("a.xlsx", None, None, None, None, "notis", "", Level.NOTICE)
+    warning = Problem("a.xlsx", None, None, None, None, "varning", "", Level.WARNING)
     error = Problem("b.xlsx", None, None, None, None, "fel")
     outcome = services.Outcome(submission, (notice, warning, error))
     assert outcome.ordered == [error, warning, notice]

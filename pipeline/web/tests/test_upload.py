@@ -13,8 +13,9 @@ from django.core.files.uploadhandler import StopFutureHandlers
 from django.test import Client, RequestFactory, override_settings
 from django.views.debug import ExceptionReporter
 
-from pipeline import config, contract
-from pipeline.problems import FEL, VARNING, Problem
+from pipeline import config
+from pipeline.contract import schema as contract
+from pipeline.validation.problems import Level, Problem
 from pipeline.web import services
 from pipeline.web.privacy import MAX_FILE_BYTES, InMemoryUploadHandler
 from pipeline.web.tests.conftest import XLSX_TYPE
@@ -157,8 +158,10 @@ def test_problems_are_listed_under_the_summary_each_linking_to_its_row(
 ):
     problems = (
         Problem("remisser.xlsx", "Remisser", 7, "Kön", "Kvinan", "Inte ett val.", "Välj Kvinna."),
-        Problem("verksamhet.xlsx", "Uppgifter", None, None, None, "År saknas.", "", FEL),
-        Problem("aktiviteter.xlsx", "Närvaro", 3, "Datum", None, "Ovanligt datum.", "", VARNING),
+        Problem("verksamhet.xlsx", "Uppgifter", None, None, None, "År saknas.", "", Level.ERROR),
+        Problem(
+            "aktiviteter.xlsx", "Närvaro", 3, "Datum", None, "Ovanligt datum.", "", Level.WARNING
+        ),
     )
     submission = services.store_submission(
         user=coach, kommunkod="0643", sent={"remisser.xlsx": b"PK"}, valid=False

@@ -1,0 +1,285 @@
+"""The comparison's measures, sums, shares and means with hidden and missing values (issue 18).
+
+Small key-figure files read by `compare.parse`, so each figure below is counted by
+hand: a rate is a ratio, the county's rate a ratio of sums, a sum that includes a
+hidden count only a lower bound, a mean with a hidden value hidden, a figure a file
+lacks missing (never 0).
+"""
+
+from __future__ import annotations
+
+import pytest
+from keyfigures import text
+
+from pipeline.comparison import compare
+from pipeline.comparison.compare import HIDDEN, MISSING_VALUE, Target, Value
+from pipeline.contract import comparison as comparison_layout
+from pipeline.contract import schema as contract
+from pipeline.contract.comparison import measure
+
+YEAR = 2024
+KON = next(g for g in comparison_layout.share_groups() if g.dimension == "kon")
+REMITTENT = next(g for g in comparison_layout.share_groups() if g.dimension == "remittent")
+
+
+def _figures(**named) -> dict:
+    """Figures by name; `kon_Man` is ('arenden_inkomna', 'kon', 'Man'); None is hidden."""
+    values = {}
+    for name, value in named.items():
+        if name.startswith(("kon_", "remittent_", "foljsamhet_")):
+            dimension, kategori = name.split("_", 1)
+            nyckeltal = (
+                "klienter_med_uppfoljning" if dimension == "foljsamhet" else "arenden_inkomna"
+            )
+            values[(nyckeltal, dimension, kategori)] = value
+        else:
+            values[(name, "", "")] = value
+    return values
+
+
+def _comparison(files: dict[str, dict], years=(YEAR,)) -> compare.Comparison:
+    """The files as `make compare` reads them: {namn: figures} or {(namn, year): figures}."""
+    values = {}
+    for key, figures in files.items():
+        namn, year = key if isinstance(key, tuple) else (key, years[-1])
+        values |= compare.parse(text(namn, year, figures).encode()).values
+    return compare.Comparison(years[-1], list(years), values, [])
+
+
+HABO = _figures(
+    invanare=15000,
+    arenden_inkomna=30,
+    far_inkomna=18,
+    forsta_samtal=30,
+    uppfoljande_samtal=60,
+    uteblivna_samtal=10,
+    arenden_med_forsta_samtal=24,
+    forsta_samtal_inom_30_dagar=21,
+    vantetid_dagar_median=12.5,
+    kon_Kvinna=12,
+    kon_Man=18,
+    **{"kon_Annat/uppger ej": 0},
+    remittent_Vårdcentral=6,
+    **{"remittent_Förening/civilsamhälle": 2, "remittent_Kommunal verksamhet": 0},
+    remittent_Annan=2,
+    klienter_med_uppfoljning=10,
+    foljsamhet_Ja=6,
+    foljsamhet_Delvis=0,
+    foljsamhet_Nej=4,
+    **{"foljsamhet_uppgift saknas": 0},
+)
+
+
+def _aneby(**changes) -> dict:
+    """A smaller municipality; `changes` by the names of _figures (None hides)."""
+    figures = _figures(
+        invanare=5000,
+        arenden_inkomna=20,
+        far_inkomna=5,
+        forsta_samtal=10,
+        uppfoljande_samtal=10,
+        uteblivna_samtal=5,
+        arenden_med_forsta_samtal=10,
+        forsta_samtal_inom_30_dagar=4,
+        vantetid_dagar_median=20,
+        kon_Kvinna=14,
+        kon_Man=6,
+        **{"kon_Annat/uppger ej": 0},
+        klienter_med_uppfoljning=6,
+        foljsamhet_Ja=2,
+        foljsamhet_Delvis=2,
+        foljsamhet_Nej=2,
+        **{"foljsamhet_uppgift saknas": 0},
+    )
+    return figures | _figures(**changes)
+
+
+def _value(comparison, namn, measure_id) -> Value:
+    return compare.measure_value(comparison, contract.kommun(namn).kod, measure(measure_id))
+
+
+# --- one municipality ------------------------------------------------------------------
+
+
+def test_rates_and_shares_of_one_municipality():
+    both = _comparison({"Habo": HABO})
+    assert _value(both, "Habo", "arenden_per_1000") == Value(2.0)  # 30 / 15 000 × 1 000
+    assert _value(both, "Habo", "far_per_1000") == Value(1.2)
+    assert _value(both, "Habo", "andel_med_forsta_samtal") == Value(80.0)  # 24 / 30
+    assert _value(both, "Habo", "andel_inom_30_dagar") == Value(70.0)  # 21 / 30
+    assert _value(both, "Habo", "andel_uteblivna") == Value(10.0)  # 10 / (10 + 30 + 60)
+    assert _value(both, "Habo", "andel_foljer_planen") == Value(60.0)  # 6 / (6 + 0 + 4)
+    assert _value(both, "Habo", "vantetid_dagar_median") == Value(12.5)
+
+
+def test_a_measure_on_a_hidden_count_is_hidden_and_on_a_missing_one_missing():
+    hidden = _comparison({"Aneby": _aneby(foljsamhet_Delvis=None)})
+    assert _value(hidden, "Aneby", "andel_foljer_planen") == HIDDEN  # in the denominator
+    numerator = _comparison({"Aneby": _aneby(foljsamhet_Ja=None)})
+    assert _value(numerator, "Aneby", "andel_foljer_planen") == HIDDEN
+    lacking = _aneby()
+    del lacking[("uppfoljande_samtal", "", "")]
+    missing = _comparison({"Aneby": lacking})
+    assert _value(missing, "Aneby", "andel_uteblivna") == MISSING_VALUE
+    assert _value(missing, "Aneby", "andel_inom_30_dagar") == Value(20.0)  # the others stay
+    # A missing figure beside a hidden one: missing (the file lacks it), not hidden.
+    both = _aneby(foljsamhet_Delvis=None)
+    del both[("klienter_med_uppfoljning", "foljsamhet", "Nej")]
+    assert _value(_comparison({"Aneby": both}), "Aneby", "andel_foljer_planen") == MISSING_VALUE
+
+
+def test_zero_is_a_value_and_a_zero_denominator_is_no_value():
+    zero = _comparison({"Aneby": _aneby(forsta_samtal=0, foljsamhet_Ja=0)})
+    assert _value(zero, "Aneby", "forsta_samtal_per_1000") == Value(0.0)
+    assert _value(zero, "Aneby", "andel_foljer_planen") == Value(0.0)
+    nobody = _aneby(foljsamhet_Ja=0, foljsamhet_Delvis=0, foljsamhet_Nej=0)
+    assert _value(_comparison({"Aneby": nobody}), "Aneby", "andel_foljer_planen") == MISSING_VALUE
+    assert _value(_comparison({"Aneby": _aneby(invanare=0)}), "Aneby", "arenden_per_1000") == (
+        MISSING_VALUE
+    )
+
+
+def test_shares_of_a_breakdown():
+    both = _comparison({"Habo": HABO, "Aneby": _aneby(kon_Man=None)})
+    habo, aneby = contract.kommun("Habo").kod, contract.kommun("Aneby").kod
+    assert compare.share(both, habo, KON, "Kvinna") == Value(40.0)  # 12 of 30
+    assert compare.share(both, habo, KON, "Annat/uppger ej") == Value(0.0)
+    assert compare.share(both, aneby, KON, "Man") == HIDDEN
+    assert compare.share(both, aneby, KON, "Kvinna") == Value(70.0)  # 14 of 20, total shown
+    # Remittent has no total of its own: its categories' sum (FaR and Remiss only).
+    assert compare.share(both, habo, REMITTENT, "Vårdcentral") == Value(60.0)  # 6 of 10
+    assert compare.share(both, aneby, REMITTENT, "Vårdcentral") == MISSING_VALUE
+
+
+def test_a_share_without_its_total_uses_the_sum_of_its_categories():
+    lacking = dict(HABO)
+    del lacking[("arenden_inkomna", "", "")]
+    habo = _comparison({"Habo": lacking})
+    assert compare.share(habo, contract.kommun("Habo").kod, KON, "Man") == Value(60.0)  # 18 / 30
+    lacking[("arenden_inkomna", "kon", "Annat/uppger ej")] = None
+    hidden = _comparison({"Habo": lacking})
+    assert compare.share(hidden, contract.kommun("Habo").kod, KON, "Man") == HIDDEN
+
+
+# --- the county --------------------------------------------------------------------------
+
+
+def test_county_sums_exact_only_without_hidden_counts():
+    both = _comparison({"Habo": HABO, "Aneby": _aneby(kon_Man=None)})
+    total = compare.county_sum(both, ("arenden_inkomna", "", ""))
+    assert total == Value(50) and total.exact
+    man = compare.county_sum(both, ("arenden_inkomna", "kon", "Man"))
+    assert man == Value(18, at_least=True)  # ≥ 18: Aneby's hidden count may be 0 or more
+    assert not man.exact
+    assert compare.county_sum(both, ("avbojda", "", "")) == MISSING_VALUE  # neither file has it
+    lacking = _aneby()
+    del lacking[("far_inkomna", "", "")]
+    one_lacks = _comparison({"Habo": HABO, "Aneby": lacking})
+    assert compare.county_sum(one_lacks, ("far_inkomna", "", "")) == MISSING_VALUE
+    nobody = compare.Comparison(YEAR, [YEAR], {}, [])
+    assert compare.county_sum(nobody, ("arenden_inkomna", "", "")) == MISSING_VALUE
+
+
+def test_county_measures_are_ratios_of_sums():
+    both = _comparison({"Habo": HABO, "Aneby": _aneby()})
+    county = compare.county_measure
+    assert county(both, measure("arenden_per_1000")) == Value(2.5)  # 50 / 20 000, not (2 + 4) / 2
+    assert county(both, measure("andel_uteblivna")) == Value(12.0)  # 15 / (15 + 40 + 70)
+    assert county(both, measure("andel_foljer_planen")) == Value(50.0)  # 8 / (10 + 6)
+    assert county(both, measure("vantetid_dagar_median")) == MISSING_VALUE  # no median of medians
+    hidden = _comparison({"Habo": HABO, "Aneby": _aneby(foljsamhet_Ja=None)})
+    assert county(hidden, measure("andel_foljer_planen")) == HIDDEN  # never "≥" over a bound
+    assert county(hidden, measure("arenden_per_1000")) == Value(2.5)
+
+
+def test_county_share_is_a_lower_bound_with_a_hidden_count():
+    both = _comparison({"Habo": HABO, "Aneby": _aneby(kon_Man=None)})
+    assert compare.county_share(both, KON, "Man") == Value(36.0, at_least=True)  # ≥ 18 / 50
+    assert compare.county_share(both, KON, "Kvinna") == Value(52.0)  # 26 / 50
+    assert compare.county_share(both, REMITTENT, "Vårdcentral") == MISSING_VALUE  # Aneby lacks
+    nobody = compare.Comparison(YEAR, [YEAR], {}, [])
+    assert compare.county_share(nobody, KON, "Man") == MISSING_VALUE
+
+
+def test_the_unweighted_mean_is_hidden_when_one_value_is():
+    both = _comparison({"Habo": HABO, "Aneby": _aneby()})
+    values = [_value(both, n, "arenden_per_1000") for n in ("Habo", "Aneby")]
+    assert compare.mean(values) == Value(3.0)  # (2 + 4) / 2
+    hidden = _comparison({"Habo": HABO, "Aneby": _aneby(foljsamhet_Ja=None)})
+    shares = [_value(hidden, n, "andel_foljer_planen") for n in ("Habo", "Aneby")]
+    assert shares[0] == Value(60.0)
+    assert compare.mean(shares) == HIDDEN
+    assert compare.mean([Value(2.0), MISSING_VALUE, Value(5.0)]) == Value(3.5)  # missing left out
+    assert compare.mean([MISSING_VALUE]) == MISSING_VALUE
+    assert compare.mean([]) == MISSING_VALUE
+
+
+def test_exact_means_a_number_that_is_neither_hidden_nor_a_bound():
+    assert Value(0).exact and Value(2.5).exact
+    assert not Value(2.5, at_least=True).exact
+    assert not HIDDEN.exact and not MISSING_VALUE.exact
+
+
+# --- the county's population and the sum row's label --------------------------------------
+
+
+def _everyone(inhabitants: dict[str, dict[int, int]]) -> compare.Comparison:
+    """All 13 municipalities, with the inhabitants given per year (others: 10 000 in 2023)."""
+    files = {}
+    for kommun in contract.kommuner():
+        for year, people in inhabitants.get(kommun.namn, {2023: 10000}).items():
+            files[(kommun.namn, year)] = _figures(invanare=people, arenden_inkomna=1)
+    return _comparison(files, years=(2022, 2023, 2024))
+
+
+def test_county_population_takes_each_municipalitys_nearest_year():
+    # Habo has 2022 and 2024, both one year from 2023: the later one counts. Aneby only 2022.
+    comparison = _everyone({"Habo": {2022: 12000, 2024: 13000}, "Aneby": {2022: 7000}})
+    assert compare.county_population(comparison, 2023) == 11 * 10000 + 13000 + 7000
+    assert compare.county_population(comparison, 2022) == 11 * 10000 + 12000 + 7000
+    # Eksjö without any figure: the county's population is unknown, not a partial sum.
+    del comparison.values[(contract.kommun("Eksjö").kod, 2023)]
+    assert compare.county_population(comparison, 2023) is None
+
+
+def test_the_sum_row_says_how_much_of_the_county_it_covers():
+    comparison = _everyone({"Jönköping": {2023: 70000}, "Habo": {2024: 5000}})
+    # 2023: 12 files (Habo has only 2024) with 11 × 10 000 + 70 000 of 185 000 inhabitants.
+    assert compare.coverage_label(comparison, 2023) == (
+        "Summa, 12 av 13 kommuner, 97 % av länets invånare"
+    )
+    assert (
+        compare.coverage_label(comparison, 2024)
+        == "Summa, 1 av 13 kommuner, 3 % av länets invånare"
+    )
+    # Aneby's 2023 file lacks Invånare: the county is known (from 2022), the share is not.
+    comparison = _everyone({"Aneby": {2022: 7000, 2023: 7000}})
+    del comparison.values[(contract.kommun("Aneby").kod, 2023)][("invanare", "", "")]
+    assert compare.county_population(comparison, 2023) == 12 * 10000 + 7000
+    assert compare.coverage_label(comparison, 2023) == "Summa, 13 av 13 kommuner"
+
+
+# --- targets and the trend ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("battre", "value", "status"),
+    [
+        ("högre", -10, "uppnått"),
+        ("högre", -11, "nära"),  # 10 % of a negative target is still a band of 1
+        ("högre", -11.5, "ej uppnått"),
+        ("lägre", -10, "uppnått"),
+        ("lägre", -9, "nära"),
+        ("lägre", -8.5, "ej uppnått"),
+    ],
+)
+def test_target_band_of_a_negative_target(battre, value, status):
+    assert Target("andel_inom_30_dagar", -10, battre).status(Value(value)) == status
+
+
+def test_change_from_last_year_only_between_exact_values():
+    assert compare.change([Value(1.0), Value(2.0), Value(7.5)]) == Value(5.5)
+    assert compare.change([Value(7.5)]) == MISSING_VALUE
+    assert compare.change([HIDDEN, Value(7.5)]) == MISSING_VALUE
+    assert compare.change([Value(2.0), Value(7.5, at_least=True)]) == MISSING_VALUE
+    assert compare.change([Value(2.0), MISSING_VALUE]) == MISSING_VALUE
