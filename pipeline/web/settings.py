@@ -12,6 +12,8 @@ Environment:
 - HALSOCENTER_DEBUG=1: Django's debug pages (never in production).
 - HALSOCENTER_HTTPS=0: plain http (only `make serve` on 127.0.0.1).
 - HALSOCENTER_KONTAKT_EPOST: the address for accessibility problems (the statement).
+- HALSOCENTER_PDF=0: no PDF of the report (by default one is made where LibreOffice is
+  installed; it takes a few seconds per submission).
 """
 
 from __future__ import annotations
@@ -66,6 +68,9 @@ ALLOWED_HOSTS = [
     for host in os.environ.get("HALSOCENTER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if host.strip()
 ]
+
+# The report as PDF too, where LibreOffice is installed on the server.
+PORTAL_PDF = _flag("HALSOCENTER_PDF", True)
 
 # The accessibility statement's contact for reporting problems.
 CONTACT_EMAIL = os.environ.get("HALSOCENTER_KONTAKT_EPOST", "").strip()

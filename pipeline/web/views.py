@@ -95,7 +95,11 @@ def _own_kommun(request, kod: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def kommun(request, kod: str):
-    """The coach's page: send the three workbooks, see earlier submissions."""
+    """The coach's page: send the three workbooks, see the answer and earlier submissions.
+
+    The answer (problems, or the outputs) is this request's response: it may carry the
+    validation report, which is never stored, so the page is never cached.
+    """
     _own_kommun(request, kod)
     outcome = None
     if request.method == "POST":
@@ -107,7 +111,10 @@ def kommun(request, kod: str):
                 workbooks=form.workbooks(),
                 sent_names=form.sent_names(),
             )
-            form = UploadForm()
+            if outcome.refused:
+                form.add_error(outcome.field, outcome.refused)
+            else:
+                form = UploadForm()
     else:
         form = UploadForm()
     submissions = (
@@ -116,20 +123,23 @@ def kommun(request, kod: str):
         .select_related("sent_by")
         .prefetch_related(services.output_names())
     )
-    return render(
+    response = render(
         request,
         "portal/kommun.html",
         {
             "kod": kod,
             "kommun": kommun_name(kod),
             "form": form,
-            "outcome": outcome,
+            "outcome": None if outcome is None or outcome.refused else outcome,
             "submissions": submissions,
+            "seen_by_region": services.seen_by_region(kod),
             "max_mb": MAX_FILE_MB,
+            "no_pdf": services.NO_PDF,
             "errors": error_list(form, f"id_{config.WORKBOOKS[0]}"),
         },
-        status=200,
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -14,6 +14,7 @@ import pytest
 from pipeline import config
 from pipeline.contract import schema as contract
 from pipeline.web import SETTINGS
+from tests.conftest import Workbooks, base_report, books  # noqa: F401 - the library's fixtures
 
 PASSWORD = "rätt-lösenord-42"
 
@@ -30,6 +31,8 @@ def pytest_configure(config):
     django.setup()
     # A fast password hash: the tests log in many times (production keeps PBKDF2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No PDF unless a test asks (LibreOffice takes seconds; it writes temporary files).
+    settings.PORTAL_PDF = False
 
 
 @pytest.fixture
@@ -101,3 +104,36 @@ def make_submission(db):
         )
 
     return make
+
+
+def example_workbooks() -> dict[str, bytes]:
+    """The shipped example's three workbooks (Vaggeryd 2023) by file name."""
+    return {fil: (config.EXAMPLE / fil).read_bytes() for fil in contract.files()}
+
+
+def folder_workbooks(folder) -> dict[str, bytes]:
+    return {fil: (folder / fil).read_bytes() for fil in contract.files()}
+
+
+FAKE_PYTHON = """#!/bin/sh
+# LibreOffice's Python, faked: it "imports uno" and "exports" a PDF to its 4th argument.
+[ "$1" = "-c" ] && exit 0
+printf '%%PDF-1.7 fake' > "$4"
+"""
+
+
+@pytest.fixture
+def fake_office(tmp_path, monkeypatch, settings):
+    """PDFs on, from a LibreOffice that makes one at once (tests/test_pdf.py's fake)."""
+    from pipeline.publish import pdf
+
+    program = tmp_path / "program"
+    program.mkdir()
+    for name, text in (("soffice", "#!/bin/sh\nexit 0\n"), ("python", FAKE_PYTHON)):
+        (program / name).write_text(text)
+        (program / name).chmod(0o755)
+    (program / "libswlo.so").touch()
+    monkeypatch.setattr(pdf, "find_libreoffice", lambda: str(program / "soffice"))
+    monkeypatch.setattr(pdf, "font_missing", lambda: False)
+    settings.PORTAL_PDF = True
+    return program / "soffice"

@@ -108,18 +108,6 @@ def test_a_role_is_a_municipality_or_the_region_never_both_or_none(make_user, ko
         Profile.objects.create(user=user, kommunkod=kommunkod, region=region)
 
 
-def test_problems_are_ordered_as_the_command_line_prints_them(coach):
-    from pipeline.validation.problems import Level, Problem
-
-    submission = services.store_submission(user=coach, kommunkod="0643", sent={}, valid=False)
-    notice = Problem("a.xlsx", None, None, None, None, "notis", "", Level.NOTICE)
-    warning = Problem("a.xlsx", None, None, None, None, "varning", "", Level.WARNING)
-    error = Problem("b.xlsx", None, None, None, None, "fel")
-    outcome = services.Outcome(submission, (notice, warning, error))
-    assert outcome.ordered == [error, warning, notice]
-    assert (outcome.errors, outcome.ok) == (1, False)
-
-
 def test_stored_key_figures_give_back_the_same_csv_bytes(coach):
     """The table round-trips: the shipped example's nyckeltal.csv, byte for byte."""
     original = EXAMPLE_CSV.read_bytes()
