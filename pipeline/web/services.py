@@ -229,10 +229,10 @@ def submit(
 
 
 DESCRIPTIONS = {
-    ".docx": "verksamhetsberättelsen i Word, att läsa och redigera",
-    ".pdf": "samma rapport som PDF, färdig att lägga ut på kommunens webbplats",
-    ".csv": "nyckeltalen, de siffror regionen ser",
-    ".json": "en beskrivning av nyckeltalsfilen (Data Package) för andra program",
+    ".docx": "Verksamhetsberättelsen i Word, att läsa och redigera",
+    ".pdf": "Samma rapport som PDF, färdig att lägga ut på kommunens webbplats",
+    ".csv": "Nyckeltalen, de siffror regionen ser",
+    ".json": "En beskrivning av nyckeltalsfilen (Data Package) för andra program",
 }
 
 

@@ -68,6 +68,7 @@ def region_user(make_user):
 
 EXAMPLE_CSV = config.ROOT / "tests" / "expected" / "Vaggeryd-2023-nyckeltal.csv"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def kommun_namn(kod: str) -> str:
@@ -83,7 +84,8 @@ def key_figures_csv(kod: str = "0665", year: int = 2023) -> bytes:
 
 @pytest.fixture
 def make_submission(db):
-    """make_submission(user, "0643", 2024): a stored valid submission with two outputs."""
+    """make_submission(user, "0643", 2024): a stored submission; a valid one has two outputs
+    (the key figures, and a stand-in for the report)."""
     from pipeline.web import services
 
     def make(user, kod: str, year: int = 2024, valid: bool = True, **kwargs):
@@ -96,9 +98,11 @@ def make_submission(db):
             valid=valid,
             key_figures_csv=csv_bytes if valid else None,
             outputs={
+                f"{namn}-{year}-verksamhetsberattelse.docx": (b"PK\x03\x04 rapport", DOCX_TYPE),
                 f"{namn}-{year}-nyckeltal.csv": (csv_bytes, "text/csv; charset=utf-8"),
-                "valideringsrapport.xlsx": (b"PK\x03\x04 rapport", XLSX_TYPE),
-            },
+            }
+            if valid
+            else None,
             schema_version=1,
             **kwargs,
         )

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
+import pipeline
 from pipeline import config
-from pipeline.validation.problems import Level, Problem
-from pipeline.web import services
-from pipeline.web.tests.conftest import PASSWORD, XLSX_TYPE
+from pipeline.web.tests.conftest import PASSWORD, folder_workbooks
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -91,10 +90,18 @@ def log_in(page, name: str, password: str = PASSWORD) -> None:
     press(page, "Logga in")
 
 
-def send(page, files=("remisser.xlsx", "aktiviteter.xlsx", "verksamhet.xlsx")) -> None:
-    for fil in files:
-        page.get_by_label(fil).set_input_files(config.EXAMPLE / fil)
+def send(page, folder=config.EXAMPLE) -> None:
+    """Choose the three workbooks of a folder and send them."""
+    for fil in ("remisser.xlsx", "aktiviteter.xlsx", "verksamhet.xlsx"):
+        page.get_by_label(fil).set_input_files(folder / fil)
     press(page, "Kontrollera och skicka in")
+
+
+def with_errors(books):
+    """The library's hand-counted year with two errors in it (a sex, a year of birth)."""
+    books.rows["Remisser"][0][5] = "Kvinan"
+    books.rows["Remisser"][1][6] = "nittonhundra"
+    return books.write()
 
 
 def has_focus(page, element_id: str) -> None:
@@ -122,11 +129,13 @@ def test_login_logged_out_and_failed(page, check, coach):
 
 
 def test_coach_page_with_form_errors_problems_and_outputs(
-    page, check, coach, make_submission, monkeypatch
+    page, check, other_coach, make_submission, books, fake_office
 ):
-    make_submission(coach, "0643", 2023)
-    log_in(page, "anna")
-    assert page.url.endswith("/kommun/0643/")
+    """Vaggeryd's coach: a form error, then workbooks with errors, then the shipped example
+    (Vaggeryd 2023) all the way to its outputs; every state checked with axe."""
+    make_submission(other_coach, "0665", 2022)
+    log_in(page, "bertil")
+    assert page.url.endswith("/kommun/0665/")
     check("3-kommun")
 
     page.get_by_label("remisser.xlsx").set_input_files(
@@ -141,43 +150,45 @@ def test_coach_page_with_form_errors_problems_and_outputs(
     summary.get_by_role("link", name="Välj filen verksamhet.xlsx.").click()
     has_focus(page, "id_verksamhet")
 
-    problems = (
-        Problem("remisser.xlsx", "Remisser", 7, "Kön", "Kvinan", "Inte ett val.", "Välj Kvinna."),
-        Problem(
-            "aktiviteter.xlsx", "Närvaro", 3, "Datum", None, "Ovanligt datum.", "", Level.WARNING
-        ),
-    )
-
-    def submit(**kwargs):
-        stored = services.store_submission(
-            user=coach,
-            kommunkod="0643",
-            sent=kwargs["workbooks"],
-            valid=False,
-            outputs={"valideringsrapport.xlsx": (b"PK\x03\x04", XLSX_TYPE)},
-        )
-        return services.Outcome(stored, problems)
-
-    monkeypatch.setattr(services, "submit", submit)
-    send(page)
+    folder = with_errors(books)
+    expected = pipeline.report_from_workbooks(folder_workbooks(folder))
+    send(page, folder)
+    assert page.title() == "Fel: Vaggeryd – Hälsocenter rapport"
     has_focus(page, "error-summary")
-    assert (
-        "Hittade 1 fel i underlaget. Rätta det i Excel"
-        in page.locator("#error-summary").inner_text()
-    )
+    summary = page.locator("#error-summary")
+    assert "Hittade 2 fel i underlaget. Rätta dem i Excel" in summary.inner_text()
+    assert summary.get_by_role("listitem").all_inner_texts() == expected.summary()
     check("5-kommun-problem")
-    page.locator(".error-summary").get_by_role("link").first.click()
-    has_focus(page, "problem-1")
+    summary.get_by_role("link").nth(1).click()
+    has_focus(page, "problem-2")
+    assert page.locator("#problem-2").inner_text().split("\t")[:5] == [
+        "Fel",
+        "remisser.xlsx",
+        "Remisser",
+        "3",
+        "Födelseår",
+    ]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="valideringsrapport.xlsx").click()
+    assert download.value.suggested_filename == "valideringsrapport.xlsx"
+    assert Path(download.value.path()).read_bytes() == expected.files["valideringsrapport.xlsx"]
 
-    monkeypatch.setattr(
-        services, "submit", lambda **kw: services.Outcome(make_submission(coach, "0643", 2024))
-    )
     send(page)
     assert page.get_by_role("heading", name="Klart: rapporten och nyckeltalen är gjorda").count()
+    assert page.title() == "Klart: Vaggeryd – Hälsocenter rapport"
+    has_focus(page, "klart")  # the answer takes the focus, as the error summary does
     check("6-kommun-klart")
+    files = page.locator(".file-list--described").get_by_role("link").all_inner_texts()
+    assert files == [
+        "Vaggeryd-2023-verksamhetsberattelse.docx",
+        "Vaggeryd-2023-verksamhetsberattelse.pdf",
+        "Vaggeryd-2023-nyckeltal.csv",
+        "Vaggeryd-2023-nyckeltal.datapackage.json",
+        "valideringsrapport.xlsx",
+    ]
     with page.expect_download() as download:
-        page.locator(".panel").get_by_role("link", name="Habo-2024-nyckeltal.csv").click()
-    assert download.value.suggested_filename == "Habo-2024-nyckeltal.csv"
+        page.get_by_role("link", name="Vaggeryd-2023-verksamhetsberattelse.docx").first.click()
+    assert download.value.suggested_filename == "Vaggeryd-2023-verksamhetsberattelse.docx"
 
     page.get_by_role("link", name="Tillgänglighetsredogörelse").click()
     check("7-tillganglighet")
@@ -196,36 +207,48 @@ def test_region_overview_and_log(page, check, region_user, coach, other_coach, m
     check("9-logg")
 
 
-def test_every_page_fits_a_320_px_screen(page, coach, region_user, make_submission):
-    """WCAG 1.4.10 (reflow): 320 CSS pixels wide, the same as 1280 px at 400 % zoom."""
-    make_submission(coach, "0643", 2024)
+def test_every_page_fits_a_320_px_screen(page, other_coach, region_user, make_submission, books):
+    """WCAG 1.4.10 (reflow): 320 CSS pixels wide, the same as 1280 px at 400 % zoom; the
+    problems and the outputs too."""
+    make_submission(other_coach, "0665", 2022)
     page.set_viewport_size({"width": 320, "height": 640})
 
-    def fits(url: str) -> None:
-        page.goto(url)
+    def fits(url: str | None, name: str = "") -> None:
+        if url:
+            page.goto(url)
         width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= 320, (url, width)
+        assert width <= 320, (url or name, width)
         if SHOTS:
-            name = "320px-" + (url.strip("/").replace("/", "-") or "inloggning")
-            page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+            name = name or url.strip("/").replace("/", "-") or "inloggning"
+            page.screenshot(path=str(Path(SHOTS) / f"320px-{name}.png"), full_page=True)
 
     fits("/")
     fits("/tillganglighet/")
-    log_in(page, "anna")
-    fits("/kommun/0643/")
+    log_in(page, "bertil")
+    fits("/kommun/0665/")
+    send(page, with_errors(books))
+    fits(None, "kommun-problem")
+    send(page)
+    fits(None, "kommun-klart")
     press(page, "Logga ut")
     log_in(page, "rita")
     fits("/region/")
     fits("/region/logg/")
 
 
-def test_the_portal_works_without_javascript(browser, live_server, coach):
+def test_the_portal_works_without_javascript(browser, live_server, other_coach, books):
+    """Also the validation report, which comes from a data: URI in the page."""
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    log_in(page, "anna")
-    assert page.url.endswith("/kommun/0643/")
+    log_in(page, "bertil")
+    assert page.url.endswith("/kommun/0665/")
     press(page, "Kontrollera och skicka in")
     assert "Välj filen remisser.xlsx." in page.locator("#error-summary").inner_text()
+    send(page, with_errors(books))
+    assert "Hittade 2 fel" in page.locator("#error-summary").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="valideringsrapport.xlsx").click()
+    assert Path(download.value.path()).read_bytes()[:4] == b"PK\x03\x04"
     press(page, "Logga ut")
     assert page.url == live_server.url + "/"
     context.close()

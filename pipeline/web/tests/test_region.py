@@ -58,7 +58,7 @@ def test_the_latest_valid_submission_per_municipality_and_year(
     year_2024 = rows(html, 2024)
     assert list(year_2024) == [k.namn for k in contract.kommuner()]
     assert year_2024["Habo"] == (
-        "3 februari 2025 anna Habo-2024-nyckeltal.csv valideringsrapport.xlsx"
+        "3 februari 2025 anna Habo-2024-verksamhetsberattelse.docx Habo-2024-nyckeltal.csv"
     )
     assert year_2024["Vaggeryd"].startswith("1 mars 2025 rita2 (kom med e-post)")
     assert year_2024["Aneby"] == "Ingen godkänd inlämning"

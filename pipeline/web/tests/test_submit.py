@@ -90,7 +90,8 @@ def test_the_example_gives_the_bytes_make_report_writes(vaggeryd, tmp_path):
     html = text(response)
     assert "Klart: rapporten och nyckeltalen är gjorda" in html
     assert "Regionen ser nu nyckeltalen för Vaggeryd 2023." in html
-    assert "Det finns problem" not in html and "<title>Vaggeryd" in html
+    assert "Det finns problem" not in html
+    assert "<title>Klart: Vaggeryd – Hälsocenter rapport</title>" in html
     assert response["Cache-Control"] == "private, no-store"
 
     submission = Submission.objects.get()
@@ -271,7 +272,7 @@ def test_the_pdf_is_made_where_libreoffice_is_installed(vaggeryd, fake_office):
     submission = Submission.objects.get()
     pdf = submission.outputs.get(name="Vaggeryd-2023-verksamhetsberattelse.pdf")
     assert bytes(pdf.content) == b"%PDF-1.7 fake" and pdf.content_type == "application/pdf"
-    assert f'download>{pdf.name}</a> <span class="hint">– samma rapport som PDF' in html
+    assert f'download>{pdf.name}</a> <span class="hint">Samma rapport som PDF' in html
     assert services.NO_PDF not in html
 
 
