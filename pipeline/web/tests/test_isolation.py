@@ -125,3 +125,21 @@ def test_a_file_name_with_swedish_letters_downloads(client, make_user, make_subm
     assert (
         "filename*=utf-8''J%C3%B6nk%C3%B6ping-2024-nyckeltal.csv" in response["Content-Disposition"]
     )
+
+
+def test_workbooks_sent_to_another_municipalitys_page_are_never_checked(client, coach, monkeypatch):
+    """Habo's coach posts the example to Vaggeryd's page: 404, nothing checked or stored."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pipeline.web import services
+    from pipeline.web.models import Submission
+    from pipeline.web.tests.conftest import XLSX_TYPE, example_workbooks
+
+    monkeypatch.setattr(services, "submit", lambda **kwargs: pytest.fail("checked"))
+    client.force_login(coach)
+    files = {
+        fil.removesuffix(".xlsx"): SimpleUploadedFile(fil, data, content_type=XLSX_TYPE)
+        for fil, data in example_workbooks().items()
+    }
+    assert client.post(reverse("portal:kommun", args=["0665"]), files).status_code == 404
+    assert not Submission.objects.exists() and not AuditLog.objects.exists()

@@ -7,11 +7,13 @@ import stat
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from pipeline import config
 from pipeline.web import settings as portal_settings
-from pipeline.web.tests.conftest import PASSWORD
+from pipeline.web.models import Submission
+from pipeline.web.tests.conftest import PASSWORD, XLSX_TYPE, example_workbooks
 
 
 def load_settings(monkeypatch, tmp_path, **env) -> dict:
@@ -125,6 +127,13 @@ def test_a_post_without_the_csrf_token_is_refused(coach):
     for path in ("/kommun/0643/", "/logga-ut/"):
         assert browser.post(path, {}).status_code == 403, path
     assert browser.get("/kommun/0643/").status_code == 200  # still logged in
+    # Three workbooks without the token: refused before anything is checked or stored.
+    files = {
+        fil.removesuffix(".xlsx"): SimpleUploadedFile(fil, data, content_type=XLSX_TYPE)
+        for fil, data in example_workbooks().items()
+    }
+    assert browser.post("/kommun/0643/", files).status_code == 403
+    assert not Submission.objects.exists()
 
 
 @pytest.mark.django_db
