@@ -21,6 +21,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from pathlib import PurePath
 
 from django.conf import settings
@@ -48,6 +49,9 @@ CONTENT_TYPES = {
 }
 # The problems table lists this many; the validation report holds them all.
 TABLE_LIMIT = 1000
+# The validation report travels in the page only up to this size (Chromium saves a
+# data: link of 20 MB; a page much larger than that is slow to open).
+EMBED_LIMIT = 15 * 1024 * 1024
 NO_PDF = (
     "Ingen PDF den här gången: portalen kunde inte göra någon. Vill du ha rapporten som "
     "PDF, öppna den i Word och välj Arkiv > Spara som > PDF."
@@ -77,7 +81,7 @@ class Outcome:
     def ok(self) -> bool:
         return self.submission is not None and self.submission.valid
 
-    @property
+    @cached_property
     def problems(self) -> list:
         """Every problem, in the order the command line prints them."""
         return self.result.problems if self.result else []
@@ -126,13 +130,17 @@ class Outcome:
         from the page, without JavaScript and without a second request.
         """
         data = self.validation_report
-        if data is None:
+        if data is None or not self.validation_report_fits:
             return ""
         return f"data:{XLSX_TYPE};base64,{base64.b64encode(data).decode('ascii')}"
 
     @property
     def validation_report_size(self) -> int:
         return len(self.validation_report or b"")
+
+    @property
+    def validation_report_fits(self) -> bool:
+        return self.validation_report_size <= EMBED_LIMIT
 
 
 def _last_year(kommunkod: str):

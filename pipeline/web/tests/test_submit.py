@@ -176,6 +176,17 @@ def test_problems_are_the_lines_the_command_line_prints(vaggeryd, with_errors, c
     assert submission.sent_files.count() == 3
 
 
+def test_a_validation_report_too_large_for_the_page_is_said_not_embedded(
+    vaggeryd, with_errors, monkeypatch
+):
+    monkeypatch.setattr(services, "EMBED_LIMIT", 1000)
+    html = text(post(vaggeryd, folder_workbooks(with_errors)))
+    assert "data:" not in html
+    said = r"Valideringsrapporten med alla problem blev [\d,]+\s*kB, för stor för att laddas"
+    assert re.search(said + r" ned här\.", html)
+    assert html.count('<tr id="problem-') == 121
+
+
 def test_a_workbook_past_the_size_limits_gets_the_command_lines_message(
     vaggeryd, books, monkeypatch, capsys
 ):
