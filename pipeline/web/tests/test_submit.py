@@ -239,7 +239,6 @@ def test_last_years_figures_come_from_the_earlier_valid_submission(
         valid=True,
         key_figures_csv=last_year.replace(b",0665,Vaggeryd,", ",0680,Jönköping,".encode()),
     )
-    post(vaggeryd, workbooks)  # nothing of 2022 for Vaggeryd yet
     services.store_submission(
         user=other_coach, kommunkod="0665", sent={}, valid=True, key_figures_csv=last_year
     )
@@ -252,15 +251,11 @@ def test_last_years_figures_come_from_the_earlier_valid_submission(
     )
     rows = [table_row(html, f"problem-{n}") for n in range(1, html.count('<tr id="problem-') + 1)]
     assert notice in [f"{r[0]}: {r[1]}: {r[6]}" for r in rows]
-    before, after = Submission.objects.filter(ar=2023).order_by("id")
-    inflow = []
-    for submission in (before, after):
-        report = submission.outputs.get(name=DOCX).content
-        document = docx.Document(io.BytesIO(bytes(report)))
-        tables = [t for t in document.tables if t.rows[1].cells[0].text == "Inkomna ärenden"]
-        inflow.append([c.text for c in tables[0].rows[1].cells])
-    assert inflow[0][:3] == ["Inkomna ärenden", "–", "5"]
-    assert inflow[1][:3] == ["Inkomna ärenden", "5", "5"]
+    report = Submission.objects.get(ar=2023).outputs.get(name=DOCX).content
+    document = docx.Document(io.BytesIO(bytes(report)))
+    tables = [t for t in document.tables if t.rows[1].cells[0].text == "Inkomna ärenden"]
+    # Without last year's figures the column is '–' (tests/test_core.py).
+    assert [c.text for c in tables[0].rows[1].cells][:3] == ["Inkomna ärenden", "5", "5"]
 
 
 def test_earlier_submissions_say_which_one_the_region_sees(vaggeryd, other_coach, make_submission):
