@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.publish.folder import write_bytes
 from pipeline.publish.ooxml import fixed_dates
@@ -152,16 +156,32 @@ def keep_text(book: Workbook, formulas: Collection[Place] = ()) -> None:
 FIXED_STAMP = "2000-01-01T00:00:00Z"
 
 
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's writer, with each sheet's XML kept in memory: openpyxl itself writes every
+    sheet to a temporary file first, and the program's cores write nothing to disk."""
+
+    def write_worksheet(self, ws):
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.out.getvalue())
+        self.manifest.append(ws)
+
+
 def book_bytes(book: Workbook, formulas: Collection[Place] = ()) -> bytes:
     """The saved file, text as text, with no author and fixed dates: same content, same bytes.
 
-    Every workbook the program writes is saved here.
+    Every workbook the program writes is saved here, in memory (no temporary file).
     """
     keep_text(book, formulas)
     book.properties.creator = ""
     book.properties.lastModifiedBy = ""
     buffer = io.BytesIO()
-    book.save(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        _InMemoryWriter(book, archive).write_data()
     return fixed_dates(buffer.getvalue(), FIXED_STAMP)
 
 
