@@ -26,7 +26,7 @@ Shape (plain frozen dataclasses, ordered as the views show them):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pipeline.comparison import measures as arithmetic
@@ -159,38 +159,49 @@ def all_series(comparison: Comparison) -> tuple[Series, ...]:
     return tuple(result)
 
 
-def _measure_cells(comparison: Comparison, series: Series, year: int) -> tuple[list[Cell], Summary]:
+def _measure_cells(
+    comparison: Comparison, series: Series, year: int, before: dict[str, Value], earlier: Value
+) -> tuple[list[Cell], Summary]:
+    """One measure's (or share's) cells and summary for a year; `before` and `earlier` are
+    the municipalities' and the county's values the year before (for the change)."""
     m = series.measure
-    cells: dict[str, Cell] = {}
     values: dict[str, Value] = {}
     for kommun in contract.kommuner():
-        state = comparison.state(kommun.kod, year)
-        if state is not None:
-            cells[kommun.kod] = Cell(kommun.kod, kommun.namn, year, series.id, state=state)
-            continue
-        value = arithmetic.measure_value(comparison, kommun.kod, m, year)
-        below = arithmetic.denominator(comparison, kommun.kod, m, year)
-        values[kommun.kod] = value
-        cells[kommun.kod] = Cell(
-            kommun.kod,
-            kommun.namn,
-            year,
-            series.id,
-            value=value,
-            numerator=arithmetic.numerator(comparison, kommun.kod, m, year),
-            denominator=below,
-            small_base=below.exact and below.number < SMALL_BASE,
-            status=series.target.status(value) if series.target else None,
-        )
+        if comparison.has_file(kommun.kod, year):
+            values[kommun.kod] = arithmetic.measure_value(comparison, kommun.kod, m, year)
     ranked = arithmetic.ranks(values, series.better)
-    for kod, (rank, band) in ranked.items():
-        cells[kod] = replace(cells[kod], rank=rank, band=band)
+    cells = []
+    for kommun in contract.kommuner():
+        if kommun.kod not in values:
+            state = comparison.state(kommun.kod, year)
+            cells.append(Cell(kommun.kod, kommun.namn, year, series.id, state=state))
+            continue
+        value = values[kommun.kod]
+        below = arithmetic.denominator(comparison, kommun.kod, m, year)
+        rank, band = ranked.get(kommun.kod, (None, None))
+        cells.append(
+            Cell(
+                kommun.kod,
+                kommun.namn,
+                year,
+                series.id,
+                value=value,
+                numerator=arithmetic.numerator(comparison, kommun.kod, m, year),
+                denominator=below,
+                small_base=below.exact and below.number < SMALL_BASE,
+                rank=rank,
+                band=band,
+                status=series.target.status(value) if series.target else None,
+                change=arithmetic.change([before.get(kommun.kod, MISSING_VALUE), value]),
+            )
+        )
     mean, least, middle, most = arithmetic.spread(list(values.values()))
+    county = arithmetic.county_measure(comparison, m, year)
     county_below = arithmetic.county_denominator(comparison, m, year)
     summary = Summary(
         series.id,
         year,
-        county=arithmetic.county_measure(comparison, m, year),
+        county=county,
         numerator=arithmetic.county_numerator(comparison, m, year),
         denominator=county_below,
         small_base=county_below.exact and county_below.number < SMALL_BASE,
@@ -199,21 +210,29 @@ def _measure_cells(comparison: Comparison, series: Series, year: int) -> tuple[l
         median=middle,
         maximum=most,
         count=sum(1 for v in values.values() if v.exact),
+        change=arithmetic.change([earlier, county]),
     )
-    return list(cells.values()), summary
+    return cells, summary
 
 
-def _count_cells(comparison: Comparison, series: Series, year: int) -> tuple[list[Cell], Summary]:
+def _count_cells(
+    comparison: Comparison, series: Series, year: int, before: dict[str, Value], earlier: Value
+) -> tuple[list[Cell], Summary]:
     key = series.count.key
     cells = []
     for kommun in contract.kommuner():
         state = comparison.state(kommun.kod, year)
         value = MISSING_VALUE if state else comparison.figure(kommun.kod, key, year)
-        cells.append(Cell(kommun.kod, kommun.namn, year, series.id, value=value, state=state))
-    county = (
-        arithmetic.county_sum(comparison, key, year) if series.count.summeras else (MISSING_VALUE)
+        change = arithmetic.change([before.get(kommun.kod, MISSING_VALUE), value])
+        cells.append(
+            Cell(kommun.kod, kommun.namn, year, series.id, value=value, state=state, change=change)
+        )
+    county = MISSING_VALUE
+    if series.count.summeras:
+        county = arithmetic.county_sum(comparison, key, year)
+    return cells, Summary(
+        series.id, year, county=county, change=arithmetic.change([earlier, county])
     )
-    return cells, Summary(series.id, year, county=county)
 
 
 def build(comparison: Comparison) -> MeasuresTable:
@@ -223,24 +242,12 @@ def build(comparison: Comparison) -> MeasuresTable:
     cells: list[Cell] = []
     summaries: list[Summary] = []
     for s in series:
-        previous: dict[str, Cell] = {}
-        previous_summary: Summary | None = None
+        make = _count_cells if s.kind == Kind.COUNT else _measure_cells
+        before: dict[str, Value] = {}
+        earlier = MISSING_VALUE
         for year in years:
-            made, summary = (
-                _count_cells(comparison, s, year)
-                if s.kind == Kind.COUNT
-                else _measure_cells(comparison, s, year)
-            )
-            if previous:
-                made = [
-                    replace(c, change=arithmetic.change([previous[c.kommunkod].value, c.value]))
-                    for c in made
-                ]
-                summary = replace(
-                    summary, change=arithmetic.change([previous_summary.county, summary.county])
-                )
-            previous = {c.kommunkod: c for c in made}
-            previous_summary = summary
+            made, summary = make(comparison, s, year, before, earlier)
+            before, earlier = {c.kommunkod: c.value for c in made}, summary.county
             cells += made
             summaries.append(summary)
     coverage = {y: arithmetic.coverage_label(comparison, y) for y in years}

@@ -315,6 +315,13 @@ def _measures_sheet(book: Workbook, table: MeasuresTable) -> None:
             heading = f"Mot målvärde ({target.bound_word} {Value(target.malvarde).text(1)})"
             columns.append(Column((m.rubrik, heading), 14))
             parts.append((series, "status"))
+    _parts_sheet(sheet, table, columns, parts)
+
+
+def _parts_sheet(sheet, table: MeasuresTable, columns: list[Column], parts) -> None:
+    """A sheet of measures' parts (`parts`: (series, 'value' | 'numerator' | 'denominator' |
+    'status') per column after the fixed ones): the header, the municipalities, the county
+    and the spread, the notes, the print setup."""
     first = header(sheet, columns)
     offset = len(FIXED) + 1
 
@@ -405,18 +412,7 @@ def _shares_sheet(book: Workbook, table: MeasuresTable, flik: str) -> None:
             parts.append((series, "numerator"))
             columns.append(Column((group.rubrik, kategori, "%"), 9))
             parts.append((series, "value"))
-    first = header(sheet, columns)
-    offset = len(FIXED) + 1
-
-    def fill(row, kod):
-        for index, (series, part) in enumerate(parts):
-            cell = sheet.cell(row=row, column=offset + index)
-            _measure_part(cell, table.cell(kod, series.id), series, part)
-
-    last = _municipality_rows(sheet, table, first, columns, fill)
-    _spread_rows(sheet, table, last, len(columns), parts, offset)
-    _notes(sheet, last + len(SPREAD_LABELS) + 2)
-    _finish(sheet, columns, first - 1)
+    _parts_sheet(sheet, table, columns, parts)
 
 
 def _trend_sheet(book: Workbook, table: MeasuresTable) -> None:

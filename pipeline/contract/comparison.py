@@ -215,14 +215,7 @@ def _measure(spec: object, number: int) -> Measure:
     if not isinstance(spec, dict) or "id" not in spec:
         raise contract.ContractError(f"{LAYOUT_FILE}, mått {number}: 'id' måste finnas.")
     where = f"{LAYOUT_FILE}, mått {spec['id']}"
-    unknown = sorted(set(spec) - _MEASURE_KEYS)
-    if unknown:
-        raise contract.ContractError(
-            f"{where}: okänd nyckel {', '.join(repr(k) for k in unknown)}."
-        )
-    missing = [k for k in ("rubrik", "kort", "definition", "battre") if k not in spec]
-    if missing:
-        raise contract.ContractError(f"{where}: {', '.join(missing)} måste finnas.")
+    key_figures.checked_keys(spec, _MEASURE_KEYS, ("rubrik", "kort", "definition", "battre"), where)
     try:
         better = Better(spec["battre"])
     except ValueError:

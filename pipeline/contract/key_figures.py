@@ -28,19 +28,24 @@ class KeyFigure:
     dimensioner: tuple[str, ...] = ()  # the breakdowns it may have besides its total
 
 
+def checked_keys(raw: dict, allowed: set[str], required: tuple[str, ...], where: str) -> None:
+    """An entry of a schema file: no unknown key (a misspelt one), every required one there."""
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise contract.ContractError(
+            f"{where}: okänd nyckel {', '.join(repr(k) for k in unknown)}."
+        )
+    missing = [k for k in required if raw.get(k) in (None, "")]
+    if missing:
+        raise contract.ContractError(f"{where}: {', '.join(missing)} måste finnas.")
+
+
 def _key_figure(raw: object, number: int) -> KeyFigure:
     where = f"{LIST_FILE}, nyckeltal {number}"
     if not isinstance(raw, dict):
         raise contract.ContractError(f"{where}: ska ha nycklarna {', '.join(sorted(_KEYS))}.")
     where = f"{LIST_FILE}, nyckeltal {raw.get('id', number)}"
-    unknown = sorted(set(raw) - _KEYS)
-    if unknown:
-        raise contract.ContractError(
-            f"{where}: okänd nyckel {', '.join(repr(k) for k in unknown)}."
-        )
-    missing = [k for k in ("id", "namn", "enhet", "definition") if not raw.get(k)]
-    if missing:
-        raise contract.ContractError(f"{where}: {', '.join(missing)} måste finnas.")
+    checked_keys(raw, _KEYS, ("id", "namn", "enhet", "definition"), where)
     if raw["enhet"] not in UNITS:
         raise contract.ContractError(
             f"{where}: okänd enhet {raw['enhet']!r}; enheterna är {', '.join(UNITS)}."
