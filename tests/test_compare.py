@@ -903,7 +903,8 @@ def test_the_core_writes_nothing_and_the_folder_job_publishes_its_bytes(county):
     global _watch
     import sys
 
-    from pipeline.comparison.job import comparison_from_csvs, read_folder
+    from pipeline import comparison_from_csvs
+    from pipeline.comparison.job import read_folder
     from pipeline.publish.chart_style import document_font
 
     region, out, _ = county
