@@ -361,3 +361,95 @@ def test_ranks_follow_the_better_direction_and_equal_values_share_a_rank():
     # Fewer than four values: ranks, but no quarters.
     few = compare.ranks({"a": Value(1), "b": Value(2), "c": Value(3)}, Better.HIGHER)
     assert few == {"a": (3, None), "b": (2, None), "c": (1, None)}
+
+
+# --- measures the layout does not have, and the table -------------------------------------
+
+JA = ("klienter_med_uppfoljning", "foljsamhet", "Ja")
+MATVANOR = ("aktiviteter", "fokusomrade", "Matvanor")
+
+
+def _measure(**fields) -> comparison_layout.Measure:
+    return comparison_layout.Measure(id="prov", rubrik="Prov", kort="Prov", definition="", **fields)
+
+
+def test_a_denominator_falls_back_when_any_of_its_figures_is_missing():
+    """A share's denominator is its breakdown's total, or (a file without it) the sum of its
+    categories: one missing figure of the total is enough to fall back."""
+    two = _measure(
+        taljare=(("far_inkomna", "", ""),),
+        namnare=(("arenden_inkomna", "", ""), ("avbojda", "", "")),  # avbojda: not in the file
+        namnare_reserv=(("forsta_samtal", "", ""),),
+        skala=100,
+    )
+    habo = _comparison({"Habo": HABO})
+    assert compare.measure_value(habo, "0643", two) == Value(60.0)  # 18 / 30 (forsta_samtal)
+
+
+def test_the_county_without_a_numerator_or_denominator_says_missing():
+    median = measure("vantetid_dagar_median")
+    both = _comparison({"Habo": HABO, "Aneby": _aneby()})
+    assert compare.county_numerator(both, median) == MISSING_VALUE  # a median has none
+    assert compare.county_denominator(both, median) == Value(34)  # its bases: 24 + 10
+    bare = _measure(varde=("vantetid_dagar_median", "", ""))
+    assert compare.county_denominator(both, bare) == MISSING_VALUE
+    lacking = _aneby()
+    del lacking[("uppfoljande_samtal", "", "")]  # one of the three in the denominator
+    one_lacks = _comparison({"Habo": HABO, "Aneby": lacking})
+    assert compare.county_measure(one_lacks, measure("andel_uteblivna")) == MISSING_VALUE
+
+
+def test_a_hidden_count_outside_a_breakdown_with_a_total_bounds_nothing():
+    hidden = _figures(arenden_inkomna=30) | {MATVANOR: None}
+    ratio = _measure(taljare=(MATVANOR,), namnare=(("arenden_inkomna", "", ""),), skala=100)
+    assert compare.county_measure(_comparison({"Habo": hidden}), ratio) == HIDDEN
+
+
+def test_a_rate_over_a_hidden_count_is_bounded_by_the_largest_denominator():
+    """Numerator apart from the denominator: the least ratio takes the denominator at its
+    most, what its breakdown's total leaves over added to the visible counts."""
+    rate = _measure(taljare=(("arenden_inkomna", "", ""),), namnare=(JA,), skala=1)
+    aneby = _aneby(foljsamhet_Ja=None)  # Ja ≤ 6 − (2 + 2 + 0) = 2
+    assert compare.county_measure(_comparison({"Aneby": aneby}), rate) == Value(10.0, at_least=True)
+
+
+def test_ties_are_judged_on_nine_decimals_and_twelve_values_make_quarters_of_three():
+    twelve = {f"k{n:02}": Value(float(n)) for n in range(12)}
+    bands = {k: b for k, (_, b) in compare.ranks(twelve, Better.HIGHER).items()}
+    assert sorted(k for k, b in bands.items() if b == Band.TOP) == ["k09", "k10", "k11"]
+    assert sorted(k for k, b in bands.items() if b == Band.BOTTOM) == ["k00", "k01", "k02"]
+    # 0.7 × 100 is 70.00000000000001: the same value, computed another way, shares a rank.
+    close = {"a": Value(0.7 * 100), "b": Value(70.0000000004), "c": Value(70.000000002)}
+    assert compare.ranks(close, Better.HIGHER) == {"c": (1, None), "a": (2, None), "b": (2, None)}
+
+
+def test_the_table_marks_small_bases_counts_values_and_knows_the_people():
+    """A denominator of 19 is a small base and 20 is not, for a municipality and the county;
+    the summary counts the municipalities with a value; the county's people are known only
+    when every file with figures has them."""
+    from pipeline.comparison import table
+
+    nineteen = _aneby(foljsamhet_Ja=15, foljsamhet_Delvis=2, foljsamhet_Nej=2)
+    twenty = HABO | _figures(foljsamhet_Ja=10, foljsamhet_Delvis=5, foljsamhet_Nej=5)
+    built = table.build(_comparison({"Aneby": nineteen, "Habo": twenty}))
+    assert built.cell("0604", "andel_foljer_planen").small_base
+    assert not built.cell("0643", "andel_foljer_planen").small_base
+    summary = built.summary("andel_foljer_planen")
+    assert summary.denominator == Value(39) and not summary.small_base and summary.count == 2
+    assert not table.build(_comparison({"Habo": twenty})).summary("andel_foljer_planen").small_base
+    alone = table.build(_comparison({"Aneby": nineteen}))
+    assert alone.summary("andel_foljer_planen").small_base
+    assert alone.summary("andel_foljer_planen").count == 1
+    assert built.people[YEAR] == 20000
+    lacking = dict(HABO)
+    del lacking[("invanare", "", "")]
+    assert table.build(_comparison({"Aneby": nineteen, "Habo": lacking})).people[YEAR] is None
+    assert table.build(_comparison({"Habo": lacking})).people[YEAR] is None
+
+
+def test_a_share_of_a_breakdown_with_one_category_is_bounded_too():
+    """The numerator is the whole denominator (a breakdown of one category): with a hidden
+    count the least is the visible count over itself and the rest, here 100 %."""
+    whole = _measure(taljare=(JA,), namnare=(JA,), skala=100)
+    both = _comparison({"Habo": HABO, "Aneby": _aneby(foljsamhet_Ja=None)})
+    assert compare.county_measure(both, whole) == Value(100.0, at_least=True)

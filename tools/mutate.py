@@ -80,7 +80,7 @@ TARGETS = (
     ),
     Target(
         "pipeline/comparison/table.py",
-        ("tests/test_compare.py", "tests/test_compare_measures.py"),
+        ("tests/test_compare_measures.py", "tests/test_compare.py"),
         ("_measure_cells", "_count_cells", "build"),
     ),
 )
