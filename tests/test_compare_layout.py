@@ -94,6 +94,12 @@ MISTAKES = {
         "ärenden vars",
         "jamforelse.yaml, mått andel_inom_30_dagar: okänd nyckel 'nämnare'.",
     ),
+    "a part of the layout left over": (
+        "jamforelse.yaml",
+        "trend: [arenden_per_1000, andel_inom_30_dagar]",
+        "diagram: [arenden_per_1000]\ntrend: [arenden_per_1000, andel_inom_30_dagar]",
+        "jamforelse.yaml: okänd nyckel 'diagram'.",
+    ),
     "a unit the list does not know": (
         "nyckeltalslista.yaml",
         "    namn: Deltagartimmar\n    enhet: timmar",

@@ -158,11 +158,17 @@ def share_id(key: Key) -> str:
     return "andel:" + key_text(key)
 
 
+LAYOUT_KEYS = ("matt", "teman", "andelar", "trend")
+
+
 @cache
 def layout() -> dict:
     raw = contract._load_yaml(LAYOUT_FILE)
     if not isinstance(raw, dict):
-        raise contract.ContractError(f"{LAYOUT_FILE}: filen ska ha nycklarna matt, teman, andelar.")
+        raise contract.ContractError(
+            f"{LAYOUT_FILE}: filen ska ha nycklarna {', '.join(LAYOUT_KEYS)}."
+        )
+    key_figures.checked_keys(raw, set(LAYOUT_KEYS), LAYOUT_KEYS[:3], LAYOUT_FILE)
     return raw
 
 
