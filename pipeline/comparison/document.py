@@ -48,7 +48,7 @@ def _cell(cell: Cell, series: Series) -> RichText:
     return text
 
 
-def _plain(value: Value, series: Series) -> RichText:
+def _summary_cell(value: Value, series: Series) -> RichText:
     return RichText(value.text(series.decimals), size=CELL_SIZE)
 
 
@@ -68,7 +68,7 @@ def _table(table: MeasuresTable) -> list[dict]:
     result.append(
         {
             "kommun": table.coverage[table.year],
-            "celler": [_plain(x.county, s) for x, s in zip(summaries, measures, strict=True)],
+            "celler": [_summary_cell(x.county, s) for x, s in zip(summaries, measures, strict=True)],
         }
     )
     for label, attribute in zip(
@@ -78,7 +78,7 @@ def _table(table: MeasuresTable) -> list[dict]:
             {
                 "kommun": label,
                 "celler": [
-                    _plain(getattr(x, attribute), s)
+                    _summary_cell(getattr(x, attribute), s)
                     for x, s in zip(summaries, measures, strict=True)
                 ],
             }

@@ -129,12 +129,6 @@ class ShareGroup:
     def key(self, kategori: str) -> Key:
         return (self.nyckeltal, self.dimension, kategori)
 
-    @property
-    def total_key(self) -> Key:
-        """The shares' denominator: the breakdown's total (its own figure, or the first
-        category's key as a stand-in where the total is the sum of the categories)."""
-        return self.total if self.total is not None else self.key(self.categories()[0])
-
     def measure(self, kategori: str) -> Measure:
         """A category's share (%) of the breakdown's total, as a measure."""
         parts = tuple(self.key(c) for c in self.categories())
