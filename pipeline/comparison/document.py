@@ -68,7 +68,9 @@ def _table(table: MeasuresTable) -> list[dict]:
     result.append(
         {
             "kommun": table.coverage[table.year],
-            "celler": [_summary_cell(x.county, s) for x, s in zip(summaries, measures, strict=True)],
+            "celler": [
+                _summary_cell(x.county, s) for x, s in zip(summaries, measures, strict=True)
+            ],
         }
     )
     for label, attribute in zip(
