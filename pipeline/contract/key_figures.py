@@ -91,9 +91,7 @@ def key_figure(figure_id: str, where: str = "") -> KeyFigure:
 @cache
 def _known() -> frozenset[tuple[str, str]]:
     """(nyckeltal, dimension) of every listed figure and breakdown; '' is the total."""
-    return frozenset(
-        (f.id, dimension) for f in key_figures() for dimension in ("", *f.dimensioner)
-    )
+    return frozenset((f.id, dimension) for f in key_figures() for dimension in ("", *f.dimensioner))
 
 
 def check(names: Iterable[tuple[str, str]], where: str) -> None:
