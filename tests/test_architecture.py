@@ -121,9 +121,10 @@ def test_the_table_has_no_circle():
 # One fresh interpreter: what the comparison loads, then what counting and rendering add.
 # Whatever aggregate and render load is in the second set, so checking it checks them.
 COMPARISON = (
-    "pipeline.cli.main, pipeline.comparison.job, pipeline.comparison.compare, "
-    "pipeline.comparison.workbook, pipeline.comparison.document, pipeline.comparison.charts, "
-    "pipeline.contract.datapackage"
+    "pipeline.cli.main, pipeline.comparison.job, pipeline.comparison.reading, "
+    "pipeline.comparison.targets, pipeline.comparison.measures, pipeline.comparison.table, "
+    "pipeline.comparison.long_csv, pipeline.comparison.workbook, pipeline.comparison.document, "
+    "pipeline.comparison.charts, pipeline.contract.datapackage"
 )
 AFTER_VALIDATION = "pipeline.figures.aggregate, pipeline.report.render"
 LOADED = f"""

@@ -179,21 +179,21 @@ def run_compare(folder: Path, out: Path, year: int | None) -> int:
 
     result = build_comparison(folder, out, year)
     comparison = result.comparison
-    say(f"Läste {len(comparison.files)} filer:")
-    for entry in comparison.files:
+    say(f"Läste {len(comparison.fates)} filer:")
+    for entry in comparison.fates:
         say(f"  {entry.line()}")
     for problem in comparison.target_problems:
         say(problem)
     if not result.written:
         say(
-            f"Det finns inga användbara nyckeltal för {comparison.ar or 'något år'} i {folder}. "
+            f"Det finns inga användbara nyckeltal för {comparison.year or 'något år'} i {folder}. "
             "Inget skrevs."
         )
         return 1
     missing = comparison.missing()
     if missing:
         say(
-            f"Kommuner utan nyckeltal för {comparison.ar}: "
+            f"Kommuner utan nyckeltal för {comparison.year}: "
             + ", ".join(f"{k.namn} ({comparison.state(k.kod)})" for k in missing)
             + "."
         )
