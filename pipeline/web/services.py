@@ -30,7 +30,7 @@ from django.db.models import Prefetch, QuerySet
 
 import pipeline
 from pipeline import config
-from pipeline.comparison import compare
+from pipeline.comparison import reading
 from pipeline.contract import schema as contract
 from pipeline.publish import pdf
 from pipeline.publish.folder import FolderProblem
@@ -165,7 +165,7 @@ def _other_municipality(result: ReportResult, kommunkod: str) -> str:
         return ""
     uppgifter = contract.sheet("uppgifter")
     kommun_column = uppgifter.column("kommun").namn
-    own, other = compare.kommun_name(kommunkod), result.figures.kommun
+    own, other = reading.kommun_name(kommunkod), result.figures.kommun
     return (
         f"Arbetsböckerna gäller {other} ({kommun_column} i fliken {uppgifter.namn} i "
         f"{uppgifter.fil}), men ditt konto är för {own}. Skriv {own} där och skicka in igen, "
@@ -262,14 +262,14 @@ def sha256(data: bytes) -> str:
 
 def _key_figure_rows(csv_bytes: bytes, kommunkod: str) -> tuple[int, list[KeyFigure]]:
     """The year and rows of a nyckeltal.csv, read as `make compare` reads it."""
-    values = compare.parse(csv_bytes).values
+    values = reading.parse(csv_bytes).values
     if len(values) != 1:
-        years = ", ".join(f"{compare.kommun_name(k)} {y}" for k, y in sorted(values))
+        years = ", ".join(f"{reading.kommun_name(k)} {y}" for k, y in sorted(values))
         raise SubmissionProblem(f"Nyckeltalsfilen ska gälla en kommun och ett år, inte {years}.")
     (kod, year), figures = next(iter(values.items()))
     if kod != kommunkod:
         raise SubmissionProblem(
-            f"Nyckeltalen gäller {compare.kommun_name(kod)}, inte {compare.kommun_name(kommunkod)}."
+            f"Nyckeltalen gäller {reading.kommun_name(kod)}, inte {reading.kommun_name(kommunkod)}."
         )
     rows = [
         KeyFigure(
