@@ -168,6 +168,8 @@ def test_render_reads_key_figures_not_raw_rows():
 
 
 def test_architecture_names_every_module():
+    """Every module of pipeline/ and of the portal (pipeline/web/, its tests and
+    migrations aside)."""
     text = (config.ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
     modules = [
         str(p.relative_to(config.ROOT)) for p in _modules() if p.name not in ("__init__.py",)

@@ -231,3 +231,32 @@ def run_exempel(kommun: str, year: int, seed: int, target: Path | None, overwrit
         f"med: halsocenter rapport --in {result.folder}"
     )
     return 0
+
+
+def _read_password() -> str:
+    """From standard input when it is not a terminal (one line), else asked twice."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Lösenord: ")
+    if first and getpass.getpass("Samma lösenord igen: ") != first:
+        raise ValueError("Lösenorden var inte lika. Inget ändrades; kör kommandot igen.")
+    return first
+
+
+def run_konto(name: str, kommun: str | None, region: bool, admin: bool) -> int:
+    """A portal account (pipeline.web.accounts); the password never an argument."""
+    from pipeline.web.accounts import AccountProblem, kommunkod_of, make_account
+
+    try:
+        kommunkod = "" if region else kommunkod_of(kommun or "")
+        password = _read_password()
+        account = make_account(name, password, kommunkod=kommunkod, region=region, admin=admin)
+    except (AccountProblem, ValueError) as problem:
+        say(str(problem))
+        return 1
+    done = "Skapade kontot" if account.created else "Nytt lösenord för kontot"
+    extra = " Kontot kan också använda administrationen på /admin/." if account.admin else ""
+    say(f"{done} {account.name}: {account.role_text}.{extra}")
+    return 0
