@@ -355,13 +355,24 @@ def _csv_number(value: Decimal | None) -> str:
 def key_figures_csv(submission: Submission) -> bytes:
     """The submission's key figures as nyckeltal.csv, rebuilt from the stored rows: for
     the report's own figures the same bytes the command line writes."""
+    return _csv_from_rows(submission, submission.key_figures.all())
+
+
+def key_figures_csvs(submissions) -> dict[int, bytes]:
+    """Many submissions' nyckeltal.csv by id, in one query (the region's comparison)."""
+    submissions = list(submissions)
+    rows: dict[int, list[KeyFigure]] = {s.pk: [] for s in submissions}
+    for figure in KeyFigure.objects.filter(submission__in=rows).order_by():
+        rows[figure.submission_id].append(figure)
+    return {s.pk: _csv_from_rows(s, rows[s.pk]) for s in submissions}
+
+
+def _csv_from_rows(submission: Submission, figures) -> bytes:
     fmt = contract.key_figure_format()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(fmt.kolumner)
-    rows = sorted(
-        submission.key_figures.all(), key=lambda f: (f.nyckeltal, f.dimension, f.kategori)
-    )
+    rows = sorted(figures, key=lambda f: (f.nyckeltal, f.dimension, f.kategori))
     for figure in rows:
         cells = {
             "schema_version": submission.schema_version or fmt.schema_version,
