@@ -8,12 +8,12 @@ the first half of `comparison_from_csvs`: the page shows that table and the down
 are `outputs()` of it, so the page, the downloads and `make compare` over the same files
 cannot disagree. Nothing here computes a value.
 
-Building the table takes about a second for 13 municipalities × 10 years, so it is kept
-in memory, per process, by what decides it: the ids of the submissions the region sees
-(a stored submission is never changed: a new one, or one deleted, gives another key),
-the targets file's SHA-256 and the year (and the submissions' times: SQLite may give
-a deleted submission's id to the next one). Nothing needs to be told when a submission
-arrives; the next page asks for another key.
+Building the table takes more than half a second for 13 municipalities × 10 years
+(`python -m bench.region`), so it is kept in memory, per process, by what decides it: the
+ids of the submissions the region sees (a stored submission is never changed: a new one,
+or one deleted, gives another key), the targets file's SHA-256 and the year (and the
+submissions' times: SQLite may give a deleted submission's id to the next one). Nothing
+needs to be told when a submission arrives; the next page asks for another key.
 """
 
 from __future__ import annotations

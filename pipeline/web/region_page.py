@@ -143,6 +143,13 @@ def _state(comparison: Comparison, kod: str, year: int) -> str:
     return STATE_TEXT[state] if state else ""
 
 
+def coverage(table: MeasuresTable, year: int) -> tuple[str, str]:
+    """The sum row's label ('Summa, 11 av 13 kommuner, 90 % av länets invånare') as a
+    short row header and what it covers, so that the header column stays narrow."""
+    head, _, covers = table.coverage[year].partition(", ")
+    return head, covers
+
+
 def has_figures(table: MeasuresTable | None, comparison: Comparison, year: int) -> bool:
     """At least one municipality has figures for the year (so the table has the year)."""
     return table is not None and year in table.years and bool(comparison.present(year))
@@ -164,7 +171,7 @@ def overview(table: MeasuresTable, comparison: Comparison, year: int) -> dict:
     county = [x.county.text(s.decimals) for x, s in zip(summaries, series, strict=True)]
     return {
         "rows": rows,
-        "county": (table.coverage[year], county),
+        "county": (*coverage(table, year), county),
         "spread": spread,
         "small_base": any(c.text.endswith(SMALL_MARK) for r in rows for c in r.cells),
         "hidden": any(c.text == Value(suppressed=True).text() for r in rows for c in r.cells),
@@ -209,7 +216,7 @@ def detail(table: MeasuresTable, comparison: Comparison, series: Series, year: i
     return {
         "rows": rows,
         "county": {
-            "label": table.coverage[year],
+            "label": coverage(table, year),
             "value": summary.county.text(series.decimals),
             "numerator": count_text(summary.numerator),
             "denominator": count_text(summary.denominator),
@@ -245,6 +252,7 @@ def map_svg(table: MeasuresTable, comparison: Comparison, series: Series, year: 
         direction=direction,
         decimals=series.decimals,
         id_prefix="karta",
+        legend_below=True,
     )
 
 
@@ -334,4 +342,5 @@ def trend(table: MeasuresTable, comparison: Comparison, series: Series, year: in
         "county_line": line(county),
         "mean": [table.summary(series.id, y).mean.text(series.decimals) for y in years],
         "selected": year,
+        "gaps": [y for y in range(years[0], years[-1]) if y not in years] if years else [],
     }

@@ -110,7 +110,8 @@ def test_the_page_and_make_compare_agree_on_every_measure(
                     s.id,
                     year,
                 )
-        summary = shown[table.coverage[year]]
+        head, covers = table.coverage[year].split(", ", 1)  # "Summa", "12 av 13 kommuner"
+        summary = shown[f"{head} {covers}"]
         assert summary == [table.summary(s.id, year).county.text(s.decimals) for s in series]
         assert shown["Ovägt medel"] == [
             table.summary(s.id, year).mean.text(s.decimals) for s in series
@@ -340,3 +341,44 @@ def test_the_audit_log_shows_who_did_what_never_contents(
     assert '<td data-label="Vem">anna</td>' in html
     assert '<td data-label="Vad">skickade in</td>' in html
     assert "Habo-2024-nyckeltal.csv" in html and "schema_version" not in html
+
+
+def test_13_municipalities_times_10_years_take_a_bounded_number_of_queries(
+    region_client, region_user, django_assert_max_num_queries
+):
+    """No query per municipality or year: the page asks the same few questions whether
+    the county has one submission or 130 (the time: `python -m bench.region`)."""
+    from pipeline.web import services
+    from pipeline.web.models import KeyFigure
+    from pipeline.web.tests.conftest import figures_csv
+
+    years = range(2015, 2025)
+    submissions = Submission.objects.bulk_create(
+        Submission(
+            kommunkod=kod,
+            ar=year,
+            sent_by=region_user,
+            sent_by_name="rita",
+            schema_version=1,
+            valid=True,
+        )
+        for kod in ALL
+        for year in years
+    )
+    figures = []
+    for submission in submissions:
+        data = figures_csv(submission.kommunkod, submission.ar)
+        totals = b"\n".join(
+            line for line in data.split(b"\n") if b",,," in line or not line[:1].isdigit()
+        )
+        for row in services._key_figure_rows(totals, submission.kommunkod)[1]:
+            row.submission = submission
+            figures.append(row)
+    KeyFigure.objects.bulk_create(figures)
+    with django_assert_max_num_queries(8):  # the comparison built: one query for the figures
+        html = page(region_client)
+    with django_assert_max_num_queries(6):  # kept: no figures asked for
+        html = page(region_client, "?matt=andel_uteblivna")
+    trend = table_rows(html, "Andel uteblivna samtal (%) per kommun och år")
+    assert len(trend) == 13 + 2 and all(len(cells) == 10 + 1 for cells in list(trend.values())[:13])
+    assert "ingen inlämning" not in html
