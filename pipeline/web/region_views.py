@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from pipeline.comparison.job import ComparisonNames
+from pipeline.comparison.reading import NoFigures
 from pipeline.comparison.table import Kind
 from pipeline.contract import schema as contract
 from pipeline.contract.comparison import SMALL_BASE, measures
@@ -72,6 +73,7 @@ def _page(request, email_form: EmailedFileForm, status: int = 200):
         errors += error_list(email_form, "id_kommun")
     choose = ChooseForm({"ar": year or "", "matt": matt}, stored.years)
 
+    submissions = _year_submissions(stored, year) if year else []
     infos = region_page.measure_infos(comparison)
     info = next(i for i in infos if i.id == matt)
     context = {
@@ -86,7 +88,8 @@ def _page(request, email_form: EmailedFileForm, status: int = 200):
         "kommuner": contract.kommuner(),
         "with_figures": with_figures,
         "has_figures": year is not None and region_page.has_figures(table, comparison, year),
-        "submissions": _year_submissions(stored, year) if year else [],
+        # the year's submissions, when there is one (else the list would say none 13 times)
+        "submissions": submissions if any(s for _, s in submissions) else [],
         "problem_files": [f.line() for f in comparison.fates if f.problem] if comparison else [],
         "target_problems": comparison.target_problems if comparison else [],
         "source": county_map.source_text(),
@@ -106,9 +109,9 @@ def _page(request, email_form: EmailedFileForm, status: int = 200):
             }
         )
     elif year is not None and comparison is not None:
-        context["states"] = [
-            (k.namn, region.STATE_TEXT[comparison.state(k.kod, year)]) for k in contract.kommuner()
-        ]
+        states = [(k.namn, comparison.state(k.kod, year)) for k in contract.kommuner()]
+        if any(state != NoFigures.NO_FILE for _, state in states):  # else one sentence says it
+            context["states"] = [(namn, region.STATE_TEXT[state]) for namn, state in states]
     response = render(request, "portal/region/region.html", context, status=status)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -188,7 +188,8 @@ def test_the_latest_year_by_default_another_by_ar_and_a_year_without_figures(
     assert re.findall(r'<option value="(\d{4})"', years) == ["2024", "2023", "2022", "2021"]
     html = page(region_client, "?ar=2022")
     assert "Inga nyckeltal för 2022" in html
-    assert table_rows(html, "Varför kommunerna saknar")["Habo"] == ["ingen inlämning"]
+    assert "Ingen kommun har skickat in nyckeltal för 2022." in html
+    assert "Varför kommunerna saknar" not in html and "Inlämningar 2022" not in html
     assert 'href="/region/?ar=2021&amp;matt=arenden_per_1000">2021</a>' in html
     html = page(region_client, "?ar=2021")
     rows = table_rows(html, "Måtten per kommun")
@@ -255,9 +256,15 @@ def test_the_trend_holds_every_year_with_figures(region_client, store_figures):
 
 
 def test_why_a_municipality_has_no_figures(region_client, store_figures):
-    store_figures({"0643": [2024], "0665": [2024]})
-    vaggeryd = Submission.objects.get(kommunkod="0665")
-    Submission.objects.filter(pk=vaggeryd.pk).update(schema_version=2)  # a newer program's
+    store_figures({"0643": [2024], "0665": [2023, 2024]})
+    vaggeryd = Submission.objects.filter(kommunkod="0665")
+    vaggeryd.update(schema_version=2)  # a newer program's
+    # A year whose only file cannot be used: each municipality's reason, and the submission.
+    html = unescape(page(region_client, "?ar=2023"))
+    assert "Ingen kommun har godkända nyckeltal för 2023." in html
+    reasons = table_rows(html, "Varför kommunerna saknar nyckeltal för 2023")
+    assert reasons["Vaggeryd"] == ["fel i nyckeltalen"] and reasons["Habo"] == ["ingen inlämning"]
+    assert table_rows(html, "Senaste godkända")["Vaggeryd"][2] == "Vaggeryd-2023-nyckeltal.csv"
     html = unescape(page(region_client))
     rows = table_rows(html, "Måtten per kommun")
     assert rows["Vaggeryd"] == ["fel i nyckeltalen"]
