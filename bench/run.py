@@ -40,6 +40,8 @@ REPEAT = 3
 PYTHON = sys.executable
 VENV = Path(sys.executable).parents[1]  # make uses the environment bench runs in
 RESULTS = ROOT / "bench" / "results.md"
+# The floor: what any program doing this job with these libraries imports.
+FLOOR_IMPORTS = "import pandas, pandera, docx, matplotlib"
 
 READ_ONLY = """
 import sys, time, python_calamine
@@ -126,7 +128,7 @@ def load_text(loads: list[float | None]) -> str:
 def measure_size(rows: int) -> dict:
     folder = inputs(rows)
     floor_imports = min(
-        run([PYTHON, "-c", "import pandas, pandera, docx, matplotlib"])[0] for _ in range(REPEAT)
+        run([PYTHON, "-c", FLOOR_IMPORTS])[0] for _ in range(REPEAT)
     )
     read = min(float(run([PYTHON, "-c", READ_ONLY, str(folder)])[1]) for _ in range(REPEAT))
     checks = [json.loads(run([PYTHON, "-c", LIMITS_AND_SCAN, str(folder)])[1]) for _ in range(3)]

@@ -1,0 +1,97 @@
+"""What one change gave: `halsocenter rapport` at several git revisions, measured in one run.
+
+    python -m bench.levers REV [REV ...]    (e.g. main HEAD~1 HEAD)
+
+Each revision is unpacked (`git archive`) into a temporary folder and run with this
+environment's Python and packages, its own code first on the path. The rounds are
+interleaved (the floor, then each revision, then again), so that a shared machine's
+load falls on all alike; each figure is the median of the rounds, and each ratio the
+median of the ratios within a round. Two runs per revision and round: *first* with an
+empty cache folder (HALSOCENTER_CACHE), *again* with the one the revision's earlier
+runs filled. BENCH_ROUNDS (default 7) and BENCH_INPUT (a folder of workbooks; default
+the realistic year of bench.generate) change what is measured.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+from bench.generate import realistic
+from bench.run import FLOOR_IMPORTS, ROOT, load, machine
+
+PYTHON = sys.executable
+
+
+def _unpack(revision: str, target: Path) -> Path:
+    folder = target / revision.replace("/", "_").replace("~", "-")
+    folder.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    with tempfile.TemporaryFile() as handle:
+        handle.write(archive)
+        handle.seek(0)
+        with tarfile.open(fileobj=handle) as tar:
+            tar.extractall(folder, filter="data")
+    return folder
+
+
+def _seconds(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} misslyckades:\n{done.stdout}\n{done.stderr}")
+    return seconds
+
+
+def main(revisions: list[str]) -> int:
+    rounds = int(os.environ.get("BENCH_ROUNDS", "7"))
+    folder = Path(os.environ.get("BENCH_INPUT") or realistic())
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["CI"] = "1"
+    loads = [load()]
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch_path = Path(scratch)
+        trees = {rev: _unpack(rev, scratch_path / "trees") for rev in revisions}
+        caches = {rev: scratch_path / "cache" / str(i) for i, rev in enumerate(revisions)}
+        times: dict[str, list[float]] = {"floor": []}
+        for rev in revisions:
+            times[f"{rev} first"], times[f"{rev} again"] = [], []
+
+        def report(rev: str, cache: Path) -> float:
+            run_env = {**env, "PYTHONPATH": str(trees[rev]), "HALSOCENTER_CACHE": str(cache)}
+            out = scratch_path / "out"
+            command = [PYTHON, "-m", "pipeline", "rapport", "--tvinga"]
+            return _seconds([*command, "--in", str(folder), "--ut", str(out)], run_env)
+
+        for index in range(rounds + 1):  # the first round compiles and warms: not counted
+            measured = {"floor": _seconds([PYTHON, "-c", FLOOR_IMPORTS], env)}
+            for rev in revisions:
+                empty = scratch_path / "empty" / f"{index}-{rev.replace('/', '_')}"
+                measured[f"{rev} first"] = report(rev, empty)
+                measured[f"{rev} again"] = report(rev, caches[rev])
+            if index:
+                for key, value in measured.items():
+                    times[key].append(value)
+            loads.append(load())
+    base = f"{revisions[0]} again"
+    print(f"Maskin: {machine()}; belastning {min(loads):.1f}–{max(loads):.1f}; {rounds} varv.")
+    print(f"Indata: {folder}")
+    print(f"{'':28} {'median s':>9} {'÷ golv':>7} {'÷ ' + revisions[0]:>12}")
+    for key, values in times.items():
+        over_floor = statistics.median(v / f for v, f in zip(values, times["floor"], strict=True))
+        over_base = statistics.median(v / b for v, b in zip(values, times[base], strict=True))
+        print(f"{key:28} {statistics.median(values):9.3f} {over_floor:7.2f} {over_base:12.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:] or ["HEAD"]))
