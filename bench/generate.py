@@ -87,9 +87,7 @@ def realistic(kommun: str = "Jönköping", year: int = 2023) -> Path:
     return folder
 
 
-def inputs(
-    rows: int, kommun: str = "Jönköping", year: int = 2023, repeated: bool = False
-) -> Path:
+def inputs(rows: int, kommun: str = "Jönköping", year: int = 2023, repeated: bool = False) -> Path:
     """The folder with the three workbooks for `rows` attendance rows (made once); with
     `repeated`, participants come back as in real groups (repeat_people)."""
     folder = DATA / (f"{rows}-upprepade" if repeated else str(rows))

@@ -127,9 +127,7 @@ def load_text(loads: list[float | None]) -> str:
 
 def measure_size(rows: int) -> dict:
     folder = inputs(rows)
-    floor_imports = min(
-        run([PYTHON, "-c", FLOOR_IMPORTS])[0] for _ in range(REPEAT)
-    )
+    floor_imports = min(run([PYTHON, "-c", FLOOR_IMPORTS])[0] for _ in range(REPEAT))
     read = min(float(run([PYTHON, "-c", READ_ONLY, str(folder)])[1]) for _ in range(REPEAT))
     checks = [json.loads(run([PYTHON, "-c", LIMITS_AND_SCAN, str(folder)])[1]) for _ in range(3)]
     stage_runs = [
