@@ -41,6 +41,7 @@ def replace_unencodable() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     replace_unencodable()
+    config.allow_user_cache()  # charts, the template's variables: kept between runs
     try:
         args = parse(sys.argv[1:] if argv is None else list(argv))
         if isinstance(args, int):
@@ -78,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             f"Ett oväntat fel inträffade ({type(error).__name__}). Inga filer ändrades. {where}"
         )
         return 2
+    finally:
+        config.allow_user_cache(False)  # main() called by a test or a script: only its run
 
 
 def run(args) -> int:
