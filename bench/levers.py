@@ -72,16 +72,27 @@ def main(revisions: list[str]) -> int:
             command = [PYTHON, "-m", "pipeline", "rapport", "--tvinga"]
             return _seconds([*command, "--in", str(folder), "--ut", str(out)], run_env)
 
+        jobs = [("floor", None, None)]
+        for rev in revisions:
+            jobs += [(f"{rev} first", rev, "first"), (f"{rev} again", rev, "again")]
         for index in range(rounds + 1):  # the first round compiles and warms: not counted
-            measured = {"floor": _seconds([PYTHON, "-c", FLOOR_IMPORTS], env)}
-            for rev in revisions:
-                empty = scratch_path / "empty" / f"{index}-{rev.replace('/', '_')}"
-                measured[f"{rev} first"] = report(rev, empty)
-                measured[f"{rev} again"] = report(rev, caches[rev])
+            measured = {}
+            # Each round in another order: what runs after what should not count.
+            for key, rev, kind in jobs[index % len(jobs) :] + jobs[: index % len(jobs)]:
+                if rev is None:
+                    measured[key] = _seconds([PYTHON, "-c", FLOOR_IMPORTS], env)
+                elif kind == "first":
+                    empty = scratch_path / "empty" / f"{index}-{rev.replace('/', '_')}"
+                    measured[key] = report(rev, empty)
+                else:
+                    measured[key] = report(rev, caches[rev])
             if index:
                 for key, value in measured.items():
                     times[key].append(value)
             loads.append(load())
+        if os.environ.get("BENCH_RAW"):
+            for key, values in times.items():
+                print(key, " ".join(f"{v:.2f}" for v in values))
     base = f"{revisions[0]} again"
     print(f"Maskin: {machine()}; belastning {min(loads):.1f}–{max(loads):.1f}; {rounds} varv.")
     print(f"Indata: {folder}")
