@@ -52,3 +52,15 @@ def cache_folder() -> Path | None:
         return Path(os.environ["LOCALAPPDATA"]) / "halsocenter" / "cache"
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "halsocenter" / "cache"
+
+
+def keep_cached(path: Path, data: bytes) -> None:
+    """A file in the cache folder, written beside and renamed: a reader gets all of it or
+    none. A folder that cannot be written only means no cache (the run goes on)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        pass

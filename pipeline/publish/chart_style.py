@@ -128,7 +128,7 @@ def cached_png(kind: str, inputs: object, draw: Callable[[], bytes], code: str) 
     if png is None:
         png = draw()
         if path is not None:
-            _write(path, png)
+            config.keep_cached(path, png)
     while len(_MEMO) >= MEMO_SIZE:
         _MEMO.pop(next(iter(_MEMO)), None)
     _MEMO[text] = png
@@ -162,18 +162,6 @@ def _read(path: Path) -> bytes | None:
     except OSError:
         return None
     return data if data.endswith(_PNG_END) else None
-
-
-def _write(path: Path, png: bytes) -> None:
-    """Written beside and renamed: another run reads the whole file or none. A cache that
-    cannot be written is no cache (the run goes on)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(png)
-        os.replace(temporary, path)
-    except OSError:
-        pass
 
 
 @cache
