@@ -14,14 +14,6 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.contract import schema as contract
-from pipeline.contract.comparison import (
-    HIGHER,
-    LOWER,
-    TARGET_MET,
-    TARGET_NEAR,
-    TARGET_NOT_MET,
-    measures,
-)
 
 # Data Package v1: the profile ids its registry names (the descriptors are checked against
 # those JSON Schemas in tests/test_datapackage.py). No `licenses`: the profile allows none
@@ -92,6 +84,15 @@ def key_figure_schema() -> dict:
 
 def comparison_schema() -> dict:
     """Table Schema of the comparison's tidy export (TIDY_COLUMNS)."""
+    # Here, not above: the report's descriptor needs none of the comparison's layout.
+    from pipeline.contract.comparison import (
+        HIGHER,
+        LOWER,
+        TARGET_MET,
+        TARGET_NEAR,
+        TARGET_NOT_MET,
+        measures,
+    )
 
     return {
         "fields": [
