@@ -8,6 +8,7 @@ no workbooks, so the comparison can use it without the report's readers.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined, TemplateError
 from lxml import etree
 
+from pipeline import config
 from pipeline.publish.formatting import antal, datum, tal
 
 
@@ -52,16 +54,46 @@ _VARIABLES: dict[tuple[str, int, int], frozenset[str]] = {}
 def template_variables(tpl: DocxTemplate, template: Path) -> frozenset[str]:
     """Every variable the template uses, parsed once per template file and version.
 
-    Parsing the whole document takes a fifth of a second; the key (path, size,
-    modification time) changes whenever the file is saved again.
+    Parsing the whole document takes a fifth of a second. In a process the key is (path,
+    size, modification time), which changes whenever the file is saved again; between
+    runs of the command line the names are kept in the user's cache folder under the
+    template's SHA-256 and the versions of docxtpl and jinja2 that parsed it.
     """
     stat = template.stat()
     key = (str(template.resolve()), stat.st_size, stat.st_mtime_ns)
     if key not in _VARIABLES:
-        _VARIABLES[key] = frozenset(
-            tpl.get_undeclared_template_variables(jinja_env=jinja_environment())
-        )
+        path = _cache_path(template)
+        found = _read_names(path) if path is not None else None
+        if found is None:
+            found = frozenset(tpl.get_undeclared_template_variables(jinja_env=jinja_environment()))
+            if path is not None:
+                config.keep_cached(path, json.dumps(sorted(found)).encode())
+        _VARIABLES[key] = found
     return _VARIABLES[key]
+
+
+def _cache_path(template: Path) -> Path | None:
+    folder = config.cache_folder()
+    if folder is None:
+        return None
+    import hashlib
+
+    import docxtpl
+    import jinja2
+
+    digest = hashlib.sha256(template.read_bytes())
+    digest.update(f"docxtpl {docxtpl.__version__} jinja2 {jinja2.__version__}".encode())
+    return folder / "mallar" / f"{digest.hexdigest()}.json"
+
+
+def _read_names(path: Path) -> frozenset[str] | None:
+    try:
+        names = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None
+    return frozenset(names)
 
 
 def fill_template(
