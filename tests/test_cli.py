@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 
 import pytest
@@ -146,7 +147,7 @@ def test_the_log_falls_back_to_the_temp_folder(tmp_path, monkeypatch):
     blocked = tmp_path / "fil"
     blocked.write_text("inte en mapp")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    monkeypatch.setattr(cli.tempfile, "gettempdir", lambda: str(tmp_path / "temp"))
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path / "temp"))
     try:
         raise ValueError("prov")
     except ValueError:
