@@ -15,6 +15,7 @@ the realistic year of bench.generate) change what is measured.
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -43,13 +44,17 @@ def _unpack(revision: str, target: Path) -> Path:
     return folder
 
 
-def _seconds(command: list[str], env: dict[str, str]) -> float:
+def _seconds(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, the command and what it waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} misslyckades:\n{done.stdout}\n{done.stderr}")
-    return seconds
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return seconds, cpu
 
 
 def main(revisions: list[str]) -> int:
@@ -62,11 +67,11 @@ def main(revisions: list[str]) -> int:
         scratch_path = Path(scratch)
         trees = {rev: _unpack(rev, scratch_path / "trees") for rev in revisions}
         caches = {rev: scratch_path / "cache" / str(i) for i, rev in enumerate(revisions)}
-        times: dict[str, list[float]] = {"floor": []}
+        times: dict[str, list[tuple[float, float]]] = {"floor": []}
         for rev in revisions:
             times[f"{rev} first"], times[f"{rev} again"] = [], []
 
-        def report(rev: str, cache: Path) -> float:
+        def report(rev: str, cache: Path) -> tuple[float, float]:
             run_env = {**env, "PYTHONPATH": str(trees[rev]), "HALSOCENTER_CACHE": str(cache)}
             out = scratch_path / "out"
             command = [PYTHON, "-m", "pipeline", "rapport", "--tvinga"]
@@ -92,15 +97,25 @@ def main(revisions: list[str]) -> int:
             loads.append(load())
         if os.environ.get("BENCH_RAW"):
             for key, values in times.items():
-                print(key, " ".join(f"{v:.2f}" for v in values))
+                print(key, " ".join(f"{w:.2f}/{c:.2f}" for w, c in values))
     base = f"{revisions[0]} again"
     print(f"Maskin: {machine()}; belastning {min(loads):.1f}–{max(loads):.1f}; {rounds} varv.")
     print(f"Indata: {folder}")
-    print(f"{'':28} {'median s':>9} {'÷ golv':>7} {'÷ ' + revisions[0]:>12}")
+    print("Vägg = väggklocka; cpu = användar- + systemtid för kommandot och dess hjälpprocesser.")
+    print(
+        f"{'':24} {'vägg s':>7} {'÷ golv':>7} {'÷ ' + revisions[0]:>11}"
+        f" {'cpu s':>7} {'÷ golv':>7} {'÷ ' + revisions[0]:>11}"
+    )
     for key, values in times.items():
-        over_floor = statistics.median(v / f for v, f in zip(values, times["floor"], strict=True))
-        over_base = statistics.median(v / b for v, b in zip(values, times[base], strict=True))
-        print(f"{key:28} {statistics.median(values):9.3f} {over_floor:7.2f} {over_base:12.2f}")
+        line = f"{key:24}"
+        for at in (0, 1):
+            own = [v[at] for v in values]
+            floor = [v[at] for v in times["floor"]]
+            base_values = [v[at] for v in times[base]]
+            over_floor = statistics.median(v / f for v, f in zip(own, floor, strict=True))
+            over_base = statistics.median(v / b for v, b in zip(own, base_values, strict=True))
+            line += f" {statistics.median(own):7.3f} {over_floor:7.2f} {over_base:11.2f}"
+        print(line)
     return 0
 
 
