@@ -44,11 +44,13 @@ def _unpack(revision: str, target: Path) -> Path:
     return folder
 
 
-def _seconds(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+def _seconds(
+    command: list[str], env: dict[str, str], cwd: Path | None = None
+) -> tuple[float, float]:
     """Wall seconds and CPU seconds (user + system, the command and what it waited for)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=cwd)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -75,7 +77,8 @@ def main(revisions: list[str]) -> int:
             run_env = {**env, "PYTHONPATH": str(trees[rev]), "HALSOCENTER_CACHE": str(cache)}
             out = scratch_path / "out"
             command = [PYTHON, "-m", "pipeline", "rapport", "--tvinga"]
-            return _seconds([*command, "--in", str(folder), "--ut", str(out)], run_env)
+            # Run from the revision's folder: `python -m` puts the working folder first.
+            return _seconds([*command, "--in", str(folder), "--ut", str(out)], run_env, trees[rev])
 
         jobs = [("floor", None, None)]
         for rev in revisions:
