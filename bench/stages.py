@@ -30,7 +30,7 @@ from pipeline.report import job as report_job  # noqa: E402
 def main() -> None:
     folder = Path(sys.argv[1])
     profile = sys.argv[2] if len(sys.argv) > 2 else None
-    config.allow_user_cache()  # as the command line runs it (HALSOCENTER_CACHE says where)
+    config.command_line_run()  # as the command line runs it (HALSOCENTER_CACHE says where)
     with tempfile.TemporaryDirectory() as out:
         progress.reset()
         if profile:

@@ -27,23 +27,49 @@ def suppression_threshold() -> int | None:
     return int(value) if value not in (None, "") else None
 
 
-# The command line keeps a few things between runs in the user's cache folder (charts whose
-# numbers have not changed, the Word template's variables, the contract as parsed); a
-# library call (the core, a web worker, the tests) keeps them in memory and writes no file.
-_user_cache = False
+# The command line's process does one run and ends. It keeps a few things between runs in
+# the user's cache folder (charts whose numbers have not changed, the Word template's
+# variables, the contract as parsed), and sets the garbage collector for one run
+# (settle_imports). A library call (the core, a web worker, the tests) keeps its caches in
+# memory, writes no file and leaves the garbage collector as it is.
+_command_line = False
+_collector: tuple[int, ...] | None = None  # the thresholds before settle_imports
 
 
-def allow_user_cache(allowed: bool = True) -> None:
-    """The command line's runs may use the user's cache folder (see cache_folder)."""
-    global _user_cache
-    _user_cache = allowed
+def command_line_run(active: bool = True) -> None:
+    """This process is the command line's, running one command (see above); False when
+    the command is done (main() called by a test: the process goes on as it was)."""
+    global _command_line, _collector
+    _command_line = active
+    if not active and _collector is not None:
+        import gc
+
+        gc.unfreeze()
+        gc.set_threshold(*_collector)
+        _collector = None
+
+
+def settle_imports() -> None:
+    """Everything the run needs is imported: in the command line's process the garbage
+    collector no longer walks it (gc.freeze), nor what was made before. It otherwise walks
+    every object of pandas, pandera and the rest again and again while validation fills
+    the heap: a fifth of a realistic year's run. A higher threshold makes it look less
+    often at what the run makes (rows by the million; what a run frees it frees at once)."""
+    global _collector
+    if _command_line:
+        import gc
+
+        if _collector is None:
+            _collector = gc.get_threshold()
+        gc.freeze()
+        gc.set_threshold(100_000, 50, 100)
 
 
 def cache_folder() -> Path | None:
     """Where caches are kept between runs, or None (memory only). Nothing in it is needed:
     deleting the folder only makes the next run slower. HALSOCENTER_CACHE names another
     folder; set but empty, none is used."""
-    if not _user_cache:
+    if not _command_line:
         return None
     chosen = os.environ.get("HALSOCENTER_CACHE")
     if chosen is not None:

@@ -25,9 +25,9 @@ def cache(tmp_path, monkeypatch):
     """The user's cache folder in tmp_path, as the command line has it."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("HALSOCENTER_CACHE", str(folder))
-    config.allow_user_cache()
+    config.command_line_run()
     yield folder
-    config.allow_user_cache(False)
+    config.command_line_run(False)
 
 
 def _never(*args, **kwargs):

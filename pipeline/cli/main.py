@@ -37,7 +37,7 @@ def replace_unencodable() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     replace_unencodable()
-    config.allow_user_cache()  # charts, the template's variables: kept between runs
+    config.command_line_run()  # charts, the template's variables: kept between runs
     try:
         args = parse(sys.argv[1:] if argv is None else list(argv))
         if isinstance(args, int):
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         return failed(error)
     finally:
-        config.allow_user_cache(False)  # main() called by a test or a script: only its run
+        config.command_line_run(False)  # main() called by a test or a script: only its run
 
 
 def failed(error: Exception) -> int:

@@ -190,7 +190,7 @@ def _environment() -> str | None:
                 if font.get("name") in (*DOCUMENT_FONTS, FALLBACK_FONT):
                     fonts.append([font.get("fname"), *_stat(Path(font.get("fname", "")))])
             fonts.append([listed.name, *_stat(listed)])
-        settings = [[str(p), *_stat(p)] for p in _matplotlib_settings()]
+        settings = [[str(p), *_stat(p)] for p in _matplotlib_settings() if p.is_file()]
     except (OSError, ValueError, TypeError, AttributeError):
         return None
     return json.dumps([code, version, fonts, settings, sys.version])
