@@ -230,10 +230,12 @@ def measure_case(case: str, rounds: int) -> dict:
             add("floor_imports", timed([PYTHON, "-c", FLOOR_IMPORTS])["wall"])
             add("job_imports", timed([PYTHON, "-c", JOB_FLOOR_IMPORTS])["wall"])
             add("read", float(printed([PYTHON, "-c", READ_ONLY, str(folder)])))
-            out = Path(scratch) / f"out{index}"
+            # Each run writes to a new folder: a whole run, never "nothing has changed".
+            out = Path(scratch) / f"igen{index}"
             add("again", timed([*make, f"OUT={out}"], environment(kept_cache)))
             if first_too:
-                empty = Path(scratch) / f"empty{index}"
+                empty = Path(scratch) / f"tom{index}"
+                out = Path(scratch) / f"forsta{index}"
                 add("first", timed([*make, f"OUT={out}"], environment(empty)))
             stage_line = printed([PYTHON, "bench/stages.py", str(folder)], environment(kept_cache))
             add("stages", json.loads(stage_line.splitlines()[-1]))
