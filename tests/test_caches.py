@@ -112,6 +112,21 @@ def test_the_template_variables_are_parsed_once_per_version(cache, tmp_path, mon
         docx_fill.template_variables(DocxTemplate(template), template)
 
 
+def test_a_compiled_template_is_kept_and_renders_as_compiled_anew(cache, monkeypatch):
+    source = "{{ namn }} har {{ antal | tal }} deltagare{% if fler %} och fler{% endif %}."
+    fresh = docx_fill.jinja_environment().from_string(source)
+    assert list((cache / "mallar").glob("*.code"))
+    import jinja2
+
+    monkeypatch.setattr(jinja2.Environment, "compile", _never)  # the cache, or a failure
+    kept = docx_fill.jinja_environment().from_string(source)
+    for context in (
+        {"namn": "A & B", "antal": 1234, "fler": True},
+        {"namn": "<C>", "antal": 0, "fler": False},
+    ):
+        assert kept.render(**context) == fresh.render(**context)
+
+
 HELP = """
 import sys
 from pipeline.cli.main import main

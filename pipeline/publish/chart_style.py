@@ -129,6 +129,7 @@ def cached_png(kind: str, inputs: object, draw: Callable[[], bytes], code: str) 
         png = draw()
         if path is not None:
             config.keep_cached(path, png)
+            _prune(path.parent)
     while len(_MEMO) >= MEMO_SIZE:
         _MEMO.pop(next(iter(_MEMO)), None)
     _MEMO[text] = png
@@ -153,6 +154,16 @@ def _cache_path(text: str, code: str) -> Path | None:
 
 
 _PNG_END = b"IEND\xaeB`\x82"
+KEPT_CHARTS = 200  # the newest charts kept; older ones are drawn again if ever asked for
+
+
+def _prune(folder: Path) -> None:
+    try:
+        charts = sorted(folder.glob("*.png"), key=lambda p: p.stat().st_mtime_ns)
+        for old in charts[:-KEPT_CHARTS]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _read(path: Path) -> bytes | None:
