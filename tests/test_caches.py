@@ -127,6 +127,20 @@ def test_a_compiled_template_is_kept_and_renders_as_compiled_anew(cache, monkeyp
         assert kept.render(**context) == fresh.render(**context)
 
 
+def test_the_patched_template_xml_is_kept(cache, monkeypatch):
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(config.REPORT_TEMPLATE)
+    xml = tpl.get_xml()
+    patched = DocxTemplate.patch_xml(tpl, xml)
+    docx_fill._keep_patched_xml(tpl)
+    assert tpl.patch_xml(xml) == patched  # patched here, and kept
+    again = DocxTemplate(config.REPORT_TEMPLATE)
+    monkeypatch.setattr(DocxTemplate, "patch_xml", _never)
+    docx_fill._keep_patched_xml(again)
+    assert again.patch_xml(xml) == patched
+
+
 HELP = """
 import sys
 from pipeline.cli.main import main

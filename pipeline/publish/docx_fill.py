@@ -122,6 +122,33 @@ def _read_names(path: Path) -> frozenset[str] | None:
     return frozenset(names)
 
 
+def _keep_patched_xml(tpl: DocxTemplate) -> None:
+    """docxtpl rewrites the template's XML with some forty regular expressions before each
+    render (patch_xml, a function of the XML alone): the command line keeps the result in
+    its cache folder, under the XML's SHA-256 and docxtpl's version."""
+    folder = config.cache_folder()
+    if folder is None:
+        return
+    import hashlib
+
+    import docxtpl
+
+    patch = tpl.patch_xml
+
+    def patched(src_xml: str) -> str:
+        digest = hashlib.sha256(f"docxtpl {docxtpl.__version__}\n".encode())
+        digest.update(src_xml.encode("utf-8", "surrogatepass"))
+        path = folder / "mallar" / f"{digest.hexdigest()}.xml"
+        try:
+            return path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            result = patch(src_xml)
+            config.keep_cached(path, result.encode("utf-8"))
+            return result
+
+    tpl.patch_xml = patched
+
+
 def fill_template(
     tpl: DocxTemplate, template: Path, context: dict, finish: Callable | None = None
 ) -> bytes:
@@ -131,6 +158,7 @@ def fill_template(
     docx_layout.finish: the contents list and the page-break rules).
     """
     env = jinja_environment()
+    _keep_patched_xml(tpl)
     missing = template_variables(tpl, template) - context.keys()
     if missing:
         raise TemplateProblem(
