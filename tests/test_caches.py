@@ -131,6 +131,7 @@ def test_the_patched_template_xml_is_kept(cache, monkeypatch):
     from docxtpl import DocxTemplate
 
     tpl = DocxTemplate(config.REPORT_TEMPLATE)
+    tpl.init_docx()
     xml = tpl.get_xml()
     patched = DocxTemplate.patch_xml(tpl, xml)
     docx_fill._keep_patched_xml(tpl)
