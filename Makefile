@@ -33,7 +33,7 @@ unexport PYTHONDONTWRITEBYTECODE
 SKRIV_OVER ?=
 OVERWRITE := $(if $(SKRIV_OVER),--skriv-over,)
 
-.PHONY: help report check mallar nytt-ar pdf compare bench test mutation lint clean example template lock
+.PHONY: help report check mallar nytt-ar pdf compare serve bench test mutation lint clean example template lock
 
 help: ## Visa de här kommandona
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -113,6 +113,11 @@ pdf: $(RUN_STAMP) ## Gör PDF av rapporten som den ligger i output/, också redi
 
 compare: $(RUN_STAMP) ## Jämför kommunernas nyckeltal.csv i data/region (IN=mapp OUT=mapp)
 	$(call quietly,$(HALSOCENTER) jamfor --in "$(IN)" --ut "$(OUT)")
+
+PORT ?= 8000
+
+serve: $(RUN_STAMP) ## Starta portalen på http://127.0.0.1:8000/ (PORT=8123 för en annan port)
+	@$(BIN)/python -m pipeline.web serve --port "$(PORT)"
 
 bench: $(RUN_STAMP) ## Mät tiderna (1 000 till 1 000 000 närvarorader) och skriv bench/results.md
 	@$(BIN)/python -m bench.run

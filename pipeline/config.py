@@ -13,6 +13,9 @@ EXAMPLE = ROOT / "data" / "example"
 REGION = ROOT / "data" / "region"
 TEMPLATES = ROOT / "templates"
 OUTPUT = ROOT / "output"
+# The portal's own files on this computer (never in git): the SQLite database unless
+# DATABASE_URL names another, and the generated secret key unless the environment gives one.
+PORTAL_DATA = ROOT / "var"
 
 REPORT_TEMPLATE = TEMPLATES / "verksamhetsberattelse.docx"
 COMPARISON_TEMPLATE = TEMPLATES / "jamforelse.docx"

@@ -98,3 +98,15 @@ def write(
     path = folder / (name or f"{namn}-{year}-nyckeltal.csv")
     path.write_text(text(namn, year, values, **kwargs), encoding="utf-8", newline="")
     return path
+
+
+def load(folder: Path):
+    """The folder's key-figure files (and malvarden.csv) read as `make compare` reads them,
+    without making the outputs."""
+    from pipeline.comparison import job, reading, targets
+
+    files, target_bytes = job.read_folder(folder)
+    comparison = reading.load(files)
+    if target_bytes is not None:
+        targets.attach(comparison, target_bytes)
+    return comparison

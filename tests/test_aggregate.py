@@ -165,3 +165,31 @@ def test_the_example_figures_are_unchanged(example):
     """
     expected = config.ROOT / "tests" / "expected" / "Vaggeryd-2023-nyckeltal.csv"
     assert example.csv.encode("utf-8") == expected.read_bytes()
+
+
+def test_a_name_the_list_of_key_figures_lacks_is_an_error_not_a_dash(figures):
+    """The report's text asks for figures by name: a misspelt one is an error naming who
+    asked, never '–' in the report."""
+    from pipeline.contract.schema import ContractError
+
+    with pytest.raises(ContractError, match="okänt nyckeltal 'recept_retur'"):
+        figures.value("recept_retur")
+    with pytest.raises(ContractError, match="far_inkomna har ingen uppdelning 'kon'"):
+        figures.breakdown("far_inkomna", "kon")
+
+
+def test_counting_a_figure_the_list_lacks_is_an_error(books, monkeypatch):
+    from pipeline.contract import key_figures
+    from pipeline.contract.schema import ContractError
+
+    listed = key_figures.key_figures()
+    monkeypatch.setattr(
+        key_figures, "key_figures", lambda: tuple(f for f in listed if f.id != "tillfallen")
+    )
+    key_figures._known.cache_clear()
+    try:
+        dataset = validate(books.write(), today=TODAY).dataset
+        with pytest.raises(ContractError, match="pipeline/figures/aggregate.py: okänt nyckeltal"):
+            compute(dataset)
+    finally:
+        key_figures._known.cache_clear()

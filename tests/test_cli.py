@@ -323,7 +323,7 @@ ENGLISH = re.compile(
     r"positional|default|expected|unrecognized|did you mean)\b",
     re.IGNORECASE,
 )
-COMMANDS = ["rapport", "kontrollera", "mallar", "nytt-ar", "pdf", "jamfor", "exempel"]
+COMMANDS = ["rapport", "kontrollera", "mallar", "nytt-ar", "pdf", "jamfor", "exempel", "konto"]
 
 
 def _everything(capsys, *args) -> tuple[int, str]:
@@ -365,7 +365,7 @@ def test_a_mistyped_command_gets_a_suggestion(capsys):
     assert cli.main(["xyz"]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
         "halsocenter: fel: okänt kommando 'xyz'. Kommandona är: rapport, kontrollera, mallar, "
-        "nytt-ar, pdf, jamfor, exempel."
+        "nytt-ar, pdf, jamfor, exempel, konto."
     )
 
 

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from pipeline import config
 from pipeline.cli import main as cli
 from pipeline.contract import comparison as comparison_layout
+from pipeline.contract import key_figures
 from pipeline.contract import schema as contract
 from pipeline.figures.aggregate import compute, to_csv
 from pipeline.validation.validate import validate
@@ -28,6 +29,9 @@ def schemas(tmp_path, monkeypatch):
         contract.key_figure_format,
         comparison_layout.layout,
         comparison_layout.measures,
+        comparison_layout.themes,
+        comparison_layout.share_groups,
+        key_figures.key_figures,
     )
     for loader in loaders:
         loader.cache_clear()

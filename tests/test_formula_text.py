@@ -18,15 +18,16 @@ from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
-from keyfigures import write
+from keyfigures import load, write
 from openpyxl import load_workbook
 
 from pipeline import config
 from pipeline.coach.blank_workbooks import build
 from pipeline.coach.input_workbooks import write_input
 from pipeline.coach.next_year import next_year_rows, write_next_year
-from pipeline.comparison import compare
+from pipeline.comparison import long_csv, table
 from pipeline.comparison import workbook as compare_xlsx
+from pipeline.comparison.reading import FileStatus
 from pipeline.contract import schema as contract
 from pipeline.publish.xlsx import Formula, save_workbook, workbook_bytes
 from pipeline.validation.problems import Problem
@@ -120,13 +121,14 @@ def region(tmp_path_factory) -> Path:
 
 
 def test_file_names_and_values_of_received_files_stay_text_in_the_comparison(region, tmp_path):
-    comparison = compare.load(region)
-    path = compare_xlsx.write(tmp_path / "jamforelse.xlsx", comparison)
+    comparison = load(region)
+    path = tmp_path / "jamforelse.xlsx"
+    path.write_bytes(compare_xlsx.to_bytes(comparison, table.build(comparison)))
     names = {"=1+1-nyckeltal.csv", "+1+1-nyckeltal.csv", "-1+1-nyckeltal.csv"}
     assert_text(path, names | {"@SUM(A1)-nyckeltal.csv"})
     files = {r[0]: r for r in load_workbook(path)["Filer"].iter_rows(min_row=2, values_only=True)}
     assert files["=1+1-nyckeltal.csv"][1] == "kopia"
-    assert files["-1+1-nyckeltal.csv"][1] == compare.BAD_FILE
+    assert files["-1+1-nyckeltal.csv"][1] == FileStatus.BAD
     assert "inte '=HYPERLINK(1)'" in files["-1+1-nyckeltal.csv"][2]
     assert files["@SUM(A1)-nyckeltal.csv"][1] == "används"  # a category '@x' is only a key
 
@@ -143,13 +145,14 @@ def test_the_long_csv_quotes_a_text_that_begins_like_a_formula(region, tmp_path,
     (tmp_path / "malvarden.csv").write_text(
         "matt;malvarde;battre\nandel_inom_30_dagar;-5;högre\n", encoding="utf-8"
     )
-    comparison = compare.load(tmp_path)
-    rows = list(csv.DictReader(io.StringIO(compare.tidy_csv(comparison).decode("utf-8"))))
+    comparison = load(tmp_path)
+    data = long_csv.to_bytes(table.build(comparison))
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
     assert {(r["kommunkod"], r["kommun"]) for r in rows} == {("0643", "'=Habo")}
     target = next(r for r in rows if r["matt"] == "andel_inom_30_dagar")
     assert (target["malvarde"], target["battre"]) == ("-5", "högre")
-    assert [compare.csv_text(v) for v in FORMULA_LIKE] == [f"'{v}" for v in FORMULA_LIKE]
-    assert [compare.csv_text(v) for v in ("Habo", "uppnått", "")] == ["Habo", "uppnått", ""]
+    assert [long_csv.csv_text(v) for v in FORMULA_LIKE] == [f"'{v}" for v in FORMULA_LIKE]
+    assert [long_csv.csv_text(v) for v in ("Habo", "uppnått", "")] == ["Habo", "uppnått", ""]
 
 
 def test_blank_workbooks_keep_contract_text_as_text(tmp_path):
@@ -197,12 +200,15 @@ def test_example_and_synthetic_input_keep_text_as_text(tmp_path):
         assert_text(path, expected)
 
 
+SAVES = ("save", "write_data")  # openpyxl's Workbook.save and ExcelWriter.write_data
+
+
 def test_no_workbook_is_saved_around_the_one_place():
     """Only pipeline/publish/xlsx.py saves a workbook (book_bytes); the one other save is the Word
     template's (docxtpl). A writer that saved on its own would skip keep_text."""
     saves = []
     for path in sorted((config.ROOT / "pipeline").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "save":
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in SAVES:
                 saves.append((path.name, ast.unparse(node.func.value)))
     assert sorted(saves) == [("docx_fill.py", "tpl"), ("xlsx.py", "_InMemory(book, archive)")]

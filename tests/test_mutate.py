@@ -31,9 +31,11 @@ def test_the_rules_the_issue_broke_are_among_the_mutants(found):
     assert any("int(counts.get(number, 1))" in t for t in texts)  # a month without cases as 1
     suppression = {m.text() for m in found["pipeline/figures/suppression.py"]}
     assert any("sum((counts[k] for k in hidden)) <= threshold" in t for t in suppression)
-    compare = found["pipeline/comparison/compare.py"]
-    assert {m.qualname.split(".")[0] for m in compare} <= set(mutate.TARGETS[2].names)
-    assert not any(m.qualname.startswith("parse") for m in compare)
+    measures = {m.text() for m in found["pipeline/comparison/measures.py"]}
+    assert any("len(exact) * 4" in t for t in measures)  # the rank's quarters
+    table = found["pipeline/comparison/table.py"]
+    assert {m.qualname.split(".")[0] for m in table} <= set(mutate.TARGETS[4].names)
+    assert any("below.number <= SMALL_BASE" in m.text() for m in table)  # the small base
 
 
 def _untouchable(text: str) -> Counter:

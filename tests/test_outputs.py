@@ -505,7 +505,7 @@ def test_an_edited_comparison_workbook_is_kept(tmp_path, capsys, monkeypatch):
     from pipeline.comparison import document as compare_docx
 
     # The Word report is not the point here (its charts take seconds).
-    monkeypatch.setattr(compare_docx, "render", lambda comparison: (b"rapporten", []))
+    monkeypatch.setattr(compare_docx, "render", lambda comparison, table: (b"rapporten", []))
     region, out = tmp_path / "region", tmp_path / "jamforelse"
     region.mkdir()
     for namn in ("Aneby", "Habo"):

@@ -30,7 +30,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
-from pipeline.comparison import compare
+from pipeline.comparison import reading as compare
+from pipeline.comparison.reading import NoFigures
 from pipeline.contract import schema as contract
 from pipeline.figures import aggregate
 from pipeline.report.core import VALIDATION_REPORT, Status
@@ -38,7 +39,7 @@ from pipeline.report.job import build_report, check
 from pipeline.validation.coerce import DATE_MIN, LARGEST_NUMBER
 from pipeline.validation.validate import validate
 from tests.conftest import BASE_ROWS, FILES, TODAY, Workbooks
-from tests.keyfigures import figures, text
+from tests.keyfigures import figures, load, text
 
 D = dt.date
 
@@ -569,14 +570,14 @@ def test_a_file_with_an_impossible_year_is_told_and_never_names_an_output(tmp_pa
         _csv([[*row[:3], "1e308", *row[4:]] for row in HABO_ROWS], ",")
     )
     (folder / "Aneby-2023-nyckeltal.csv").write_text(text("Aneby", 2023, figures("Aneby", 2023)))
-    comparison = compare.load(folder)
+    comparison = load(folder)
     assert comparison.years == [2023]
-    habo = next(f for f in comparison.files if f.path.name.startswith("Habo"))
+    habo = next(f for f in comparison.fates if f.name.startswith("Habo"))
     assert habo.line() == (
         "Habo-2023-nyckeltal.csv: fel i filen, används inte. Rad 2: året '1e308' är inget "
         "möjligt rapportår; nyckeltalsfilerna har år från 2000 till 2100. " + RESEND
     )
-    assert comparison.state("0643") == compare.BAD_FILE
+    assert comparison.state("0643") == NoFigures.BAD_FILE
     assert comparison.problems()
 
 

@@ -219,6 +219,22 @@ def _parser() -> tuple[Parser, dict[str, Parser]]:
     exempel.add_argument(
         "--skriv-over", action="store_true", help="ersätt arbetsböcker som redan finns"
     )
+    konto = command("konto", "gör ett konto i portalen, eller ge ett konto nytt lösenord")
+    konto.epilog = (
+        "Lösenordet läses från standard in (en rad) eller frågas efter; det skrivs aldrig "
+        "på kommandoraden. Databasen skapas eller uppdateras först."
+    )
+    konto.add_argument_group("användare").add_argument(
+        "namn", metavar="NAMN", help="användarnamnet, t.ex. anna.svensson"
+    )
+    roll = konto.add_mutually_exclusive_group(required=True)
+    roll.add_argument("--kommun", metavar="KOMMUN", help="hälsocoach i kommunen, t.ex. Habo")
+    roll.add_argument(
+        "--region", action="store_true", help="regional personal: ser alla kommuners nyckeltal"
+    )
+    konto.add_argument(
+        "--admin", action="store_true", help="får också använda administrationen (/admin/)"
+    )
     return parser, made
 
 

@@ -179,21 +179,21 @@ def run_compare(folder: Path, out: Path, year: int | None) -> int:
 
     result = build_comparison(folder, out, year)
     comparison = result.comparison
-    say(f"Läste {len(comparison.files)} filer:")
-    for entry in comparison.files:
+    say(f"Läste {len(comparison.fates)} filer:")
+    for entry in comparison.fates:
         say(f"  {entry.line()}")
     for problem in comparison.target_problems:
         say(problem)
     if not result.written:
         say(
-            f"Det finns inga användbara nyckeltal för {comparison.ar or 'något år'} i {folder}. "
+            f"Det finns inga användbara nyckeltal för {comparison.year or 'något år'} i {folder}. "
             "Inget skrevs."
         )
         return 1
     missing = comparison.missing()
     if missing:
         say(
-            f"Kommuner utan nyckeltal för {comparison.ar}: "
+            f"Kommuner utan nyckeltal för {comparison.year}: "
             + ", ".join(f"{k.namn} ({comparison.state(k.kod)})" for k in missing)
             + "."
         )
@@ -230,4 +230,33 @@ def run_exempel(kommun: str, year: int, seed: int, target: Path | None, overwrit
         f"Påhittade exempeldata för {result.kommun} {year} (slumpfrö {seed}). Bygg rapporten "
         f"med: halsocenter rapport --in {result.folder}"
     )
+    return 0
+
+
+def _read_password() -> str:
+    """From standard input when it is not a terminal (one line), else asked twice."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Lösenord: ")
+    if first and getpass.getpass("Samma lösenord igen: ") != first:
+        raise ValueError("Lösenorden var inte lika. Inget ändrades; kör kommandot igen.")
+    return first
+
+
+def run_konto(name: str, kommun: str | None, region: bool, admin: bool) -> int:
+    """A portal account (pipeline.web.accounts); the password never an argument."""
+    from pipeline.web.accounts import AccountProblem, kommunkod_of, make_account
+
+    try:
+        kommunkod = "" if region else kommunkod_of(kommun or "")
+        password = _read_password()
+        account = make_account(name, password, kommunkod=kommunkod, region=region, admin=admin)
+    except (AccountProblem, ValueError) as problem:
+        say(str(problem))
+        return 1
+    done = "Skapade kontot" if account.created else "Nytt lösenord för kontot"
+    extra = " Kontot kan också använda administrationen på /admin/." if account.admin else ""
+    say(f"{done} {account.name}: {account.role_text}.{extra}")
     return 0

@@ -105,6 +105,8 @@ def run(args) -> int:
         return commands.run_compare(args.indata or config.REGION, out, args.ar)
     if args.command == "exempel":
         return commands.run_exempel(args.kommun, args.ar, args.slumpfro, args.ut, args.skriv_over)
+    if args.command == "konto":
+        return commands.run_konto(args.namn, args.kommun, args.region, args.admin)
     folders = report_job.choose_folders(args.indata, out)
     commands.say_example(folders)
     if args.command == "nytt-ar":

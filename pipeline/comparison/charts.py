@@ -15,6 +15,7 @@ import textwrap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from pipeline.contract.comparison import SMALL_BASE
 from pipeline.publish.chart_style import (
     BLUE,
     GREEN,
@@ -35,18 +36,24 @@ def bars_across(
     target: float | None = None,
     unit: str = "",
     left_out: dict[str, str] | None = None,
+    lower_first: bool = False,
+    small: frozenset[str] | set[str] = frozenset(),
 ) -> Chart:
-    """Horizontal bars per municipality, highest on top, mean (and target) marked.
+    """Horizontal bars per municipality, the best on top, mean (and target) marked.
 
     `values` holds the municipalities with a number; `left_out` the others with the
-    reason (`ingen fil`, `..`), named under the chart and in the alt text.
+    reason (`ingen fil`, `..`), named under the chart and in the alt text. The highest
+    value is on top, or the lowest with `lower_first` (where lower is better). A
+    municipality in `small` has a small base: its label is marked `*`.
     """
+    sign = 1 if lower_first else -1
     shown = sorted(
-        ((name, v) for name, v in values.items() if v is not None), key=lambda p: (-p[1], p[0])
+        ((name, v) for name, v in values.items() if v is not None),
+        key=lambda p: (sign * p[1], p[0]),
     )
     left_out = left_out or {}
     with style():
-        figure = Figure(figsize=(6.3, 0.25 * max(len(shown), 1) + 0.95))
+        figure = Figure(figsize=(6.3, max(0.18 * len(shown) + 0.75, 1.6)))
         axes = figure.subplots()
         names = [name for name, _ in shown][::-1]
         numbers = [v for _, v in shown][::-1]
@@ -58,8 +65,17 @@ def bars_across(
         if top == low == 0:
             top = 1
         span = top - low
-        for y, value in enumerate(numbers):
-            axes.text(max(value, 0) + span * 0.01, y, number_text(value), va="center", fontsize=8)
+        for y, (name, value) in enumerate(shown[::-1]):
+            label = number_text(value) + (" *" if name in small else "")
+            axes.text(
+                max(value, 0) + span * 0.01,
+                y,
+                label,
+                va="center",
+                fontsize=8,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3},
+                zorder=3,
+            )
         axes.set_xlim(low * 1.12, top * 1.12 if top > 0 else span * 0.12)
         locator = MaxNLocator(6, steps=[1, 2, 5, 10])
         axes.xaxis.set_major_locator(locator)
@@ -100,7 +116,11 @@ def bars_across(
         axes.tick_params(axis="y", length=0)
         if unit:
             axes.set_xlabel(unit, fontsize=8)
-        note_lines = textwrap.wrap(_left_out_text(left_out), 130) if left_out else []
+        note = "; ".join(
+            ([_left_out_text(left_out)] if left_out else [])
+            + ([f"* liten bas (nämnaren under {SMALL_BASE})"] if small & set(values) else [])
+        )
+        note_lines = textwrap.wrap(note, 130) if note else []
         if note_lines:
             extra = 0.14 * len(note_lines)
             figure.set_figheight(figure.get_figheight() + extra)
@@ -119,8 +139,9 @@ def bars_across(
             left=0.17, right=0.97, bottom=bottom, top=1 - 0.4 / figure.get_figheight()
         )
         png = png_bytes(figure)
-    alt = f"Liggande stapeldiagram, sorterat efter värde: {title}. " + "; ".join(
-        f"{name}: {number_text(v)}" for name, v in shown
+    order = "lägst först" if lower_first else "högst först"
+    alt = f"Liggande stapeldiagram, sorterat efter värde, {order}: {title}. " + "; ".join(
+        f"{name}: {number_text(v)}" + (" (liten bas)" if name in small else "") for name, v in shown
     )
     alt += "."
     if mean is not None:

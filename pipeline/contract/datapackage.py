@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.contract import schema as contract
+from pipeline.contract.key_figures import key_figures
 
 # Data Package v1: the profile ids its registry names (the descriptors are checked against
 # those JSON Schemas in tests/test_datapackage.py). No `licenses`: the profile allows none
@@ -56,7 +57,7 @@ def key_figure_schema() -> dict:
             {
                 "name": "nyckeltal",
                 "type": "string",
-                "constraints": {"required": True, "pattern": "[a-z0-9_]+"},
+                "constraints": {"required": True, "enum": [f.id for f in key_figures()]},
             },
             {
                 "name": "dimension",
@@ -83,17 +84,11 @@ def key_figure_schema() -> dict:
 
 
 def comparison_schema() -> dict:
-    """Table Schema of the comparison's tidy export (TIDY_COLUMNS)."""
+    """Table Schema of the comparison's long csv (LONG_COLUMNS)."""
     # Here, not above: the report's descriptor needs none of the comparison's layout.
-    from pipeline.contract.comparison import (
-        HIGHER,
-        LOWER,
-        TARGET_MET,
-        TARGET_NEAR,
-        TARGET_NOT_MET,
-        measures,
-    )
+    from pipeline.contract.comparison import SMALL_BASE, Better, TargetStatus, measures
 
+    count = {"type": "number", "constraints": {"minimum": 0}}
     return {
         "fields": [
             {
@@ -106,33 +101,51 @@ def comparison_schema() -> dict:
             {
                 "name": "matt",
                 "type": "string",
-                "constraints": {
-                    "required": True,
-                    "enum": [m.id for m in measures()],
-                },
+                "constraints": {"required": True, "enum": [m.id for m in measures()]},
             },
             {
                 "name": "varde",
                 "type": "number",
-                "description": "tomt när värdet saknas eller är dolt",
+                "description": "avrundat till två decimaler, halvor bort från noll; tomt när "
+                "värdet saknas eller är dolt",
             },
             {"name": "undertryckt", "type": "integer", "constraints": {"enum": [0, 1]}},
-            {"name": "malvarde", "type": "number"},
+            {
+                **count,
+                "name": "taljare",
+                "description": "måttets täljare (summan av nyckeltalen); tom för en median och "
+                "när den är dold eller saknas",
+            },
+            {
+                **count,
+                "name": "namnare",
+                "description": "måttets nämnare; för en median antalet ärenden den bygger på; "
+                "tom när den är dold eller saknas",
+            },
+            {
+                "name": "liten_bas",
+                "type": "integer",
+                "description": f"1 när nämnaren är under {SMALL_BASE} (liten bas), annars 0",
+                "constraints": {"enum": [0, 1]},
+            },
+            {
+                "name": "rang",
+                "type": "integer",
+                "description": "1 för bästa värdet bland kommunerna (för högsta när inget håll "
+                "är bättre); lika värden får samma rang; tom utan exakt värde",
+                "constraints": {"minimum": 1},
+            },
             {
                 "name": "battre",
                 "type": "string",
-                "constraints": {"enum": [HIGHER, LOWER]},
+                "description": "vilket håll som är bättre för måttet",
+                "constraints": {"required": True, "enum": [b.value for b in Better]},
             },
+            {"name": "malvarde", "type": "number"},
             {
                 "name": "status",
                 "type": "string",
-                "constraints": {
-                    "enum": [
-                        TARGET_MET,
-                        TARGET_NEAR,
-                        TARGET_NOT_MET,
-                    ]
-                },
+                "constraints": {"enum": [s.value for s in TargetStatus]},
             },
         ],
         "missingValues": [""],
@@ -178,7 +191,8 @@ def comparison_descriptor(csv_name: str) -> dict:
         f"Jämförelse av Hälsocenter i Jönköpings län: {Path(csv_name).stem}",
         comparison_schema(),
         "Jämförelsemåtten per kommun och år (per 1 000 invånare, andelar i procent, "
-        "väntetid i dagar), med regionens målvärden när sådana finns.",
+        "väntetid i dagar) med täljare, nämnare, liten bas, rang och vilket håll som är "
+        "bättre, och regionens målvärden när sådana finns.",
     )
 
 

@@ -359,6 +359,10 @@ def sheet(nyckel: str) -> Sheet:
     return found
 
 
+# Formats a coach may have saved a workbook in instead of .xlsx: named, never read.
+OTHER_FORMATS = (".xls", ".xlsm", ".xlsb", ".ods", ".csv", ".numbers")
+
+
 def files() -> tuple[str, ...]:
     """The input workbooks' file names, as the coach saves them."""
     return tuple(w.fil for w in workbooks())

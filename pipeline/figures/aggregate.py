@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pipeline.contract import key_figures
 from pipeline.contract import schema as contract
 from pipeline.contract.formula import formula_start
 from pipeline.contract.schema import categories
@@ -45,12 +46,16 @@ class KeyFigures:
     missing_years: tuple[int, ...] = ()  # years since start without data ("sedan start" unknown)
 
     def value(self, name: str, dimension: str = TOTAL, category: str = TOTAL):
+        """The figure's value, None when it is not counted (unknown, or a year without it).
+        A name or breakdown the list of key figures does not have is an error, never '–'."""
+        key_figures.check([(name, dimension)], "rapportens text (pipeline/report/render.py)")
         for figure in self.figures:
             if (figure.name, figure.dimension, figure.category) == (name, dimension, category):
                 return figure.value
         return None
 
     def breakdown(self, name: str, dimension: str) -> list[Figure]:
+        key_figures.check([(name, dimension)], "rapportens text (pipeline/report/render.py)")
         return [f for f in self.figures if f.name == name and f.dimension == dimension]
 
 
@@ -186,6 +191,9 @@ def compute(dataset: Dataset, year: int | None = None, threshold: int | None = N
     table, codes = activity_table(dataset, year)
     figures.extend(_activity_figures(table, codes))
     missing = year_history(dataset, year).missing
+    # Only figures of the list (nyckeltalslista.yaml) are counted: a new or misspelt name
+    # here is an error naming this module, before anything is published.
+    key_figures.check({(f.name, f.dimension) for f in figures}, "pipeline/figures/aggregate.py")
     return KeyFigures(dataset.kommun.kod, dataset.kommun.namn, year, figures, table, missing)
 
 

@@ -197,3 +197,13 @@ def to_pdf(docx: Path, office: str | None = None) -> Path:
                 "Word och välj Arkiv > Spara som > PDF."
             )
         return write_bytes(docx.with_suffix(".pdf"), made.read_bytes())
+
+
+def pdf_bytes(docx: bytes, name: str, office: str | None = None) -> bytes:
+    """The PDF of a report given as bytes (the portal's, made in memory). LibreOffice
+    needs a file: the report is written to a temporary folder of its own, converted
+    there, and the folder is removed. PdfProblem as for to_pdf."""
+    with _work_folder() as work:
+        source = work / name
+        source.write_bytes(docx)
+        return to_pdf(source, office=office).read_bytes()

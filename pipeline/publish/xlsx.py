@@ -139,7 +139,7 @@ FIXED_STAMP = "2000-01-01T00:00:00Z"
 def book_bytes(book: Workbook, formulas: Collection[Place] = ()) -> bytes:
     """The saved file, text as text, with no author and fixed dates: same content, same bytes.
 
-    Every workbook the program writes is saved here.
+    Every workbook the program writes is saved here, in memory (no temporary file).
     """
     keep_text(book, formulas)
     book.properties.creator = ""

@@ -13,10 +13,9 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from pipeline.contract import schema as contract
+from pipeline.contract.schema import OTHER_FORMATS
 from pipeline.publish.formatting import ord_for
 from pipeline.validation.problems import Problem, file_problem, show_value
-
-OTHER_FORMATS = (".xls", ".xlsm", ".xlsb", ".ods", ".csv", ".numbers")
 
 
 def _name_key(name: str) -> str:
