@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.publish.chart_style import number_text
-from pipeline.publish.formatting import MISSING, SECONDARY, round_half_away
+from pipeline.publish.formatting import MISSING, SECONDARY, number, round_half_away
 
 SUPPRESSED = SECONDARY  # '..': hidden to protect individuals
 
@@ -37,7 +36,7 @@ class Value:
             return SUPPRESSED
         if self.number is None:
             return MISSING
-        shown = number_text(self.rounded(decimals), decimals)
+        shown = number(self.rounded(decimals), decimals)
         return f"≥ {shown}" if self.at_least else shown
 
 

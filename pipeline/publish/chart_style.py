@@ -77,12 +77,6 @@ def style():
         yield
 
 
-def number_text(value: float, decimals: int = 1) -> str:
-    """formatting.number with one decimal by default, as comparison/ calls it (it moves to
-    formatting.number in its own change; then this goes)."""
-    return number(value, decimals)
-
-
 def swedish_axis(axis, decimals: int = 1) -> None:
     """Tick labels in Swedish: decimal comma, no-break space between thousands."""
     from matplotlib.ticker import FuncFormatter

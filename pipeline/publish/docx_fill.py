@@ -17,7 +17,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 from lxml import etree
 
 from pipeline import config
-from pipeline.publish.formatting import antal, datum, tal
+from pipeline.publish.formatting import antal, datum, number
 
 
 class TemplateProblem(Exception):
@@ -70,7 +70,7 @@ class _Environment(Environment):
 
 def jinja_environment() -> Environment:
     env = _Environment(undefined=StrictUndefined, autoescape=True)
-    env.filters.update(tal=tal, antal=antal, datum=datum)
+    env.filters.update(tal=number, antal=antal, datum=datum)  # `tal`: the templates' name
     return env
 
 

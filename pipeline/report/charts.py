@@ -18,7 +18,7 @@ from pipeline.publish.chart_style import (
     style,
     swedish_axis,
 )
-from pipeline.publish.formatting import MONTHS_SHORT, tal
+from pipeline.publish.formatting import MONTHS_SHORT, number
 
 
 def monthly(year: int, referrals: list[int], first_talks: list[int]) -> Chart:
@@ -29,9 +29,9 @@ def monthly(year: int, referrals: list[int], first_talks: list[int]) -> Chart:
     )
     alt = (
         f"Stapeldiagram: {title.lower()}. Inkomna ärenden: "
-        + ", ".join(f"{m} {tal(v)}" for m, v in zip(MONTHS_SHORT, referrals, strict=True))
+        + ", ".join(f"{m} {number(v)}" for m, v in zip(MONTHS_SHORT, referrals, strict=True))
         + ". Genomförda första samtal: "
-        + ", ".join(f"{m} {tal(v)}" for m, v in zip(MONTHS_SHORT, first_talks, strict=True))
+        + ", ".join(f"{m} {number(v)}" for m, v in zip(MONTHS_SHORT, first_talks, strict=True))
         + "."
     )
     return Chart(png, alt, title)
@@ -66,7 +66,7 @@ def focus_hours(year: int, areas: list[str], hours: list[float]) -> Chart:
     png = cached_png("focus_hours", [areas, hours], lambda: _focus_hours(areas, hours), __file__)
     alt = (
         f"Liggande stapeldiagram: {title.lower()}. "
-        + "; ".join(f"{a}: {tal(h)}" for a, h in zip(areas, hours, strict=True))
+        + "; ".join(f"{a}: {number(h)}" for a, h in zip(areas, hours, strict=True))
         + "."
     )
     return Chart(png, alt, title)
@@ -83,7 +83,7 @@ def _focus_hours(areas: list[str], hours: list[float]) -> bytes:
         axes.barh(labels[::-1], hours[::-1], color=BLUE, height=0.65)
         top = max(hours + [1])
         for y, value in enumerate(hours[::-1]):
-            axes.text(value + top * 0.01, y, tal(value), va="center", fontsize=8)
+            axes.text(value + top * 0.01, y, number(value), va="center", fontsize=8)
         axes.set_xlim(0, top * 1.12)
         axes.xaxis.set_major_locator(MaxNLocator(6, integer=True))
         swedish_axis(axes.xaxis, 0)
