@@ -34,7 +34,6 @@ import csv
 import io
 import json
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -48,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from bench import bombs  # noqa: E402
 from bench.generate import DATA, inputs, realistic  # noqa: E402
+from bench.machine import machine  # noqa: E402
 from pipeline.contract import schema as contract  # noqa: E402
 from pipeline.report import job as report_job  # noqa: E402
 
@@ -135,27 +135,6 @@ def printed(command: list[str], env: dict[str, str] | None = None) -> str:
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} misslyckades:\n{done.stdout}\n{done.stderr}")
     return done.stdout
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} kärnor{memory}; Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
 
 
 def load() -> float | None:
