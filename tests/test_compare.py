@@ -469,7 +469,7 @@ def test_every_sheet_is_set_up_for_screen_and_print(book):
 
 def _text_fits(sheet, cell, width: float, height: float | None) -> bool:
     """About one character per unit of column width; 15 pt a line."""
-    from pipeline.publish.xlsx import wrapped_height
+    from pipeline.publish.row_height import wrapped_height
 
     text = str(cell.value)
     room = width

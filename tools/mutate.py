@@ -75,7 +75,7 @@ TARGETS = (
         ("tests/test_compare_measures.py", "tests/test_compare.py"),
     ),
     Target(
-        "pipeline/comparison/targets.py",
+        "pipeline/comparison/value.py",
         ("tests/test_compare_measures.py", "tests/test_compare.py"),
         ("NEAR_BAND", "Target"),
     ),

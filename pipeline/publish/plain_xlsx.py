@@ -16,33 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.publish.ooxml import FIXED_TIME
+from pipeline.publish.row_height import wrapped_height
 
-POINTS_PER_LINE = 15
 MAX_TEXT = 32_767  # openpyxl keeps this much of a text, as Excel does
 PARTS = Path(__file__).with_name("xlsx_parts")  # openpyxl's theme and these sheets' styles
 OPENPYXL = "3.1.5"  # the version whose bytes these are (docProps/app.xml names it)
 
 SheetRows = tuple[Sequence[str], Sequence[Sequence[object]]]
-
-
-def wrapped_height(texts: Sequence[object], widths: Sequence[float]) -> float:
-    """The height (points) of a row whose cells wrap their text at the column widths.
-
-    LibreOffice does not grow a row for wrapped text in a file written by openpyxl,
-    so the height is set here (about one character per unit of column width).
-    """
-    lines = 1
-    for text, width in zip(texts, widths, strict=True):
-        count = 0
-        for part in str(text if text is not None else "").split("\n"):
-            words, line, count = part.split(), 0, count + 1
-            for word in words:
-                if line and line + 1 + len(word) > width - 1:
-                    count, line = count + 1, len(word)
-                else:
-                    line += (1 if line else 0) + len(word)
-        lines = max(lines, count)
-    return lines * POINTS_PER_LINE + 4
 
 
 def workbook_bytes(sheets: dict[str, SheetRows], widths: dict[str, Sequence[float]]) -> bytes:

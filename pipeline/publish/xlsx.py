@@ -24,7 +24,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.publish.folder import write_bytes
 from pipeline.publish.ooxml import fixed_dates
-from pipeline.publish.plain_xlsx import POINTS_PER_LINE, wrapped_height  # noqa: F401  (callers)
+from pipeline.publish.row_height import wrapped_height
 
 HEADER_FONT = Font(name="Calibri", bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
