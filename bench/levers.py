@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 from bench.generate import realistic
-from bench.run import FLOOR_IMPORTS, ROOT, load, machine
+from bench.machine import machine
+from bench.run import FLOOR_IMPORTS, ROOT, load
 
 PYTHON = sys.executable
 
