@@ -1,27 +1,42 @@
-"""make bench: the pipeline measured against the floor, from one county-year to a million rows.
+"""make bench: the pipeline measured against the floor, from a county-year to a million rows.
 
-For each size (attendance rows; referrals are a tenth of that), best of 3:
-- floor: interpreter start-up + `import pandas, pandera, docx, matplotlib`, plus the bare
-  time to read the same workbooks with python-calamine;
-- the stages of one report run (read, validate, aggregate, render, write);
-- end-to-end `make report` and its peak memory (RSS);
-- the ratios end-to-end ÷ floor and end-to-end ÷ calamine read;
-- the size-limit check and the formula scan of the same workbooks, alone (each file
-  unpacked once by each; in a report run the scan of a large file overlaps the reading).
-Then `make compare` over 13 × 10 and 290 × 10 key-figure files, and the bombs of
-bench/bombs.py (refused with one line, and how much memory that took). Results go to
-bench/results.md and are printed as a table. BENCH_SIZES=1000,10000 picks sizes.
+The inputs (bench/generate.py): the realistic year (`halsocenter exempel --kommun
+Jönköping --ar 2023`, about 10 000 attendance rows), 1 000 to 1 000 000 attendance rows
+where 97 % of the rows have an ID of their own (the worst case), and 1 000 000 rows where
+each participant comes to about twenty sessions, as in real groups. Referrals are a
+tenth of the attendance rows.
+
+For each input, in rounds that interleave everything measured (a shared machine's load
+then falls on all alike), each figure the median of the rounds and each ratio the median
+of the ratios within a round:
+- the floor: interpreter start-up + `import pandas, pandera, docx, matplotlib`, plus the
+  bare time to read the same workbooks with python-calamine; and the job's own floor,
+  the libraries this job cannot do without (pandas, python-docx) plus the same read;
+- `make report` end to end: *again* with the user's cache folder as an earlier run left
+  it (charts whose numbers did not change are not drawn again), and, for the realistic
+  year, *first* with an empty one; its peak memory (the command and every process it
+  waits for);
+- the stages of one report run in one process (read, validate, aggregate, render, write);
+- the size-limit check (which also finds the sheets that may hold a formula) and the
+  formula scan of those sheets, alone.
+The million-row inputs are measured with one core kept busy on purpose (a spinning
+process), floor and all: the program's helper processes then share a core, as on a
+machine that does other work. Then `halsocenter --help` against a bare interpreter's
+start, `make compare` over 13 × 10 and 290 × 10 key-figure files, and the bombs of
+bench/bombs.py. Results go to bench/results.md. BENCH_SIZES=exempel,1000,1000000u picks
+inputs (u: repeated participants); BENCH_ROUNDS the rounds (default 5, 3 for a million).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
-import platform
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,20 +46,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 from bench import bombs  # noqa: E402
-from bench.generate import DATA, inputs  # noqa: E402
+from bench.generate import DATA, inputs, realistic  # noqa: E402
+from bench.machine import machine  # noqa: E402
 from pipeline.contract import schema as contract  # noqa: E402
 from pipeline.report import job as report_job  # noqa: E402
 
-SIZES = [1_000, 10_000, 100_000, 1_000_000]
-REPEAT = 3
+CASES = ["exempel", "1000", "10000", "100000", "1000000", "1000000u"]
+ROUNDS = 5
+BIG_ROUNDS = 3
+BUSY_FROM = 1_000_000  # rows: measured with one core busy
 PYTHON = sys.executable
 VENV = Path(sys.executable).parents[1]  # make uses the environment bench runs in
 RESULTS = ROOT / "bench" / "results.md"
+# The floor: what any program doing this job with these libraries imports.
+FLOOR_IMPORTS = "import pandas, pandera, docx, matplotlib"
+# The job's own floor: the libraries it cannot do without (tables and the Word file).
+JOB_FLOOR_IMPORTS = "import pandas, docx"
 
 READ_ONLY = """
-import sys, time, python_calamine
-from pathlib import Path
+import sys, time
 start = time.perf_counter()
+import python_calamine
+from pathlib import Path
 for path in sorted(Path(sys.argv[1]).glob("*.xlsx")):
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     for name in book.sheet_names:
@@ -52,55 +75,66 @@ for path in sorted(Path(sys.argv[1]).glob("*.xlsx")):
 print(time.perf_counter() - start)
 """
 
+# Wall seconds, CPU seconds and peak memory (MB) of a command and what it waits for,
+# measured from a process of its own (so that the peak is this command's alone).
+TIMED = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+seconds = time.perf_counter() - start
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+if done.returncode != 0:
+    sys.exit(f"{' '.join(sys.argv[1:])} misslyckades:\\n{done.stdout}\\n{done.stderr}")
+print(json.dumps([seconds, used.ru_utime + used.ru_stime, used.ru_maxrss / 1024]))
+"""
 
 LIMITS_AND_SCAN = """
 import json, sys, time
 from pathlib import Path
 from pipeline.validation.inspect_xlsx import formulas_without_value
-from pipeline.validation.xlsx_zip import check_limits
+from pipeline.validation.xlsx_zip import measure
 paths = sorted(Path(sys.argv[1]).glob("*.xlsx"))
 start = time.perf_counter()
-for path in paths:
-    check_limits(path)
+found = [measure(path) for path in paths]
 limits = time.perf_counter() - start
 start = time.perf_counter()
-for path in paths:
-    formulas_without_value(path)
+for path, measured in zip(paths, found):
+    formulas_without_value(path, measured.formula_parts)
 print(json.dumps({"limits": limits, "scan": time.perf_counter() - start}))
 """
 
 
-def run(command: list[str], cwd: Path = ROOT) -> tuple[float, str]:
-    """Wall seconds and stdout of a command (with CI=1: no progress lines)."""
-    start = time.perf_counter()
-    result = subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, check=False, env={**os.environ, "CI": "1"}
-    )
-    seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} misslyckades:\n{result.stdout}\n{result.stderr}")
-    return seconds, result.stdout
+def environment(cache: Path | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["CI"] = "1"  # no progress lines
+    if cache is not None:
+        env["HALSOCENTER_CACHE"] = str(cache)
+    return env
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} kärnor{memory}; Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
+def timed(command: list[str], env: dict[str, str] | None = None) -> dict:
+    """Wall and CPU seconds and peak memory of a command (see TIMED)."""
+    done = subprocess.run(
+        [PYTHON, "-c", TIMED, *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env or environment(),
     )
+    if done.returncode != 0:
+        raise SystemExit(done.stderr or done.stdout)
+    wall, cpu, peak = json.loads(done.stdout)
+    return {"wall": wall, "cpu": cpu, "peak": peak}
+
+
+def printed(command: list[str], env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, check=False, env=env or environment()
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} misslyckades:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
 
 
 def load() -> float | None:
@@ -123,48 +157,114 @@ def load_text(loads: list[float | None]) -> str:
     )
 
 
-def measure_size(rows: int) -> dict:
-    folder = inputs(rows)
-    floor_imports = min(
-        run([PYTHON, "-c", "import pandas, pandera, docx, matplotlib"])[0] for _ in range(REPEAT)
-    )
-    read = min(float(run([PYTHON, "-c", READ_ONLY, str(folder)])[1]) for _ in range(REPEAT))
-    checks = [json.loads(run([PYTHON, "-c", LIMITS_AND_SCAN, str(folder)])[1]) for _ in range(3)]
-    stage_runs = [
-        json.loads(run([PYTHON, "bench/stages.py", str(folder)])[1].splitlines()[-1])
-        for _ in range(REPEAT)
-    ]
-    stages = {key: min(r[key] for r in stage_runs) for key in stage_runs[0]}
-    stages["maxrss_mb"] = max(r["maxrss_mb"] for r in stage_runs)
-    end_to_end = []
-    for _ in range(REPEAT):
-        with tempfile.TemporaryDirectory() as out:
-            seconds, _ = run(
-                [
-                    "make",
-                    "--no-print-directory",
-                    "report",
-                    f"RAW={folder}",
-                    f"OUT={out}",
-                    f"VENV={VENV}",
-                ]
-            )
-            end_to_end.append(seconds)
-    floor = floor_imports + read
-    mb_disk = sum(p.stat().st_size for p in folder.glob("*.xlsx")) / 1e6
-    e2e = min(end_to_end)
-    return {
+@contextlib.contextmanager
+def one_core_busy(busy: bool):
+    """A process that keeps one core busy while the block runs (when `busy`)."""
+    if not busy:
+        yield
+        return
+    spinner = subprocess.Popen([PYTHON, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
+def folder_of(case: str) -> Path:
+    if case == "exempel":
+        return realistic()
+    return inputs(int(case.removesuffix("u")), repeated=case.endswith("u"))
+
+
+def rows_of(folder: Path) -> int:
+    """Attendance rows in the report year's workbook (the realistic year's own count)."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(folder / "aktiviteter.xlsx"))
+    name = contract.sheet("narvaro").namn
+    return len(book.get_sheet_by_name(name).to_python()) - 1
+
+
+def median_ratio(values: list[float], bases: list[float]) -> float:
+    return statistics.median(v / b for v, b in zip(values, bases, strict=True))
+
+
+def measure_case(case: str, rounds: int) -> dict:
+    folder = folder_of(case)
+    rows = rows_of(folder) if case == "exempel" else int(case.removesuffix("u"))
+    busy = rows >= BUSY_FROM
+    first_too = case == "exempel"
+    make = ["make", "--no-print-directory", "report", f"RAW={folder}", f"VENV={VENV}"]
+    series: dict[str, list] = {}
+
+    def add(key: str, value) -> None:
+        series.setdefault(key, []).append(value)
+
+    with tempfile.TemporaryDirectory() as scratch, one_core_busy(busy):
+        kept_cache = Path(scratch) / "cache"
+        # One run that is not counted: compiled modules, a filled cache, the page cache.
+        printed([*make, f"OUT={Path(scratch) / 'warm'}"], environment(kept_cache))
+        for index in range(rounds):
+            add("floor_imports", timed([PYTHON, "-c", FLOOR_IMPORTS])["wall"])
+            add("job_imports", timed([PYTHON, "-c", JOB_FLOOR_IMPORTS])["wall"])
+            add("read", float(printed([PYTHON, "-c", READ_ONLY, str(folder)])))
+            # Each run writes to a new folder: a whole run, never "nothing has changed".
+            out = Path(scratch) / f"igen{index}"
+            add("again", timed([*make, f"OUT={out}"], environment(kept_cache)))
+            if first_too:
+                empty = Path(scratch) / f"tom{index}"
+                out = Path(scratch) / f"forsta{index}"
+                add("first", timed([*make, f"OUT={out}"], environment(empty)))
+            stage_line = printed([PYTHON, "bench/stages.py", str(folder)], environment(kept_cache))
+            add("stages", json.loads(stage_line.splitlines()[-1]))
+            add("checks", json.loads(printed([PYTHON, "-c", LIMITS_AND_SCAN, str(folder)])))
+    floor = [i + r for i, r in zip(series["floor_imports"], series["read"], strict=True)]
+    job_floor = [i + r for i, r in zip(series["job_imports"], series["read"], strict=True)]
+    result = {
+        "case": case,
         "rows": rows,
-        "mb_disk": mb_disk,
-        "floor_imports": floor_imports,
-        "calamine_read": read,
-        "floor": floor,
-        **stages,
-        "end_to_end": e2e,
-        "ratio_floor": e2e / floor,
-        "ratio_read": e2e / read,
-        "limits": min(c["limits"] for c in checks),
-        "scan": min(c["scan"] for c in checks),
+        "busy": busy,
+        "rounds": rounds,
+        "mb_disk": sum(p.stat().st_size for p in folder.glob("*.xlsx")) / 1e6,
+        "floor_imports": statistics.median(series["floor_imports"]),
+        "job_imports": statistics.median(series["job_imports"]),
+        "read": statistics.median(series["read"]),
+        "limits": statistics.median(c["limits"] for c in series["checks"]),
+        "scan": statistics.median(c["scan"] for c in series["checks"]),
+    }
+    for kind in ("again", "first"):
+        if kind not in series:
+            continue
+        walls = [r["wall"] for r in series[kind]]
+        result[kind] = {
+            "wall": statistics.median(walls),
+            "floor": median_ratio(walls, floor),
+            "job_floor": median_ratio(walls, job_floor),
+            "read": median_ratio(walls, series["read"]),
+            "peak": max(r["peak"] for r in series[kind]),
+        }
+    stages = series["stages"]
+    result["stages"] = {key: statistics.median(s[key] for s in stages) for key in stages[0]}
+    result["stages"]["maxrss_mb"] = max(s["maxrss_mb"] for s in stages)
+    return result
+
+
+def measure_help(rounds: int = 21) -> dict:
+    """`halsocenter --help` against `python -c pass`, in turns; the median of the ratios."""
+    script = VENV / "bin" / "halsocenter"
+    with tempfile.TemporaryDirectory() as cache:
+        env = environment(Path(cache))
+        printed([str(script), "--help"], env)  # builds the contract once and keeps it
+        bare, helped = [], []
+        for _ in range(rounds):
+            bare.append(timed([PYTHON, "-c", "pass"], env)["wall"])
+            helped.append(timed([str(script), "--help"], env)["wall"])
+    return {
+        "bare": statistics.median(bare),
+        "help": statistics.median(helped),
+        "ratio": median_ratio(helped, bare),
+        "rounds": rounds,
     }
 
 
@@ -201,112 +301,150 @@ def _figure_files(folder: Path, municipalities: int, years: int) -> Path:
 def measure_compare(example_out: Path, municipalities: int, years: int) -> dict:
     folder = _figure_files(example_out, municipalities, years)
     times = []
-    for _ in range(REPEAT):
+    env = environment()
+    for _ in range(ROUNDS):
         with tempfile.TemporaryDirectory() as out:
-            command = [
-                "make",
-                "--no-print-directory",
-                "compare",
-                f"IN={folder}",
-                f"OUT={out}",
-                f"VENV={VENV}",
-            ]
+            command = ["make", "--no-print-directory", "compare", f"IN={folder}", f"OUT={out}"]
             start = time.perf_counter()
-            # Exit code 1 is expected for 290 × 10: files from outside the county are set aside.
+            # Files from outside the county are set aside: for 290 × 10 that is not exit 0.
             subprocess.run(
-                command, cwd=ROOT, capture_output=True, check=False, env={**os.environ, "CI": "1"}
+                [*command, f"VENV={VENV}"], cwd=ROOT, capture_output=True, check=False, env=env
             )
             times.append(time.perf_counter() - start)
     return {
         "files": municipalities * years,
         "label": f"{municipalities} × {years}",
-        "seconds": min(times),
+        "seconds": statistics.median(times),
     }
 
 
-def profile(rows: int) -> str:
+def profile(folder: Path, rows: int) -> str:
     path = ROOT / "bench" / f"profile-{rows}.txt"
-    run([PYTHON, "bench/stages.py", str(inputs(rows)), str(path)])
+    printed([PYTHON, "bench/stages.py", str(folder), str(path)])
     lines = path.read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip().startswith("ncalls"))
     return "\n".join(lines[start : start + 16])
 
 
-def table(results: list[dict], compares: list[dict]) -> str:
-    def s(x):
-        return f"{x:.2f}"
+def _s(x: float) -> str:
+    return f"{x:.2f}"
 
+
+def _label(r: dict) -> str:
+    rows = f"{r['rows']:,}".replace(",", " ")
+    if r["case"] == "exempel":
+        return f"Jönköping 2023 (`halsocenter exempel`), {rows}"
+    if r["case"].endswith("u"):
+        return f"{rows}, upprepade deltagare"
+    return rows
+
+
+def tables(results: list[dict], help_result: dict, compares: list[dict]) -> str:
+    lines = [
+        "| närvarorader | golv: import | calamine-läsning | jobbets golv: import "
+        "| `make report` | ÷ golv | ÷ jobbets golv | ÷ läsning | topp-RSS (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        for kind, name in (("first", "första gången"), ("again", "igen")):
+            if kind not in r:
+                continue
+            run = r[kind]
+            busy = " (en kärna upptagen)" if r["busy"] else ""
+            label = f"{_label(r)}{busy}" + (f", {name}" if "first" in r else "")
+            lines.append(
+                f"| {label} | {_s(r['floor_imports'])} | {_s(r['read'])} | "
+                f"{_s(r['job_imports'])} | {_s(run['wall'])} | **{run['floor']:.2f}** | "
+                f"{run['job_floor']:.2f} | {run['read']:.2f} | {run['peak']:.0f} |"
+            )
+    stages = [
+        "| närvarorader | läsa | gränser | validera | räkna | rendera | skriva | topp-RSS (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        s = r["stages"]
+        stages.append(
+            f"| {_label(r)} | {_s(s['read'])} | {_s(s['limits'])} | {_s(s['validate'])} | "
+            f"{_s(s['aggregate'])} | {_s(s['render'])} | {_s(s['write'])} | "
+            f"{s['maxrss_mb']:.0f} |"
+        )
     checks = [
         "| närvarorader | MB på disk | calamine-läsning | gränskontroll | ÷ läsning | "
         "formelkontroll | ÷ läsning |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         checks.append(
-            f"| {r['rows']:,} | {r['mb_disk']:.1f} | {s(r['calamine_read'])} | "
-            f"{s(r['limits'])} | {r['limits'] / r['calamine_read']:.2f} | {s(r['scan'])} | "
-            f"{r['scan'] / r['calamine_read']:.2f} |".replace(",", " ")
+            f"| {_label(r)} | {r['mb_disk']:.1f} | {_s(r['read'])} | {_s(r['limits'])} | "
+            f"{r['limits'] / r['read']:.2f} | {r['scan']:.3f} | {r['scan'] / r['read']:.3f} |"
         )
-
-    lines = [
-        "| närvarorader | golv: import | golv: calamine-läsning | läsa | validera | "
-        "räkna | rendera | skriva | `make report` | ÷ golv | ÷ läsning | topp-RSS (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r['rows']:,} | {s(r['floor_imports'])} | {s(r['calamine_read'])} | "
-            f"{s(r['read'])} | {s(r['validate'])} | {s(r['aggregate'])} | {s(r['render'])} | "
-            f"{s(r['write'])} | {s(r['end_to_end'])} | {r['ratio_floor']:.2f} | "
-            f"{r['ratio_read']:.2f} | {r['maxrss_mb']:.0f} |".replace(",", " ")
-        )
-    lines += ["", "| `make compare` över | filer | sekunder |", "|---|---:|---:|"]
+    helped = (
+        f"`halsocenter --help`: {help_result['help'] * 1000:.0f} ms mot "
+        f"{help_result['bare'] * 1000:.0f} ms för `python -c pass`, **"
+        f"{help_result['ratio']:.2f} gånger** en tom tolks start (medianen av "
+        f"{help_result['rounds']} par)."
+    )
+    compare = ["| `make compare` över | filer | sekunder |", "|---|---:|---:|"]
     for c in compares:
-        lines.append(f"| {c['label']} | {c['files']} | {c['seconds']:.2f} |")
-    return "\n".join([*lines, "", *checks])
+        compare.append(f"| {c['label']} | {c['files']} | {c['seconds']:.2f} |")
+    return "\n".join([*lines, "", helped, "", *compare, "", *stages, "", *checks])
 
 
 def main() -> int:
-    sizes = [int(x) for x in os.environ.get("BENCH_SIZES", "").split(",") if x] or SIZES
+    chosen = [x for x in os.environ.get("BENCH_SIZES", "").split(",") if x] or CASES
+    rounds = int(os.environ.get("BENCH_ROUNDS", "0"))
     results = []
     loads = [load()]
-    for rows in sizes:
-        print(f"Mäter {rows} närvarorader ...", flush=True)
-        results.append(measure_size(rows))
+    for case in chosen:
+        print(f"Mäter {case} ...", flush=True)
+        big = case.removesuffix("u").isdigit() and int(case.removesuffix("u")) >= BUSY_FROM
+        results.append(measure_case(case, rounds or (BIG_ROUNDS if big else ROUNDS)))
         loads.append(load())
+    print("Mäter halsocenter --help ...", flush=True)
+    help_result = measure_help()
     with tempfile.TemporaryDirectory() as out:
         example = report_job.build_report(ROOT / "data" / "example", Path(out))
         if example.status != report_job.Status.DONE:
             raise SystemExit("exemplets rapport misslyckades")
         print("Mäter make compare ...", flush=True)
         compares = [measure_compare(Path(out), 13, 10), measure_compare(Path(out), 290, 10)]
+    loads.append(load())
     print("Mäter bomberna ...", flush=True)
     bomb_results = bombs.measure_all()
-    profile_rows = 100_000 if 100_000 in sizes else sizes[-1]
-    where = profile(profile_rows)
+    profiled = next((r for r in results if r["case"] == "100000"), results[-1])
+    where = profile(folder_of(profiled["case"]), profiled["rows"])
     text = "\n".join(
         [
             "# Benchmark",
             "",
             f"Maskin: {machine()}.{load_text(loads)}",
             "",
-            "Sekunder, bäst av 3. *Golv: import* = tolkarens start + "
-            "`import pandas, pandera, docx, matplotlib`; *golv: calamine-läsning* = "
-            "bara läsningen av samma arbetsböcker med "
-            "python-calamine. *÷ golv* = `make report` delat med summan av de två; *÷ läsning* = "
-            "`make report` delat med calamine-läsningen. Stegen (läsa … skriva) mäts i en körning "
-            "av rapporten i samma process. Referenserna är en tiondel av närvaroraderna.",
+            "Sekunder, medianen av varven (exemplet och upp till 100 000 rader: 5 varv, en "
+            "miljon: 3); i varje varv körs allt som mäts, omväxlande, så att maskinens "
+            "övriga belastning faller lika på allt. *Golv* = tolkarens start + `import "
+            "pandas, pandera, docx, matplotlib` + calamine-läsningen av samma "
+            "arbetsböcker; *jobbets golv* = start + `import pandas, docx` (det jobbet inte "
+            "klarar sig utan) + samma läsning. Kvoterna är medianen av kvoterna inom varje "
+            "varv. *Igen* = med användarens cachemapp som en tidigare körning lämnade den "
+            "(diagram vars siffror inte ändrats ritas inte om); *första gången* = med en tom "
+            "cachemapp. *Topp-RSS* = största minnet hos kommandot eller någon av dess "
+            "hjälpprocesser. Med en miljon rader hålls en kärna upptagen med flit (en "
+            "process som snurrar), under golvet också: programmets hjälpprocesser får då dela "
+            "kärna, som på en dator som gör annat samtidigt. Remisserna är en tiondel av "
+            "närvaroraderna; *upprepade deltagare* = varje deltagare kommer till ett tjugotal "
+            "tillfällen, som i riktiga grupper (annars har 97 % av raderna en egen kod).",
             "",
-            table(results, compares),
+            tables(results, help_result, compares),
             "",
             "`make compare` över 290 × 10 läser alla filer, kontrollerar dem och lägger åt sidan "
             "de 2 770 som kommer från kommuner utanför länet; de 13 × 10 från länet jämförs.",
             "",
-            "*Gränskontroll* = storleksgränserna (zip-katalogen och varje dels verkliga "
-            "uppackade storlek) och *formelkontroll* = sökningen efter formler utan sparat "
-            "resultat, för alla tre arbetsböckerna i en process, bäst av 3; *÷ läsning* = "
-            "delat med calamine-läsningen. I en körning görs gränskontrollen före läsningen och "
-            "formelkontrollen av en stor fil i en egen process medan den läses.",
+            "Stegen mäts i en körning av rapporten i samma process (`bench/stages.py`, med "
+            "cachen som en tidigare körning lämnade den). *Gränskontroll* = storleksgränserna "
+            "(zip-katalogen och varje dels verkliga uppackade storlek; samma genomgång ser "
+            "vilka flikar som kan ha formler) och *formelkontroll* = sökningen efter formler "
+            "utan sparat resultat i de flikarna, för alla tre arbetsböckerna i en process; "
+            "*÷ läsning* = delat med calamine-läsningen.",
             "",
             "## Bomber",
             "",
@@ -316,8 +454,8 @@ def main() -> int:
             "",
             bombs.table(bomb_results),
             "",
-            f"## Var tiden går ({f'{profile_rows:,}'.replace(',', ' ')} närvarorader; "
-            "cProfile, sorterat efter egen tid)",
+            f"## Var tiden går ({_label(profiled)} närvarorader; cProfile, sorterat efter "
+            "egen tid)",
             "",
             "```",
             where,
@@ -326,8 +464,7 @@ def main() -> int:
         ]
     )
     RESULTS.write_text(text, encoding="utf-8")
-    print(table(results, compares))
-    print(bombs.table(bomb_results))
+    print(text)
     print(f"\nSkrev {RESULTS}")
     return 0
 

@@ -14,8 +14,7 @@ when it is first asked for.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without loading typing (a quick --help)
 if TYPE_CHECKING:
     from pipeline.comparison.job import ComparisonResult, comparison_from_csvs
     from pipeline.report.core import ReportResult, Status, check_workbooks, report_from_workbooks

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
 from pipeline.contract import schema as contract
 from pipeline.publish.xlsx import write_workbook
+
+# The command line's caches stay out of the tests (and out of the user's cache folder),
+# in this process and in every program a test starts; a test of a cache names its folder.
+os.environ["HALSOCENTER_CACHE"] = ""
 
 D = dt.date
 

@@ -118,6 +118,36 @@ def test_the_table_has_no_circle():
     assert [part for part in MAY_IMPORT if part in reachable(part)] == []
 
 
+def test_no_module_comes_back_to_itself():
+    """Within a part too, modules stand in order: no module imports, through others, a
+    module that imports it (also not for type hints only)."""
+    modules = {_module_name(p): p for p in _modules()}
+
+    def imported(path: Path) -> set[str]:
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [f"{node.module}.{alias.name}" for alias in node.names]
+                found |= {n for n in names if n in modules} or {node.module}
+            elif isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+        return {name for name in found if name in modules}
+
+    graph = {name: imported(path) - {name} for name, path in modules.items()}
+    circles = []
+    for start in graph:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            name = todo.pop()
+            if name == start:
+                circles.append(start)
+                break
+            if name not in seen:
+                seen.add(name)
+                todo.extend(graph[name])
+    assert circles == []
+
+
 # One fresh interpreter: what the comparison loads, then what counting and rendering add.
 # Whatever aggregate and render load is in the second set, so checking it checks them.
 COMPARISON = (

@@ -7,7 +7,7 @@ import io
 from openpyxl import load_workbook
 
 from pipeline.coach.blank_workbooks import write_blank_workbooks
-from pipeline.publish.xlsx import POINTS_PER_LINE, wrapped_height
+from pipeline.publish.row_height import POINTS_PER_LINE, wrapped_height
 from pipeline.validation.problems import Problem
 from pipeline.validation.report import validation_report
 

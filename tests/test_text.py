@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.publish.formatting import antal, datum, forandring, tal
+from pipeline.publish.formatting import antal, datum, forandring, number
 from pipeline.validation import personnummer
 from pipeline.validation.text import clean_text, normalize_header, paragraphs
 
@@ -66,9 +66,9 @@ def test_codes_are_not_personnummer(value):
 
 
 def test_swedish_formatting():
-    assert tal(1234.5) == "1\u00a0234,5"
-    assert tal(81) == "81"
-    assert tal(None) == "–"
+    assert number(1234.5) == "1\u00a0234,5"
+    assert number(81) == "81"
+    assert number(None) == "–"
     assert antal(1, "tillfälle", "tillfällen") == "1 tillfälle"
     assert antal(37, "tillfälle", "tillfällen") == "37 tillfällen"
     assert datum(__import__("datetime").date(2021, 10, 25)) == "25 oktober 2021"

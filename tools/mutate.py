@@ -30,7 +30,6 @@ import contextlib
 import copy
 import hashlib
 import os
-import platform
 import re
 import shutil
 import signal
@@ -43,6 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from bench.machine import machine
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ TARGETS = (
         ("tests/test_compare_measures.py", "tests/test_compare.py"),
     ),
     Target(
-        "pipeline/comparison/targets.py",
+        "pipeline/comparison/value.py",
         ("tests/test_compare_measures.py", "tests/test_compare.py"),
         ("NEAR_BAND", "Target"),
     ),
@@ -581,18 +582,6 @@ def _cpu_seconds() -> float:
     """CPU time of this process and its finished children (the mutants)."""
     times = os.times()
     return times.user + times.system + times.children_user + times.children_system
-
-
-def machine() -> str:
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} kärnor (nproc); Python {platform.python_version()}"
 
 
 def explanations() -> dict[str, str]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import gettext
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.contract import schema as contract
+from pipeline.contract import source
 
 # argparse's own texts (Python 3.11), through its gettext hooks.
 ARGPARSE_SV = {
@@ -69,11 +69,28 @@ def swedish_argparse() -> Iterator[None]:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
+def _width() -> int:
+    """The terminal's width as argparse finds it (COLUMNS, the terminal, else 80), without
+    shutil, which argparse would load for it (with bz2 and lzma: a tenth of the help)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
 class Parser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
             "formatter_class",
-            lambda prog: argparse.RawDescriptionHelpFormatter(prog, max_help_position=30),
+            lambda prog: argparse.RawDescriptionHelpFormatter(
+                prog, max_help_position=30, width=_width()
+            ),
         )
         super().__init__(*args, **kwargs)
 
@@ -121,6 +138,17 @@ RAW_HELP = "mappen med arbetsböckerna (standard: data/raw)"
 OUT_HELP = "mappen där resultatet skrivs (standard: output)"
 
 
+def _file_name(key: str) -> str:
+    """A workbook's file name as the contract gives it: read without building the contract
+    (the help is quick), or from the contract, which says what is wrong with it."""
+    name = source.file_name(key)
+    if name is None:
+        from pipeline.contract import schema as contract
+
+        name = contract.workbook(key).fil
+    return name
+
+
 def _parser() -> tuple[Parser, dict[str, Parser]]:
     parser = Parser(
         prog="halsocenter",
@@ -150,7 +178,7 @@ def _parser() -> tuple[Parser, dict[str, Parser]]:
     mallar.add_argument(
         "--skriv-over", action="store_true", help="ersätt befintliga filer med tomma mallar"
     )
-    nytt = command("nytt-ar", f"förbered nästa års {contract.workbook('verksamhet').fil}")
+    nytt = command("nytt-ar", f"förbered nästa års {_file_name('verksamhet')}")
     _folder_options(nytt, RAW_HELP, "mappen där nästa års fil skrivs (standard: output)")
     nytt.add_argument(
         "--skriv-over", action="store_true", help="ersätt en tidigare förberedd fil utan att fråga"
@@ -211,6 +239,8 @@ def _parser() -> tuple[Parser, dict[str, Parser]]:
 
 
 def _unknown_command(parser: Parser, commands: dict[str, Parser], given: str) -> int:
+    import difflib  # only for a mistake
+
     names = list(commands) + list(COMMAND_ALIASES)
     close = difflib.get_close_matches(given, names, n=1, cutoff=0.5)
     if close:
@@ -223,6 +253,8 @@ def _unknown_command(parser: Parser, commands: dict[str, Parser], given: str) ->
 
 
 def _unknown_options(parser: Parser, command: Parser, extras: list[str]) -> int:
+    import difflib  # only for a mistake
+
     known = [o for a in command._actions for o in a.option_strings]  # noqa: SLF001
     hints = []
     for extra in extras:

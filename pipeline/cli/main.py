@@ -13,18 +13,14 @@ error or a mistyped command, 130 interrupted.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import sys
-import tempfile
-import traceback
 from pathlib import Path
 
 from pipeline import config
-from pipeline.cli import commands
 from pipeline.cli.arguments import parse
-from pipeline.contract import schema as contract
-from pipeline.publish.folder import FolderProblem
+
+# What a command needs is loaded when it runs: `halsocenter --help` loads the parser only.
 
 LOG_NAME = "halsocenter-fel.log"
 
@@ -41,47 +37,63 @@ def replace_unencodable() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     replace_unencodable()
+    config.command_line_run()  # charts, the template's variables: kept between runs
     try:
         args = parse(sys.argv[1:] if argv is None else list(argv))
         if isinstance(args, int):
             return args
         return run(args)
-    except FolderProblem as problem:
-        commands.say(str(problem))
-        return 1
     except KeyboardInterrupt:
+        from pipeline.cli import commands
+
         commands.say("Avbrutet. Inga filer ändrades.")
         return 130
-    except PermissionError as error:  # a file open in another program (Windows), or read-only
+    except Exception as error:
+        return failed(error)
+    finally:
+        config.command_line_run(False)  # main() called by a test or a script: only its run
+
+
+def failed(error: Exception) -> int:
+    """A problem the coach can fix: one Swedish line, exit 1. Anything else is the last line
+    of defence: one line, the traceback in a log, exit 2; never a traceback on screen."""
+    from pipeline.cli import commands
+    from pipeline.contract import schema as contract
+    from pipeline.publish.folder import FolderProblem
+
+    if isinstance(error, FolderProblem):
+        commands.say(str(error))
+        return 1
+    if isinstance(error, PermissionError):  # a file open in another program, or read-only
         name = Path(error.filename).name if error.filename else "filen"
         commands.say(
             f"Filen {name} kunde inte skrivas: den är öppen i ett annat program eller "
             f"skrivskyddad ({error.filename}). Stäng den och kör igen."
         )
         return 1
-    except contract.ContractError as error:  # a schema file in data/schemas/ that is off
+    if isinstance(error, contract.ContractError):  # a schema file in data/schemas/ that is off
         commands.say(f"Fel i kontraktet i {config.SCHEMAS}: {error}")
         return 1
-    except Exception as error:  # the last line of defence: no traceback for the coach
-        from pipeline.publish.docx_fill import TemplateProblem
+    from pipeline.publish.docx_fill import TemplateProblem
 
-        if isinstance(error, TemplateProblem):
-            commands.say(f"Fel i Word-mallen: {error}")
-            return 1
-        log_path = write_log()
-        where = (
-            f"Detaljer finns i {log_path}; skicka filen till den som sköter programmet."
-            if log_path
-            else "Ingen loggfil kunde skrivas."
-        )
-        commands.say(
-            f"Ett oväntat fel inträffade ({type(error).__name__}). Inga filer ändrades. {where}"
-        )
-        return 2
+    if isinstance(error, TemplateProblem):
+        commands.say(f"Fel i Word-mallen: {error}")
+        return 1
+    log_path = write_log()
+    where = (
+        f"Detaljer finns i {log_path}; skicka filen till den som sköter programmet."
+        if log_path
+        else "Ingen loggfil kunde skrivas."
+    )
+    commands.say(
+        f"Ett oväntat fel inträffade ({type(error).__name__}). Inga filer ändrades. {where}"
+    )
+    return 2
 
 
 def run(args) -> int:
     """One parsed command, run; its exit code."""
+    from pipeline.cli import commands
     from pipeline.report import job as report_job
 
     out: Path = getattr(args, "ut", None) or config.OUTPUT
@@ -106,6 +118,8 @@ def run(args) -> int:
 
 def log_folders() -> list[Path]:
     """Where the last-resort log may go: the user's cache folder, then the temp folder."""
+    import tempfile
+
     folders = []
     if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
         folders.append(Path(os.environ["LOCALAPPDATA"]) / "halsocenter")
@@ -119,6 +133,9 @@ def log_folders() -> list[Path]:
 
 def write_log() -> Path | None:
     """Append the traceback to the first log folder that can be written; None if none can."""
+    import datetime as dt
+    import traceback
+
     text = f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n{traceback.format_exc()}"
     for folder in log_folders():
         try:

@@ -19,13 +19,8 @@ from pipeline import config
 from pipeline.contract import schema as contract
 from pipeline.contract.docs import TYPES, requirement_text
 from pipeline.contract.schema import Column, Sheet
-from pipeline.publish.xlsx import (
-    DATE_FORMAT,
-    fill_sheet,
-    print_setup,
-    save_workbook,
-    wrapped_height,
-)
+from pipeline.publish.row_height import wrapped_height
+from pipeline.publish.xlsx import DATE_FORMAT, fill_sheet, print_setup, save_workbook
 
 ROWS = 2000  # how far down the drop-downs and checks reach
 LISTS = "Listor"

@@ -22,11 +22,11 @@ from pipeline.publish.chart_style import (
     GREY,
     VERMILION,
     Chart,
-    number_text,
     png_bytes,
     style,
     swedish_axis,
 )
+from pipeline.publish.formatting import number
 
 
 def bars_across(
@@ -66,7 +66,7 @@ def bars_across(
             top = 1
         span = top - low
         for y, (name, value) in enumerate(shown[::-1]):
-            label = number_text(value) + (" *" if name in small else "")
+            label = number(value, 1) + (" *" if name in small else "")
             axes.text(
                 max(value, 0) + span * 0.01,
                 y,
@@ -89,7 +89,7 @@ def bars_across(
                     color=VERMILION,
                     linewidth=1.4,
                     linestyle="--",
-                    label=f"Ovägt medel {number_text(mean)}",
+                    label=f"Ovägt medel {number(mean, 1)}",
                 )
             )
         if target is not None:
@@ -99,7 +99,7 @@ def bars_across(
                     color=GREEN,
                     linewidth=1.6,
                     linestyle=":",
-                    label=f"Målvärde {number_text(target)}",
+                    label=f"Målvärde {number(target, 1)}",
                 )
             )
         if handles:
@@ -141,13 +141,13 @@ def bars_across(
         png = png_bytes(figure)
     order = "lägst först" if lower_first else "högst först"
     alt = f"Liggande stapeldiagram, sorterat efter värde, {order}: {title}. " + "; ".join(
-        f"{name}: {number_text(v)}" + (" (liten bas)" if name in small else "") for name, v in shown
+        f"{name}: {number(v, 1)}" + (" (liten bas)" if name in small else "") for name, v in shown
     )
     alt += "."
     if mean is not None:
-        alt += f" Ovägt medel: {number_text(mean)}."
+        alt += f" Ovägt medel: {number(mean, 1)}."
     if target is not None:
-        alt += f" Målvärde: {number_text(target)}."
+        alt += f" Målvärde: {number(target, 1)}."
     if left_out:
         alt += " " + _left_out_text(left_out) + "."
     return Chart(png, alt, title)
@@ -203,7 +203,7 @@ def small_multiples(
                 )
                 last_year, last = points[-1]
                 axes.annotate(
-                    number_text(last),
+                    number(last, 1),
                     (last_year, last),
                     textcoords="offset points",
                     xytext=(0, 4),
@@ -236,7 +236,7 @@ def small_multiples(
     parts = []
     for name, values in [*series.items(), (county_label, county)]:
         known_values = [
-            f"{y} {number_text(v)}" for y, v in zip(years, values, strict=True) if v is not None
+            f"{y} {number(v, 1)}" for y, v in zip(years, values, strict=True) if v is not None
         ]
         parts.append(f"{name}: {', '.join(known_values) if known_values else 'inga värden'}")
     alt = f"Linjediagram, en ruta per kommun med länet streckat: {title}. " + "; ".join(parts) + "."

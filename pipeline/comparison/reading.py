@@ -21,14 +21,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from pipeline.comparison.value import HIDDEN, MISSING_VALUE, Value
+from pipeline.comparison.value import HIDDEN, MISSING_VALUE, Target, Value
 from pipeline.contract import schema as contract
 from pipeline.contract.comparison import Key
-
-if TYPE_CHECKING:
-    from pipeline.comparison.targets import Target
 
 Pair = tuple[str, int]  # (kommunkod, år)
 

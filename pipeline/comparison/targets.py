@@ -7,40 +7,12 @@ wrong is reported and skipped: the rest of the targets, and the comparison, stan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pipeline.comparison.reading import Comparison, FileProblem, decode, number, rows
-from pipeline.comparison.value import Value
-from pipeline.contract.comparison import Better, TargetStatus, measures
+from pipeline.comparison.value import Target
+from pipeline.contract.comparison import Better, measures
 
 TARGETS_FILE = "malvarden.csv"
-NEAR_BAND = 0.10  # within 10 % of the target
 COLUMNS = ("matt", "malvarde", "battre")
-
-
-@dataclass(frozen=True)
-class Target:
-    matt: str
-    malvarde: float
-    battre: Better  # HIGHER or LOWER
-
-    def status(self, value: Value) -> TargetStatus | None:
-        """Met, near (within 10 % of the target) or not met; None without an exact value."""
-        if not value.exact:
-            return None
-        number, goal, band = value.number, self.malvarde, abs(self.malvarde) * NEAR_BAND
-        if self.battre == Better.HIGHER:
-            if number >= goal:
-                return TargetStatus.MET
-            return TargetStatus.NEAR if number >= goal - band else TargetStatus.NOT_MET
-        if number <= goal:
-            return TargetStatus.MET
-        return TargetStatus.NEAR if number <= goal + band else TargetStatus.NOT_MET
-
-    @property
-    def bound_word(self) -> str:
-        """'minst' or 'högst': how a heading says the target."""
-        return "minst" if self.battre == Better.HIGHER else "högst"
 
 
 def read(data: bytes, name: str = TARGETS_FILE) -> tuple[dict[str, Target], list[str]]:

@@ -1,4 +1,5 @@
-"""One value of the comparison: a number, hidden, a lower bound, or missing, and its text.
+"""One value of the comparison: a number, hidden, a lower bound, or missing, and its text;
+and a target (malvarden.csv) such a value is held against.
 
 Hidden counts stay hidden: a value built on one is `..`, and a sum that includes
 one is shown only as a lower bound ("≥ 312"). Missing (a file without the figure,
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.publish.chart_style import number_text
-from pipeline.publish.formatting import MISSING, SECONDARY, round_half_away
+from pipeline.contract.comparison import Better, TargetStatus
+from pipeline.publish.formatting import MISSING, SECONDARY, number, round_half_away
 
 SUPPRESSED = SECONDARY  # '..': hidden to protect individuals
+NEAR_BAND = 0.10  # a target is near within 10 % of it
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,34 @@ class Value:
             return SUPPRESSED
         if self.number is None:
             return MISSING
-        shown = number_text(self.rounded(decimals), decimals)
+        shown = number(self.rounded(decimals), decimals)
         return f"≥ {shown}" if self.at_least else shown
 
 
 MISSING_VALUE = Value()
 HIDDEN = Value(suppressed=True)
+
+
+@dataclass(frozen=True)
+class Target:
+    matt: str
+    malvarde: float
+    battre: Better  # HIGHER or LOWER
+
+    def status(self, value: Value) -> TargetStatus | None:
+        """Met, near (within 10 % of the target) or not met; None without an exact value."""
+        if not value.exact:
+            return None
+        number, goal, band = value.number, self.malvarde, abs(self.malvarde) * NEAR_BAND
+        if self.battre == Better.HIGHER:
+            if number >= goal:
+                return TargetStatus.MET
+            return TargetStatus.NEAR if number >= goal - band else TargetStatus.NOT_MET
+        if number <= goal:
+            return TargetStatus.MET
+        return TargetStatus.NEAR if number <= goal + band else TargetStatus.NOT_MET
+
+    @property
+    def bound_word(self) -> str:
+        """'minst' or 'högst': how a heading says the target."""
+        return "minst" if self.battre == Better.HIGHER else "högst"

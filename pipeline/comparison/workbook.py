@@ -36,8 +36,9 @@ from pipeline.contract.comparison import (
     themes,
 )
 from pipeline.publish.formatting import MISSING, SECONDARY
-from pipeline.publish.xlsx import HEADER_FILL, POINTS_PER_LINE, book_bytes, print_setup
-from pipeline.publish.xlsx import wrapped_height as _lines_height
+from pipeline.publish.row_height import POINTS_PER_LINE
+from pipeline.publish.row_height import wrapped_height as _lines_height
+from pipeline.publish.xlsx import HEADER_FILL, book_bytes, print_setup
 
 FONT_NAME = "Calibri"  # every cell's font, named (LibreOffice falls back to a serif otherwise)
 PLAIN = Font(name=FONT_NAME, size=11)

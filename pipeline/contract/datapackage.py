@@ -14,7 +14,6 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.contract import schema as contract
-from pipeline.contract.comparison import SMALL_BASE, Better, TargetStatus, measures
 from pipeline.contract.key_figures import key_figures
 
 # Data Package v1: the profile ids its registry names (the descriptors are checked against
@@ -86,6 +85,9 @@ def key_figure_schema() -> dict:
 
 def comparison_schema() -> dict:
     """Table Schema of the comparison's long csv (LONG_COLUMNS)."""
+    # Here, not above: the report's descriptor needs none of the comparison's layout.
+    from pipeline.contract.comparison import SMALL_BASE, Better, TargetStatus, measures
+
     count = {"type": "number", "constraints": {"minimum": 0}}
     return {
         "fields": [

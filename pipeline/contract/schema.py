@@ -12,11 +12,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-
-import yaml
 
 from pipeline import config
+from pipeline.contract import source
 
 
 @dataclass(frozen=True)
@@ -314,9 +312,7 @@ def _schema_file(book: Workbook) -> str:
 
 
 def _load_yaml(name: str) -> object:
-    path: Path = config.SCHEMAS / name
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return source.load(name)  # parsed once per version of the file (contract/source.py)
 
 
 @cache
@@ -337,7 +333,9 @@ def workbooks() -> tuple[Workbook, ...]:
         _unique(raw["flikar"], "namn", f"{name}: två flikar heter")
         sheets = tuple(_sheet(s, name) for s in raw["flikar"])
         result.append(Workbook(raw["fil"], key, raw.get("beskrivning", ""), sheets))
-    return _check_references(tuple(result))
+    checked = _check_references(tuple(result))
+    source.mark_built()  # the command line's help may now read a file name without this
+    return checked
 
 
 def headers(sheet: Sheet) -> list[str]:

@@ -29,7 +29,7 @@ from functools import cache
 from html import escape
 
 from pipeline import config
-from pipeline.publish.formatting import NBSP, SECONDARY, round_half_away, tal
+from pipeline.publish.formatting import NBSP, SECONDARY, number, round_half_away
 
 BOUNDARIES = config.ROOT / "data" / "karta" / "jonkopings_lan.geojson"
 
@@ -133,25 +133,16 @@ def municipalities() -> tuple[Municipality, ...]:
     return tuple(found)
 
 
-def number_text(value: float, decimals: int) -> str:
-    """12.25 → '12,3', 11 → '11,0' (decimals kept, as the comparison's tables keep them)."""
-    text = tal(round_half_away(float(value), decimals))
-    if decimals == 0:
-        return text
-    whole, _, fraction = text.partition(",")
-    return f"{whole},{fraction.ljust(decimals, '0')}"
-
-
 def value_text(value, unit: str, decimals: int) -> str:
     """'12,3 ärenden per 1 000 invånare', '.. (dolt värde)', 'inga siffror'."""
     if value is HIDDEN:
         return f"{SECONDARY} ({HIDDEN_TEXT})"
     if value is None:
         return NO_FIGURES
-    number = number_text(value, decimals)
+    shown = number(value, decimals)
     if not unit:
-        return number
-    return f"{number}{NBSP}%" if unit == "%" else f"{number} {unit}"
+        return shown
+    return f"{shown}{NBSP}%" if unit == "%" else f"{shown} {unit}"
 
 
 def colour_classes(numbers, direction: str | None) -> tuple[list[ColourClass], dict[float, str]]:
@@ -185,7 +176,7 @@ def colour_classes(numbers, direction: str | None) -> tuple[list[ColourClass], d
 
 
 def _range_text(cls: ColourClass, decimals: int) -> str:
-    low, high = number_text(cls.low, decimals), number_text(cls.high, decimals)
+    low, high = number(cls.low, decimals), number(cls.high, decimals)
     span = low if cls.low == cls.high else f"{low}\u2013{high}"
     kommuner = "kommun" if cls.count == 1 else "kommuner"
     return f"{span} ({cls.count} {kommuner})"

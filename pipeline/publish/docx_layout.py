@@ -221,10 +221,13 @@ def fill_contents(document) -> int:
     numbers = [int(b.get(qn("w:id"))) for b in body.iter(qn("w:bookmarkStart"))]
     next_id = max(numbers, default=0) + 1
     entries = []
+    style_ids: dict[int, str] = {}  # looked up once per level: the styles are many
     for index, (level, heading) in enumerate(headings):
         anchor = f"_Toc{BOOKMARK_FIRST + index}"
         _bookmark(heading, anchor, next_id + index)
-        entries.append(_entry(_toc_style_id(document, level), _text(heading).strip(), anchor))
+        if level not in style_ids:
+            style_ids[level] = _toc_style_id(document, level)
+        entries.append(_entry(style_ids[level], _text(heading).strip(), anchor))
     if not entries:
         return 0
     first, last = entries[0], entries[-1]

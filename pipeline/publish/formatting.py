@@ -57,11 +57,6 @@ def number(value, decimals: int | None = None) -> str:
     return text.replace("-", MINUS) if text.strip("-0,") else text.lstrip("-")
 
 
-# The report's templates call it `tal`; comparison/ and validation/ still import this name
-# (they move to `number` in their own changes; then this line goes).
-tal = number
-
-
 def percent(part, whole) -> str:
     """'13 % (5 av 40)': a share in whole per cent, halves up, with what it is a share of;
     '–' when unknown."""

@@ -24,6 +24,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.publish.folder import write_bytes
 from pipeline.publish.ooxml import fixed_dates
+from pipeline.publish.row_height import wrapped_height
 
 HEADER_FONT = Font(name="Calibri", bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -31,28 +32,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 SheetRows = tuple[Sequence[str], Sequence[Sequence[object]]]
 Place = tuple[str, str]  # (sheet title, cell coordinate such as "E4")
-POINTS_PER_LINE = 15
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def wrapped_height(texts: Sequence[object], widths: Sequence[float]) -> float:
-    """The height (points) of a row whose cells wrap their text at the column widths.
-
-    LibreOffice does not grow a row for wrapped text in a file written by openpyxl,
-    so the height is set here (about one character per unit of column width).
-    """
-    lines = 1
-    for text, width in zip(texts, widths, strict=True):
-        count = 0
-        for part in str(text if text is not None else "").split("\n"):
-            words, line, count = part.split(), 0, count + 1
-            for word in words:
-                if line and line + 1 + len(word) > width - 1:
-                    count, line = count + 1, len(word)
-                else:
-                    line += (1 if line else 0) + len(word)
-        lines = max(lines, count)
-    return lines * POINTS_PER_LINE + 4
 
 
 def fit_rows(sheet, first_row: int = 1) -> None:

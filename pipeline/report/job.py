@@ -112,11 +112,23 @@ def _workbooks(raw: Path):
     return Folder(raw)
 
 
+def _load(report: bool) -> None:
+    """What the run needs, imported before it reads anything; then config.settle_imports
+    (the command line's garbage collector leaves it alone)."""
+    import pipeline.validation.validate  # noqa: F401
+
+    if report:
+        import pipeline.figures.aggregate  # noqa: F401
+        import pipeline.report.render  # noqa: F401
+    config.settle_imports()
+
+
 def check(raw: Path, out: Path, today: dt.date | None = None) -> JobResult:
     """Validate and write the validation report; no report."""
     check_raw(raw)
     with output_lock(out):
         recovered = recover(out)
+        _load(report=False)
         checked = check_workbooks(_workbooks(raw), today=today, source=str(raw))
         with stage("write"):
             published = publish(out, checked.files)
@@ -165,6 +177,7 @@ def build_report(
         fingerprint = unchanged.fingerprint(raw, threshold)
         if not force and unchanged.is_current(out, fingerprint):
             return JobResult(Status.UNCHANGED, raw, out, recovered=recovered)
+        _load(report=True)
         last_year = LastYear(out)
         result = report_from_workbooks(_workbooks(raw), last_year, today=today, source=str(raw))
         if not result.ok:

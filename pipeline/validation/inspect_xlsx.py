@@ -18,6 +18,8 @@ from lxml import etree
 
 from pipeline.validation.helper import Helper, HelperDied
 from pipeline.validation.xlsx_zip import (
+    FOLD_FORMULA,
+    FORMULA_START,
     PartTooLarge,
     excel_ref,
     inflate,
@@ -36,16 +38,14 @@ def is_ole(data: bytes) -> bool:
 
 # --- formulas without a saved value ------------------------------------------------------
 
-# Every spelling of a formula element's start, '<f>', '<f t=…>', '<x:f>', '<f/>', folds
-# into '<f ' here; a sheet without it has no formula, and is not parsed (fast path).
-_FOLD = bytes.maketrans(b":\t\n\r/>", b"<     ")
-
 
 def _may_hold_formulas(chunks: Iterable[bytes]) -> bool:
+    """A part that may hold a formula element (xlsx_zip.FOLD_FORMULA); one that does not
+    is not parsed (fast path)."""
     carry = b""
     for chunk in chunks:
-        folded = carry + chunk.translate(_FOLD)
-        if b"<f " in folded:
+        folded = carry + chunk.translate(FOLD_FORMULA)
+        if FORMULA_START in folded:
             return True
         carry = folded[-2:]
     return False
@@ -68,15 +68,25 @@ def _has_value(cell: etree._Element, namespace: str) -> bool:
     return inline is not None and bool("".join(inline.itertext()))
 
 
-def formulas_without_value(workbook: bytes | Path) -> dict[str, list[str]]:
-    """Per sheet, the cell references (e.g. 'B3') of formulas that have no saved result."""
+def formulas_without_value(
+    workbook: bytes | Path, parts: frozenset[str] | None = None
+) -> dict[str, list[str]]:
+    """Per sheet, the cell references (e.g. 'B3') of formulas that have no saved result.
+
+    `parts` are the parts that may hold a formula, when measuring the workbook found
+    them (xlsx_zip.Measured.formula_parts): only those are read again.
+    """
     found: dict[str, list[str]] = {}
+    if parts is not None and not parts:
+        return found  # no formula anywhere: nothing to read
     data = workbook if isinstance(workbook, bytes) else None
     try:
         if data is None:
             data = Path(workbook).read_bytes()
         with zipfile.ZipFile(handle := io.BytesIO(data)) as archive:
             for sheet, part in sheet_parts(archive, handle).items():
+                if parts is not None and part not in parts:
+                    continue
                 info = archive.getinfo(part)
                 cap = part_cap(info)
                 if _may_hold_formulas(inflate(handle, info, cap)):
@@ -101,23 +111,31 @@ class FormulaScan:
     ignored and the scan is done here instead.
     """
 
-    def __init__(self, workbooks: dict[str, bytes], background: bool = True):
+    def __init__(
+        self,
+        workbooks: dict[str, bytes],
+        background: bool = True,
+        parts: dict[str, frozenset[str] | None] | None = None,
+    ):
+        """`parts`: per workbook, the parts that may hold a formula, when measuring it
+        found them (formulas_without_value); a workbook with none is not read at all."""
         self._workbooks = workbooks
+        self._parts = parts or {}
         self._results: dict[str, dict[str, list[str]]] = {}
         large = {
             name: data
             for name, data in workbooks.items()
-            if background and len(data) > BACKGROUND_BYTES
+            if background and len(data) > BACKGROUND_BYTES and self._parts.get(name) != frozenset()
         }
         self._large = set(large)
         self._helper = None
         if large:
             self._helper = Helper(__name__)
-            self._helper.send(SCAN, large)
+            self._helper.send(SCAN, large, {name: self._parts.get(name) for name in large})
 
     def result(self, name: str) -> dict[str, list[str]]:
         if name not in self._large:
-            return formulas_without_value(self._workbooks[name])
+            return formulas_without_value(self._workbooks[name], self._parts.get(name))
         if self._helper is not None:
             try:
                 self._results = self._helper.answer()
@@ -125,7 +143,9 @@ class FormulaScan:
                 self._results = {}
             self._helper = None
         if name not in self._results:  # the helper failed: scan here instead
-            self._results[name] = formulas_without_value(self._workbooks[name])
+            self._results[name] = formulas_without_value(
+                self._workbooks[name], self._parts.get(name)
+            )
         return self._results[name]
 
     def close(self) -> None:
@@ -135,9 +155,12 @@ class FormulaScan:
             self._helper = None
 
 
-def scan(workbooks: dict[str, bytes]) -> dict[str, dict[str, list[str]]]:
+def scan(
+    workbooks: dict[str, bytes], parts: dict[str, frozenset[str] | None] | None = None
+) -> dict[str, dict[str, list[str]]]:
     """What the helper process runs: the scan of each workbook."""
-    return {name: formulas_without_value(data) for name, data in workbooks.items()}
+    parts = parts or {}
+    return {name: formulas_without_value(data, parts.get(name)) for name, data in workbooks.items()}
 
 
 SCAN = scan  # what FormulaScan sends to the helper (a test makes it die)

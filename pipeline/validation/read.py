@@ -17,7 +17,7 @@ import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from pipeline.contract.schema import Sheet, Workbook
-from pipeline.publish.formatting import tal
+from pipeline.publish.formatting import number
 from pipeline.validation.inspect_xlsx import is_ole
 from pipeline.validation.problems import (
     Level,
@@ -426,8 +426,8 @@ def _too_long(fil, sheet: Sheet, header: list, frame, positions: list[int]) -> I
             row,
             (name if row > 1 else None) or None,
             show_value(value),
-            f"Cellen {excel_ref(row - 1, index)} innehåller {tal(len(value))} tecken, fler än de "
-            f"{tal(MAX_CELL_CHARS)} som en cell i Excel rymmer.",
+            f"Cellen {excel_ref(row - 1, index)} innehåller {number(len(value))} tecken, fler "
+            f"än de {number(MAX_CELL_CHARS)} som en cell i Excel rymmer.",
             "Korta texten, eller dela upp den på flera rader.",
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.publish.xlsx import workbook_bytes
+from pipeline.publish.plain_xlsx import workbook_bytes
 from pipeline.validation.problems import LEVEL_LABELS, Level, Problem, sort_key
 
 

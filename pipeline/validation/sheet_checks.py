@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.contract.schema import Column, Sheet
-from pipeline.validation.coerce import coerce_column
+from pipeline.validation.coerce import coerce_column, record_spellings
 from pipeline.validation.column_checks import SCREENED, CheckContext, flagged_values, run_pandera
 from pipeline.validation.problems import Level, Problem, show_value
 from pipeline.validation.read import RawSheet
@@ -139,18 +139,10 @@ def check_table(raw: RawSheet, sheet: Sheet, context: CheckContext) -> tuple[She
         typed[column.nyckel] = coerced.values
         if column.typ in SCREENED:
             context.flagged[column.nyckel] = flagged_values(coerced.distinct)
-        if column.typ == "id":
-            spellings = context.id_spellings.setdefault(raw.file, {})
-            for written, key in zip(raw.cells[column.nyckel], coerced.values, strict=True):
-                if isinstance(key, str):
-                    text = str(written)  # as typed: a trailing space is a spelling too
-                    written_as = spellings.setdefault(key, text)
-                    # A set only for an ID written in two ways: a million IDs, a million sets
-                    # otherwise (230 MB at a million attendance rows).
-                    if isinstance(written_as, set):
-                        written_as.add(text)
-                    elif written_as != text:
-                        spellings[key] = {written_as, text}
+        if column.typ == "id":  # as typed: a trailing space is a spelling too
+            context.id_spellings[raw.file] = record_spellings(
+                context.id_spellings.get(raw.file, {}), coerced.read, coerced.typed
+            )
         for row, message in coerced.bad.items():
             add(row, column.namn, raw.cells.at[row, column.nyckel], message, coerced.fixes[row])
     data = pd.DataFrame(typed, index=raw.cells.index)

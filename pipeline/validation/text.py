@@ -8,6 +8,8 @@ Also here: which first characters make a spreadsheet take text for a formula.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import unicodedata
 
@@ -75,3 +77,56 @@ def normalize_id(value: str) -> str:
     """
     text = _INVISIBLE.sub("", value).replace("\u00a0", " ").strip()
     return " ".join(text.split()).upper()
+
+
+# What makes normalize_id change more than the case: an invisible character, or white space
+# other than a plain space (str.isspace, as str.split sees it; a test holds the list to it).
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\u00ad\ufeff"
+_ODD_ASCII = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+_ODD_SPACES = _ODD_ASCII + "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+_ODD_SPACES += "\u2028\u2029\u202f\u205f\u3000"
+
+
+def _odd_positions(joined: str) -> list[int]:
+    """Where in the joined IDs (separated by \x00) a character needs more than upper case:
+    an invisible one, odd white space, two spaces, a space at either end of an ID."""
+    chars = _ODD_ASCII if joined.isascii() else _INVISIBLE_CHARS + _ODD_SPACES
+    found = []
+    for text, offset in ((c, 0) for c in chars):
+        at = joined.find(text)
+        while at != -1:
+            found.append(at + offset)
+            at = joined.find(text, at + 1)
+    for text, offset in (("  ", 0), (" \x00", 0), ("\x00 ", 1)) if " " in joined else ():
+        at = joined.find(text)
+        while at != -1:
+            found.append(at + offset)
+            at = joined.find(text, at + 1)
+    if joined.startswith(" "):
+        found.append(0)
+    if joined.endswith(" "):
+        found.append(len(joined) - 1)
+    return found
+
+
+def normalize_ids(values: list[str | None]) -> list[str | None]:
+    """normalize_id over many values (None stays None, a value that becomes empty None).
+
+    Most IDs need at most upper case: that is done to all of them at once, and the few
+    with odd spaces or invisible characters, found in one pass over all the values
+    together, are normalised one by one (a million IDs take a second one by one).
+    """
+    empty = None in values or "" in values
+    texts = [value or "" for value in values] if empty else values
+    joined = "\x00".join(texts)
+    upper = joined.upper()
+    parts = texts if upper == joined else upper.split("\x00")
+    if joined.count("\x00") != max(len(texts) - 1, 0) or len(parts) != len(texts):
+        return [normalize_id(v) or None if v else None for v in values]  # a \x00 in a value
+    result = [part or None for part in parts] if empty else list(parts)
+    odd = _odd_positions(joined)
+    if odd:
+        ends = list(itertools.accumulate(len(t) + 1 for t in texts))
+        for index in {bisect.bisect_right(ends, at) for at in odd}:
+            result[index] = normalize_id(texts[index]) or None
+    return result

@@ -36,7 +36,7 @@ from pipeline.validation.problems import Level, Problem, file_problem, show_valu
 from pipeline.validation.read import WorkbookError, open_workbook, read_sheet
 from pipeline.validation.sheet_checks import SheetResult, check_fields, check_table
 from pipeline.validation.text import paragraphs
-from pipeline.validation.xlsx_zip import check_limits
+from pipeline.validation.xlsx_zip import measure
 
 
 @dataclass
@@ -85,15 +85,20 @@ def _referenced() -> set[tuple[str, str]]:
 
 
 def _validate_workbook(
-    data: bytes, key: str, context: CheckContext, background: bool = False
+    data: bytes,
+    key: str,
+    context: CheckContext,
+    background: bool = False,
+    formula_parts: frozenset[str] | None = None,
 ) -> _WorkbookResult:
-    """One workbook on its own, its size limits checked (xlsx_zip.check_limits): references
-    stay within a workbook, so it can run anywhere, a helper process too."""
+    """One workbook on its own, its size limits checked (xlsx_zip.measure, which found the
+    parts that may hold a formula): references stay within a workbook, so it can run
+    anywhere, a helper process too."""
     workbook: Workbook = contract.workbook(key)
     fil = workbook.fil
     found = _WorkbookResult(key, fil)
     referenced = _referenced()
-    scan = FormulaScan({fil: data}, background=background)
+    scan = FormulaScan({fil: data}, background=background, parts={fil: formula_parts})
     try:
         with stage("read"):
             book = open_workbook(data, fil)
@@ -187,16 +192,18 @@ def _validate_workbooks(
     """
     side_by_side = len(keys) > 1 and min(len(data[key]) for key in keys) >= PARALLEL_BYTES
     helpers: dict[str, Helper] = {}
+    formulas: dict[str, frozenset[str] | None] = {}
     try:
         for index, key in enumerate(keys):
             workbook = contract.workbook(key)
             with stage("limits"):  # before any parser
-                measured = check_limits(data[key], [s.namn for s in workbook.flikar], workbook.fil)
-            if not measured or (side_by_side and index == 0):
+                measured = measure(data[key], [s.namn for s in workbook.flikar], workbook.fil)
+            formulas[key] = measured.formula_parts
+            if not measured.exact or (side_by_side and index == 0):
                 helpers[key] = Helper(__name__)
-                helpers[key].send(HELPER, data[key], key, context)
+                helpers[key].send(HELPER, data[key], key, context, False, formulas[key])
         done = {
-            key: _validate_workbook(data[key], key, context, background=True)
+            key: _validate_workbook(data[key], key, context, True, formulas[key])
             for key in keys
             if key not in helpers
         }

@@ -21,6 +21,7 @@ import sys
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -178,9 +179,27 @@ def _shared_strings(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, int, int]]
         yield chunk, declared, counted
 
 
+@dataclass(frozen=True)
+class Measured:
+    """What measuring a workbook found besides its limits (see check_limits)."""
+
+    exact: bool  # every sheet that will be read was measured cell by cell
+    # The parts whose XML may hold a formula (an element <f>), found in the same pass; a
+    # part not named holds none. None: not known (the formula scan reads every sheet).
+    formula_parts: frozenset[str] | None = None
+
+
 def check_limits(
     workbook: bytes | Path, sheets: Iterable[str] | None = None, name: str | None = None
 ) -> bool:
+    """WorkbookTooLarge when the workbook unpacks past a limit (see measure); True when
+    every sheet that will be read was measured cell by cell."""
+    return measure(workbook, sheets, name).exact
+
+
+def measure(
+    workbook: bytes | Path, sheets: Iterable[str] | None = None, name: str | None = None
+) -> Measured:
     """WorkbookTooLarge when the workbook unpacks past a limit; nothing is parsed before.
 
     `workbook` is the file's bytes (or a path to read them from); `name` the file's name
@@ -188,18 +207,20 @@ def check_limits(
     aside; all when None): those small enough are measured cell by cell too. A file that
     is not a zip at all passes: the reader says what is wrong with it.
 
-    True when every sheet that will be read was measured cell by cell, so that
+    `exact` is True when every sheet that will be read was measured cell by cell, so that
     python-calamine is known to fit; False when one is known only by its size (more than
     EXACT_CELLS cells) or could not be measured. python-calamine may then ask for more
     memory than there is and end the whole process: read such a workbook where a dying
-    reader cannot take the caller with it (pipeline.validation.reader_process).
+    reader cannot take the caller with it (pipeline.validation.helper). Every part is
+    inflated once here, and `formula_parts` says which may hold a formula: the formula
+    scan (inspect_xlsx) reads only those again.
     """
     if isinstance(workbook, Path):
         name = name or workbook.name
         try:
             workbook = workbook.read_bytes()
         except OSError:
-            return True  # unreadable: the reader reports it
+            return Measured(True)  # unreadable: the reader reports it
     fil = name or "Arbetsboken"
     with io.BytesIO(workbook) as handle:
         entries = _zip_entries(handle)
@@ -208,18 +229,24 @@ def check_limits(
         try:
             archive = zipfile.ZipFile(handle)
         except (zipfile.BadZipFile, ValueError, EOFError):
-            return True  # not a workbook: python-calamine refuses it without reading
+            return Measured(True)  # not a workbook: python-calamine refuses it without reading
         with archive:
-            few_cells = _check_parts(fil, archive, handle)
-            if few_cells is None:
-                return False
-            return _check_cells(fil, archive, handle, sheets, few_cells)
+            parts = _check_parts(fil, archive, handle)
+            if parts is None:
+                return Measured(False)
+            few_cells, formula_parts = parts
+            exact = _check_cells(fil, archive, handle, sheets, few_cells)
+            return Measured(exact, frozenset(formula_parts))
 
 
-def _check_parts(fil: str, archive: zipfile.ZipFile, handle) -> dict[str, int] | None:
+def _check_parts(
+    fil: str, archive: zipfile.ZipFile, handle
+) -> tuple[dict[str, int], set[str]] | None:
     """WorkbookTooLarge past a size limit; the parts with at most EXACT_CELLS cells and how
-    many (an upper bound), or None for a part that cannot be unpacked."""
+    many (an upper bound), and the parts that may hold a formula; None for a part that
+    cannot be unpacked."""
     few_cells: dict[str, int] = {}
+    formula_parts: set[str] = set()
     infos = archive.infolist()
     if len(infos) > MAX_PARTS:
         raise WorkbookTooLarge(_parts_message(fil, len(infos)))
@@ -260,15 +287,22 @@ def _check_parts(fil: str, archive: zipfile.ZipFile, handle) -> dict[str, int] |
                         )
             else:
                 cells = 0
-                carry = b""
+                carry = formula_carry = b""
+                formula = False
                 for chunk in chunks:
                     seen += len(chunk)
                     if cells <= EXACT_CELLS:  # counted only as far as it matters (fast)
                         window = (carry + chunk).translate(_FOLD_CELLS)
                         cells += _cell_starts(window) - _cell_starts(window[: len(carry)])
                         carry = chunk[-2:]
+                    if not formula:  # what the formula scan would look for (inspect_xlsx)
+                        folded = formula_carry + chunk.translate(FOLD_FORMULA)
+                        formula = FORMULA_START in folded
+                        formula_carry = folded[-2:]
                 if cells <= EXACT_CELLS:
                     few_cells[info.filename] = cells
+                if formula:
+                    formula_parts.add(info.filename)
         except PartTooLarge as over:
             if total + over.seen > MAX_TOTAL_BYTES and over.seen <= part_cap(info):
                 raise WorkbookTooLarge(_total_message(fil, total + over.seen, "minst ")) from None
@@ -278,7 +312,13 @@ def _check_parts(fil: str, archive: zipfile.ZipFile, handle) -> dict[str, int] |
         except (zipfile.BadZipFile, zlib.error, EOFError):
             return None  # a damaged part: python-calamine reports the file
         total += seen
-    return few_cells
+    return few_cells, formula_parts
+
+
+# Every spelling of a formula element's start, '<f>', '<f t=…>', '<x:f>', '<f/>', folds
+# into '<f ' here; a sheet without it has no formula, and is not parsed (fast path).
+FOLD_FORMULA = bytes.maketrans(b":\t\n\r/>", b"<     ")
+FORMULA_START = b"<f "
 
 
 def _cell_starts(folded: bytes) -> int:

@@ -9,8 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from pipeline import config
 from pipeline.contract import schema as contract
-from pipeline.publish.formatting import number
-from pipeline.web.privacy import MAX_FILE_BYTES, MAX_FILE_MB
+from pipeline.web.privacy import MAX_FILE_BYTES, MAX_FILE_MB, megabytes
 
 ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
 
@@ -32,10 +31,6 @@ class LoginForm(AuthenticationForm):
         username.widget.attrs.pop("autofocus", None)
         password.label = "Lösenord"
         password.error_messages["required"] = "Skriv ditt lösenord."
-
-
-def megabytes(size: int) -> str:
-    return f"{number(round(size / (1024 * 1024), 1))} MB"
 
 
 class WorkbookField(forms.FileField):

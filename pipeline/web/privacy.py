@@ -18,11 +18,18 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
 from django.views.debug import SafeExceptionReporterFilter
 
+from pipeline.publish.formatting import number
+
 MAX_FILE_MB = 20
 MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
 MAX_FILES = 3
 # The whole request: three files at the limit and the form around them.
 MAX_REQUEST_BYTES = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024
+
+
+def megabytes(size: int) -> str:
+    """'12,3 MB': a file's size as the page says it."""
+    return f"{number(round(size / (1024 * 1024), 1))} MB"
 
 
 class InMemoryUploadHandler(FileUploadHandler):
@@ -89,8 +96,6 @@ def request_size_limit(get_response):
     """Middleware: a request larger than three full workbooks is answered before its body
     is read (the HTTPS proxy in front should refuse it first; see README)."""
     from django.shortcuts import render
-
-    from pipeline.web.forms import megabytes
 
     def middleware(request):
         try:
