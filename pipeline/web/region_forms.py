@@ -10,8 +10,7 @@ from django import forms
 from pipeline.comparison import reading
 from pipeline.contract import schema as contract
 from pipeline.contract.comparison import measures
-from pipeline.web.forms import megabytes
-from pipeline.web.privacy import MAX_FILE_BYTES, MAX_FILE_MB
+from pipeline.web.privacy import MAX_FILE_BYTES, MAX_FILE_MB, megabytes
 
 
 class ChooseForm(forms.Form):
