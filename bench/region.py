@@ -22,13 +22,14 @@ import argparse
 import csv
 import io
 import os
-import platform
 import random
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_CSV = ROOT / "tests" / "expected" / "Vaggeryd-2023-nyckeltal.csv"
@@ -56,22 +57,12 @@ def key_figures(kod: str, namn: str, year: int, rng: random.Random) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+def machine_and_load() -> str:
+    """bench/machine.py's description, and what else ran (the times grow with it)."""
     load = ""
     if hasattr(os, "getloadavg"):
-        load = f", belastning {os.getloadavg()[0]:.1f}".replace(".", ",")
-    return (
-        f"{cpu}, {os.cpu_count()} kärnor{load}; Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
+        load = f"; belastning {os.getloadavg()[0]:.1f}".replace(".", ",")
+    return machine() + load
 
 
 def _setup(folder: Path) -> None:
@@ -195,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     def ms(value: float) -> str:
         return f"{value:.1f}".replace(".", ",")
 
-    print(f"Dator: {machine()}")
+    print(f"Dator: {machine_and_load()}")
     print(
         f"Databas: SQLite, {submissions} inlämningar (13 kommuner × {len(YEARS)} år), "
         f"fylld på {seeded:.1f} s.".replace(".", ",", 1)
