@@ -251,3 +251,22 @@ def test_a_year_without_figures_draws_every_municipality_dotted_and_no_class():
         "(högre värde är bättre)",
         "Inga siffror",
     ]
+
+
+def test_the_legend_below_the_map_makes_a_narrower_drawing_with_the_same_legend():
+    """For a narrow screen: under the map, so the drawing keeps its text larger."""
+    beside, below = _draw(ONE_TO_13), _draw(ONE_TO_13, legend_below=True)
+    assert _legend(below) == _legend(beside)
+    width = float(below.get("viewBox").split()[2])
+    assert width == cm.MAP_WIDTH < float(beside.get("viewBox").split()[2])
+    assert below.get("width") == str(cm.MAP_WIDTH)
+    map_bottom = max(
+        float(n)
+        for p in _shapes(below).values()
+        for n in p.get("d").replace("M", " ").replace("L", " ").replace("Z", " ").split()[1::2]
+    )
+    legend = next(g for g in below.iter(f"{SVG}g") if g.get("class") == "karta-teckenforklaring")
+    texts = list(legend.iter(f"{SVG}text"))
+    assert all(float(t.get("x")) < width for t in texts)
+    assert min(float(t.get("y")) for t in texts) > map_bottom  # under the map, not over it
+    assert float(below.get("viewBox").split()[3]) > max(float(t.get("y")) for t in texts)

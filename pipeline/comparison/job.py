@@ -3,7 +3,9 @@
 `comparison_from_csvs(files, targets)` is the core: it reads the files (each one's
 fate told), computes the measures table once, and makes the workbook, the Word
 report, the long csv and its descriptor from it, as bytes. It opens no file for
-writing and needs no folder, so a web upload can call it as it is.
+writing and needs no folder, so a web upload can call it as it is. It is two steps,
+each callable alone: `measures_from_csvs` (the files read, the table computed: what
+the region's web page shows) and `outputs` (the four files made from that table).
 
 `build_comparison(folder, out)` is the folder job around it: it reads the folder's
 *.csv files (malvarden.csv as the targets) and, when at least one municipality of
@@ -83,15 +85,12 @@ class ComparisonResult:
         return bool(self.files) and not self.problems
 
 
-def comparison_from_csvs(
+def measures_from_csvs(
     files: Mapping[str, bytes], targets: bytes | None = None, year: int | None = None
 ) -> ComparisonResult:
-    """The comparison of key-figure files given by name (`Habo-2024-nyckeltal.csv` → bytes).
-
-    `targets` is malvarden.csv's content, when the region has one; `year` the year to
-    compare (default: the latest in the files). Writes nothing anywhere."""
-    from pipeline.comparison import document, long_csv, table, workbook
-    from pipeline.contract import datapackage
+    """The comparison's figures and measures table alone, without the outputs: what a web
+    page shows. `comparison_from_csvs` starts from exactly this; renders nothing."""
+    from pipeline.comparison import table
 
     comparison_layout.measures()  # the layout is checked before any file is read
     comparison = reading.load(files, year)
@@ -99,15 +98,36 @@ def comparison_from_csvs(
         targets_file.attach(comparison, targets)
     if not comparison.present():
         return ComparisonResult(comparison)
-    measures_table = table.build(comparison)
+    return ComparisonResult(comparison, table.build(comparison))
+
+
+def outputs(measured: ComparisonResult) -> dict[str, bytes]:
+    """The workbook, the Word report, the long csv and its descriptor, made from a
+    measured comparison (empty when it has no table)."""
+    from pipeline.comparison import document, long_csv, workbook
+    from pipeline.contract import datapackage
+
+    comparison, measures_table = measured.comparison, measured.table
+    if measures_table is None:
+        return {}
     names = ComparisonNames(comparison.year)
-    made = {
+    return {
         names.workbook: workbook.to_bytes(comparison, measures_table),
         names.document: document.render(comparison, measures_table)[0],
         names.long_csv: long_csv.to_bytes(measures_table),
         names.descriptor: datapackage.to_json(datapackage.comparison_descriptor(names.long_csv)),
     }
-    return ComparisonResult(comparison, measures_table, made)
+
+
+def comparison_from_csvs(
+    files: Mapping[str, bytes], targets: bytes | None = None, year: int | None = None
+) -> ComparisonResult:
+    """The comparison of key-figure files given by name (`Habo-2024-nyckeltal.csv` → bytes).
+
+    `targets` is malvarden.csv's content, when the region has one; `year` the year to
+    compare (default: the latest in the files). Writes nothing anywhere."""
+    measured = measures_from_csvs(files, targets, year)
+    return ComparisonResult(measured.comparison, measured.table, outputs(measured))
 
 
 # --- the folder job ------------------------------------------------------------------

@@ -271,14 +271,14 @@ def _direction_lines(direction: str | None) -> tuple[str, str]:
 
 
 def _legend(
-    classes, unit, direction, decimals, prefix, show_hidden, show_missing
+    classes, unit, direction, decimals, prefix, show_hidden, show_missing, at=(LEGEND_X, PAD)
 ) -> tuple[list[str], float]:
-    """The legend's elements and where it ends (y)."""
+    """The legend's elements, its top left corner at `at`, and where it ends (y)."""
     heading = (
         unit[:1].upper() + unit[1:] if unit and unit != "%" else "Procent" if unit else "Värde"
     )
     first, second = _direction_lines(direction)
-    x, y = LEGEND_X, PAD
+    x, y = at
     lines = [
         f'<g class="karta-teckenforklaring" fill="{TEXT}" font-size="13">',
         f'<text x="{x}" y="{y + 13}" font-weight="bold">{escape(heading)}</text>',
@@ -313,6 +313,7 @@ def county_map(
     direction: str | None = None,
     decimals: int = 1,
     id_prefix: str = "karta",
+    legend_below: bool = False,
 ) -> str:
     """The map as an `<svg>` string to put inline in a page.
 
@@ -320,7 +321,8 @@ def county_map(
     `title`: the measure (the map's accessible name); `unit`: after each value
     ("ärenden per 1 000 invånare", "%", "dagar"). `direction`: HIGHER, LOWER or None.
     `decimals`: 0 to 2, kept in every value shown. `id_prefix`: the ids inside, unique on
-    the page when it shows more than one map.
+    the page when it shows more than one map. `legend_below`: the legend under the map
+    instead of beside it, a narrower drawing that keeps its text larger on a narrow screen.
     """
     shapes = municipalities()
     unknown = sorted(set(values) - {m.kod for m in shapes})
@@ -340,10 +342,12 @@ def county_map(
     point, scale, map_height = _transform(shapes)
     show_hidden = any(v is HIDDEN for v in shown.values())
     show_missing = any(v is None for v in shown.values())
+    corner = (PAD, map_height + 2 * PAD) if legend_below else (LEGEND_X, PAD)
     legend, legend_bottom = _legend(
-        classes, unit, direction, decimals, id_prefix, show_hidden, show_missing
+        classes, unit, direction, decimals, id_prefix, show_hidden, show_missing, corner
     )
     height = _number(max(map_height, legend_bottom + PAD))
+    width = MAP_WIDTH if legend_below else WIDTH
 
     title_id, desc_id = f"{id_prefix}-titel", f"{id_prefix}-beskrivning"
     first, second = _direction_lines(direction)
@@ -355,7 +359,7 @@ def county_map(
     )
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="karta" role="group" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{title_id}" aria-describedby="{desc_id}">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(desc)}</desc>',

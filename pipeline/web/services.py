@@ -355,18 +355,33 @@ def _csv_number(value: Decimal | None) -> str:
 def key_figures_csv(submission: Submission) -> bytes:
     """The submission's key figures as nyckeltal.csv, rebuilt from the stored rows: for
     the report's own figures the same bytes the command line writes."""
+    return _csv_from_rows(submission, submission.key_figures.all())
+
+
+def key_figures_csvs(submissions) -> dict[int, bytes]:
+    """Many submissions' nyckeltal.csv by id, in one query (the region's comparison); the
+    rows as plain tuples, since making 20 000 model objects took a third of the time."""
+    submissions = list(submissions)
+    rows: dict[int, list] = {s.pk: [] for s in submissions}
+    fields = ("submission_id", "nyckeltal", "dimension", "kategori", "varde", "undertryckt")
+    found = KeyFigure.objects.filter(submission__in=rows).order_by()
+    for figure in found.values_list(*fields, named=True):
+        rows[figure.submission_id].append(figure)
+    return {s.pk: _csv_from_rows(s, rows[s.pk]) for s in submissions}
+
+
+def _csv_from_rows(submission: Submission, figures) -> bytes:
     fmt = contract.key_figure_format()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(fmt.kolumner)
-    rows = sorted(
-        submission.key_figures.all(), key=lambda f: (f.nyckeltal, f.dimension, f.kategori)
-    )
+    rows = sorted(figures, key=lambda f: (f.nyckeltal, f.dimension, f.kategori))
+    version, kommun = submission.schema_version or fmt.schema_version, submission.kommun
     for figure in rows:
         cells = {
-            "schema_version": submission.schema_version or fmt.schema_version,
+            "schema_version": version,
             "kommunkod": submission.kommunkod,
-            "kommun": submission.kommun,
+            "kommun": kommun,
             "ar": submission.ar,
             "nyckeltal": figure.nyckeltal,
             "dimension": figure.dimension,

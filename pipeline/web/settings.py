@@ -14,6 +14,8 @@ Environment:
 - HALSOCENTER_KONTAKT_EPOST: the address for accessibility problems (the statement).
 - HALSOCENTER_PDF=0: no PDF of the report (by default one is made where LibreOffice is
   installed; it takes a few seconds per submission).
+- HALSOCENTER_MALVARDEN: the region's targets (malvarden.csv) for /region/; default
+  data/region/malvarden.csv, the file make compare reads (none: no target status).
 """
 
 from __future__ import annotations
@@ -71,6 +73,11 @@ ALLOWED_HOSTS = [
 
 # The report as PDF too, where LibreOffice is installed on the server.
 PORTAL_PDF = _flag("HALSOCENTER_PDF", True)
+
+# The region's targets, as make compare reads them from its folder (absent: no targets).
+PORTAL_TARGETS = os.environ.get("HALSOCENTER_MALVARDEN", "").strip() or str(
+    config.REGION / "malvarden.csv"
+)
 
 # The accessibility statement's contact for reporting problems.
 CONTACT_EMAIL = os.environ.get("HALSOCENTER_KONTAKT_EPOST", "").strip()

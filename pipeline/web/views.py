@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,6 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pipeline import config
-from pipeline.contract import schema as contract
 from pipeline.web import services
 from pipeline.web.forms import LoginForm, UploadForm
 from pipeline.web.models import AuditLog, kommun_name
@@ -153,42 +151,6 @@ def download(request, pk: int, filnamn: str):
     response["Content-Disposition"] = content_disposition_header(True, output.name)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _region_only(request) -> None:
-    if not services.is_region(request.user):
-        raise PermissionDenied
-
-
-@login_required
-@require_GET
-def region(request):
-    """The latest valid submission per municipality and year (the comparison comes later)."""
-    _region_only(request)
-    latest = services.latest_valid()
-    years = sorted({year for _, year in latest}, reverse=True)
-    tables = [
-        {
-            "ar": year,
-            "rows": [(k, latest.get((k.kod, year))) for k in contract.kommuner()],
-            "count": sum((k.kod, year) in latest for k in contract.kommuner()),
-        }
-        for year in years
-    ]
-    return render(
-        request,
-        "portal/region.html",
-        {"tables": tables, "kommuner": contract.kommuner()},
-    )
-
-
-@login_required
-@require_GET
-def audit_log(request):
-    """The audit log for regional staff: the latest 200 events."""
-    _region_only(request)
-    events = AuditLog.objects.select_related("submission")[:200]
-    return render(request, "portal/logg.html", {"events": events})
 
 
 def accessibility(request):

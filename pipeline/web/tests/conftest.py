@@ -7,6 +7,8 @@ test). pytest-django then blocks the database for every test that does not ask f
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 
 import pytest
@@ -33,6 +35,17 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No PDF unless a test asks (LibreOffice takes seconds; it writes temporary files).
     settings.PORTAL_PDF = False
+    # No targets unless a test gives some (never a developer's data/region/malvarden.csv).
+    settings.PORTAL_TARGETS = None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_region_cache():
+    """The region's comparisons are kept by submission ids, which a new test database
+    gives out again: each test starts without any."""
+    from pipeline.web import region
+
+    region.clear_cache()
 
 
 @pytest.fixture
@@ -141,3 +154,54 @@ def fake_office(tmp_path, monkeypatch, settings):
     monkeypatch.setattr(pdf, "font_missing", lambda: False)
     settings.PORTAL_PDF = True
     return program / "soffice"
+
+
+def figures_csv(
+    kod: str, year: int, seed: int = 0, hidden: tuple[str, ...] = (), schema_version: int = 1
+) -> bytes:
+    """The example's nyckeltal.csv for any municipality and year, its counts scaled by a
+    seeded random factor (so that municipalities differ); the key figures named in `hidden`
+    (nyckeltal without breakdown) hidden, as suppression writes them."""
+    import random
+
+    rng = random.Random(f"{kod}-{year}-{seed}")
+    namn = kommun_namn(kod)
+    rows = list(csv.reader(io.StringIO(EXAMPLE_CSV.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(rows[0])
+    for row in rows[1:]:
+        value, flag = row[7], row[8]
+        if value and "." not in value:
+            value = str(max(0, round(int(value) * rng.uniform(0.4, 1.6))))
+        if row[4] in hidden and not row[5]:
+            value, flag = "", "1"
+        writer.writerow([schema_version, kod, namn, year, *row[4:7], value, flag])
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.fixture
+def store_figures(db, region_user):
+    """store_figures({"0643": [2023, 2024], ...}, hidden={("0643", 2024): ("uteblivna_samtal",)}):
+    valid submissions of those key figures; returns the files by the name make report gives."""
+    from pipeline.web import services
+
+    def store(plan: dict[str, list[int]], hidden=None, user=None) -> dict[str, bytes]:
+        files = {}
+        for kod, years in plan.items():
+            for year in years:
+                data = figures_csv(kod, year, hidden=(hidden or {}).get((kod, year), ()))
+                name = f"{kommun_namn(kod)}-{year}-nyckeltal.csv"
+                services.store_submission(
+                    user=user or region_user,
+                    kommunkod=kod,
+                    sent={f"{kommun_namn(kod)}.xlsx": b"PK\x03\x04"},
+                    valid=True,
+                    key_figures_csv=data,
+                    outputs={name: (data, "text/csv; charset=utf-8")},
+                    schema_version=1,
+                )
+                files[name] = data
+        return files
+
+    return store
