@@ -90,10 +90,13 @@ def rows(text: str) -> tuple[str, list[list[str]]]:
 
 def number(text: str) -> float:
     """'12.5', '12,5' (Swedish Excel) and '1 234' read alike; anything else raises."""
-    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text)
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    result = float(cleaned)
+    try:
+        result = float(text)  # most values: '12.5' as the program wrote it
+    except ValueError:
+        cleaned = re.sub(r"[\s\u00a0\u202f]", "", text)
+        if "," in cleaned and "." not in cleaned:
+            cleaned = cleaned.replace(",", ".")
+        result = float(cleaned)
     if not math.isfinite(result):
         raise ValueError(text)
     return result
@@ -162,6 +165,7 @@ def parse(data: bytes, name: str | os.PathLike | None = None) -> Parsed:
         )
     index = {c: header.index(c) for c in fmt.kolumner}
     known = {k.kod: k for k in contract.kommuner()}
+    first_year, last_year = years()
     values: dict[Pair, dict[Key, Value]] = {}
     decimal_comma = False
 
@@ -194,7 +198,6 @@ def parse(data: bytes, name: str | os.PathLike | None = None) -> Parsed:
             year_number = number(cell["ar"])
         except ValueError as error:
             raise problem(f"Rad {line_number}: året '{cell['ar']}' är inte ett tal.") from error
-        first_year, last_year = years()
         if not (year_number.is_integer() and first_year <= year_number <= last_year):
             raise problem(
                 f"Rad {line_number}: året '{cell['ar']}' är inget möjligt rapportår; "
