@@ -318,6 +318,23 @@ def measure_compare(example_out: Path, municipalities: int, years: int) -> dict:
     }
 
 
+def region_section() -> str:
+    """The portal's /region/ with 13 municipalities × 10 years against a bare Django page
+    (bench/region.py, in a process of its own: Django stays out of this one)."""
+    lines = printed([PYTHON, "-m", "bench.region"]).strip().splitlines()
+    return "\n".join(
+        [
+            "## Portalen: /region/ med 13 kommuner × 10 år",
+            "",
+            "`python -m bench.region`: en ny SQLite-databas med en giltig inlämning per kommun "
+            "och år; samma inloggade regionanvändare ber omväxlande om en tom Django-sida och "
+            "om /region/ (Djangos testklient, hela kedjan av middleware, ingen webbserver).",
+            "",
+            *(f"- {line}" for line in lines),
+        ]
+    )
+
+
 def profile(folder: Path, rows: int) -> str:
     path = ROOT / "bench" / f"profile-{rows}.txt"
     printed([PYTHON, "bench/stages.py", str(folder), str(path)])
@@ -411,6 +428,8 @@ def main() -> int:
     loads.append(load())
     print("Mäter bomberna ...", flush=True)
     bomb_results = bombs.measure_all()
+    print("Mäter portalens /region/ ...", flush=True)
+    region = region_section()
     profiled = next((r for r in results if r["case"] == "100000"), results[-1])
     where = profile(folder_of(profiled["case"]), profiled["rows"])
     text = "\n".join(
@@ -453,6 +472,8 @@ def main() -> int:
             "största minnet hos kommandot eller någon av dess hjälpprocesser.",
             "",
             bombs.table(bomb_results),
+            "",
+            region,
             "",
             f"## Var tiden går ({_label(profiled)} närvarorader; cProfile, sorterat efter "
             "egen tid)",
