@@ -331,3 +331,38 @@ def test_the_store_python_stub_is_never_taken_for_libreoffices(tmp_path, monkeyp
     found = pdf.find_uno_python(str(aliases / "soffice.exe"))
     assert not [command for command in ran if command.startswith(str(aliases))]
     assert found == ("/usr/bin/python3" if Path("/usr/bin/python3").is_file() else None)
+
+
+@needs_office
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(tmp_path):
+    """LibreOffice leaves a heading at the foot of a page when the heading just fits and
+    not one line of what follows does (a chart is one tall line). Here the heading just
+    fits after 24 lines of Word's default page: it must stand on its picture's page."""
+    import io
+
+    from docx.shared import Mm
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (400, 566), "white").save(picture, "PNG")
+    document = docx.Document()
+    for line in range(24):
+        document.add_paragraph(f"Rad {line} med lite text för att fylla sidan.")
+    document.add_heading("Rubriken", 2)
+    holder = document.add_paragraph()
+    holder.paragraph_format.keep_with_next = True
+    holder.add_run().add_picture(picture, width=Mm(60))
+    document.add_paragraph("Text under bilden.")
+    source = tmp_path / "rubrik.docx"
+    document.save(source)
+
+    made = pdf.to_pdf(source, OFFICE)
+
+    def page_of_heading() -> int:
+        text = subprocess.run(["pdftotext", str(made), "-"], capture_output=True, text=True)
+        pages = text.stdout.split("\f")
+        return next(n for n, page in enumerate(pages, start=1) if "Rubriken" in page)
+
+    images = subprocess.run(["pdfimages", "-list", str(made)], capture_output=True, text=True)
+    picture_pages = [int(row.split()[0]) for row in images.stdout.splitlines()[2:]]
+    assert picture_pages == [page_of_heading()]

@@ -1,8 +1,9 @@
 """docx → tagged PDF with an updated table of contents, run by LibreOffice's own Python.
 
 `soffice --convert-to pdf` neither updates a table of contents nor writes a tagged
-PDF. This script starts LibreOffice headless, opens the document, updates its
-indexes (twice: the page numbers settle once the contents have their real length)
+PDF. This script starts LibreOffice headless, opens the document, moves a heading
+that its layout left alone at the foot of a page to the next (keep_headings_with_next),
+updates its indexes (twice: the page numbers settle once the contents have their real length)
 and exports with the PDF/UA-oriented options.
 
 It runs under the Python that carries LibreOffice's `uno` module (Debian's
@@ -55,6 +56,51 @@ def _connect(pipe, office):
             time.sleep(0.2)
 
 
+def _page(cursor, text_range):
+    cursor.gotoRange(text_range, False)
+    return cursor.getPage()
+
+
+def _start(element):
+    """Where a paragraph or a table (its first cell) begins."""
+    if element.supportsService("com.sun.star.text.TextTable"):
+        return element.getCellByName(element.getCellNames()[0]).getText().getStart()
+    return element.getStart()
+
+
+def keep_headings_with_next(document, rounds=5):
+    """A heading left alone at the foot of a page starts the next page instead.
+
+    LibreOffice's layout leaves a heading (keep with next) at the foot of a page when the
+    heading just fits and not one line of what follows does: a chart's paragraph is one
+    tall line, so a chart's heading can end a page with its chart on the next. Each such
+    heading gets a page break before it, until no heading is left alone (a break moves
+    what follows, so it is looked at again). Returns the headings moved."""
+    from com.sun.star.style.BreakType import PAGE_BEFORE
+
+    cursor = document.getCurrentController().getViewCursor()
+    moved = []
+    for _ in range(rounds):
+        elements = []
+        found = document.getText().createEnumeration()
+        while found.hasMoreElements():
+            elements.append(found.nextElement())
+        stranded = [
+            here
+            for here, after in zip(elements, elements[1:])
+            if here.supportsService("com.sun.star.text.Paragraph")
+            and here.getPropertyValue("OutlineLevel") > 0
+            and here.getString().strip()
+            and _page(cursor, here.getEnd()) != _page(cursor, _start(after))
+        ]
+        if not stranded:
+            break
+        for heading in stranded:
+            heading.setPropertyValue("BreakType", PAGE_BEFORE)
+            moved.append(heading.getString())
+    return moved
+
+
 def export(soffice, source, target, profile):
     pipe = f"halsocenter{os.getpid()}"
     office = subprocess.Popen(
@@ -82,6 +128,7 @@ def export(soffice, source, target, profile):
         )
         if document is None:
             raise RuntimeError("LibreOffice could not open the document")
+        keep_headings_with_next(document)
         indexes = document.getDocumentIndexes()
         for _ in range(2):
             for number in range(indexes.getCount()):
