@@ -440,6 +440,11 @@ def test_the_table_marks_small_bases_counts_values_and_knows_the_people():
     alone = table.build(_comparison({"Aneby": nineteen}))
     assert alone.summary("andel_foljer_planen").small_base
     assert alone.summary("andel_foljer_planen").count == 1
+    none = _aneby(foljsamhet_Ja=0, foljsamhet_Delvis=0, foljsamhet_Nej=0)  # 0 of 0: no value
+    empty = table.build(_comparison({"Aneby": none}))
+    assert empty.cell("0604", "andel_foljer_planen").value == MISSING_VALUE
+    assert not empty.cell("0604", "andel_foljer_planen").small_base
+    assert not empty.summary("andel_foljer_planen").small_base
     assert built.people[YEAR] == 20000
     lacking = dict(HABO)
     del lacking[("invanare", "", "")]

@@ -159,6 +159,12 @@ def all_series(comparison: Comparison) -> tuple[Series, ...]:
     return tuple(result)
 
 
+def _small(value: Value, denominator: Value) -> bool:
+    """A value shown (a number or a bound) over an exact denominator under SMALL_BASE; no
+    value, no mark (a missing value over 0 is not a small base, it is none)."""
+    return value.number is not None and denominator.exact and denominator.number < SMALL_BASE
+
+
 def _measure_cells(
     comparison: Comparison, series: Series, year: int, before: dict[str, Value], earlier: Value
 ) -> tuple[list[Cell], Summary]:
@@ -188,7 +194,7 @@ def _measure_cells(
                 value=value,
                 numerator=arithmetic.numerator(comparison, kommun.kod, m, year),
                 denominator=below,
-                small_base=below.exact and below.number < SMALL_BASE,
+                small_base=_small(value, below),
                 rank=rank,
                 band=band,
                 status=series.target.status(value) if series.target else None,
@@ -204,7 +210,7 @@ def _measure_cells(
         county=county,
         numerator=arithmetic.county_numerator(comparison, m, year),
         denominator=county_below,
-        small_base=county_below.exact and county_below.number < SMALL_BASE,
+        small_base=_small(county, county_below),
         mean=mean,
         minimum=least,
         median=middle,

@@ -87,7 +87,7 @@ def keep_headings_with_next(document, rounds=5):
             elements.append(found.nextElement())
         stranded = [
             here
-            for here, after in zip(elements, elements[1:])
+            for here, after in zip(elements, elements[1:], strict=False)
             if here.supportsService("com.sun.star.text.Paragraph")
             and here.getPropertyValue("OutlineLevel") > 0
             and here.getString().strip()
