@@ -204,6 +204,9 @@ def test_every_name_is_on_the_map_once_and_hidden_from_screen_readers():
     assert sorted(t.text for t in group.iter(f"{SVG}text")) == sorted(NAMES.values())
     # Mullsjö is too narrow for its name: it stands outside, on a line to the shape.
     assert len(list(group.iter(f"{SVG}line"))) == 1
+    # Habo's name fits only at the smaller size: at 13 px it ran over onto Mullsjö.
+    sizes = {t.text: t.get("font-size") for t in group.iter(f"{SVG}text")}
+    assert sizes["Habo"] == "11" and sizes["Jönköping"] == "13"
 
 
 def test_the_svg_is_named_for_assistive_technology_and_has_no_inline_style():

@@ -69,7 +69,8 @@ MISSING_FILL, HIDDEN_INK, BORDER, TEXT = "#e6e6e6", "#505050", "#ffffff", "#0b0c
 # The drawing's size in user units (px when shown at its own size).
 WIDTH, MAP_WIDTH, PAD = 680, 440, 8
 LABEL_SIZES = (13, 11)  # a name is tried inside at these sizes; outside at the smaller
-CHAR_WIDTH = 0.56  # average glyph width of a sans-serif font, in em: errs on the wide side
+CHAR_WIDTH = 0.62  # average glyph width of a sans-serif font (DejaVu Sans, Arial), in em
+LABEL_MARGIN = 4  # px kept free of a name inside its shape, both sides together
 LEADER = 14  # a name that fits nowhere inside stands this far outside the county, on a line
 LEGEND_X, SWATCH, ROW = MAP_WIDTH + 12, 18, 26
 
@@ -226,7 +227,7 @@ def _label(municipality: Municipality, point, scale: float) -> str:
     x, y = point(*municipality.label)
     name = escape(municipality.namn)
     for size in LABEL_SIZES:
-        if CHAR_WIDTH * size * len(municipality.namn) <= room:
+        if CHAR_WIDTH * size * len(municipality.namn) + LABEL_MARGIN <= room:
             return (
                 f'<text x="{_number(x)}" y="{_number(y)}" font-size="{size}" dy="0.35em">'
                 f"{name}</text>"
