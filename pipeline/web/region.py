@@ -12,13 +12,15 @@ Building the table takes more than half a second for 13 municipalities × 10 yea
 (`python -m bench.region`), so it is kept in memory, per process, by what decides it: the
 ids of the submissions the region sees (a stored submission is never changed: a new one,
 or one deleted, gives another key), the targets file's SHA-256 and the year (and the
-submissions' times: SQLite may give a deleted submission's id to the next one). Nothing
-needs to be told when a submission arrives; the next page asks for another key.
+submissions' times: SQLite may give a deleted submission's id to the next one). A new
+submission gives another key; `refresh` builds it as the submission is stored, so the
+region's next page finds it built.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -38,6 +40,7 @@ from pipeline.web import services
 from pipeline.web.models import KeyFigure, OutputFile, Submission, kommun_name
 
 Pair = tuple[str, int]  # (kommunkod, år)
+logger = logging.getLogger(__name__)
 
 # Why a municipality has no figures, as the region's page says it (the comparison's
 # words are about files in a folder; here they are submissions).
@@ -159,6 +162,17 @@ class Stored:
             return job.outputs(latest if same else self.measured(year))
 
         return _outputs.get((self.key, year), make)
+
+
+def refresh() -> None:
+    """Build now the table the region's page will ask for next: called when a valid
+    submission has been stored, so that the coach's request pays the half second and no
+    regional user waits for it (in this process; the portal runs one process with
+    threads, see README). A failure here only makes that page slower; it is logged."""
+    try:
+        Stored.now().measured()
+    except Exception:  # the page will build it again and show what went wrong
+        logger.exception("Regionens jämförelse kunde inte byggas i förväg")
 
 
 def clear_cache() -> None:

@@ -142,6 +142,8 @@ def emailed_file(request):
             replace=form.cleaned_data["ersatt"],
         )
         if not outcome.problem:
+            if outcome.submission is not None:
+                region.refresh()
             year = outcome.pair[1]
             messages.success(request, _done_text(form.name(), outcome))
             return redirect(f"{reverse('portal:region')}?ar={year}")

@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pipeline import config
-from pipeline.web import services
+from pipeline.web import region, services
 from pipeline.web.forms import LoginForm, UploadForm
 from pipeline.web.models import AuditLog, kommun_name
 from pipeline.web.privacy import MAX_FILE_MB
@@ -113,6 +113,8 @@ def kommun(request, kod: str):
                 form.add_error(outcome.field, outcome.refused)
             else:
                 form = UploadForm()
+            if outcome.ok:
+                region.refresh()
     else:
         form = UploadForm()
     submissions = (

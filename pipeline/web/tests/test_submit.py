@@ -78,7 +78,9 @@ def vaggeryd(client, other_coach):
 # --- the same figures as make report ----------------------------------------------------
 
 
-def test_the_example_gives_the_bytes_make_report_writes(vaggeryd, tmp_path):
+def test_the_example_gives_the_bytes_make_report_writes(
+    vaggeryd, tmp_path, region_user, monkeypatch
+):
     """The shipped example through the form: the stored key figures and the downloaded
     report are byte for byte what the folder job writes for the same workbooks."""
     out = tmp_path / "ut"
@@ -118,6 +120,16 @@ def test_the_example_gives_the_bytes_make_report_writes(vaggeryd, tmp_path):
         ("inlamning", "bertil", "remisser.xlsx, aktiviteter.xlsx, verksamhet.xlsx"),
         *[("nedladdning", "bertil", name) for name in (DOCX, CSV, DESCRIPTOR)],
     ]
+
+    # The region's table was built as the submission was stored: its page builds nothing.
+    from pipeline.comparison import job as comparison_job
+
+    def built_again(*args, **kwargs):
+        raise AssertionError("regionens jämförelse byggdes igen")
+
+    monkeypatch.setattr(comparison_job, "measures_from_csvs", built_again)
+    vaggeryd.force_login(region_user)
+    assert "Vaggeryd" in vaggeryd.get("/region/").content.decode()
 
 
 # --- problems: the command line's lines ---------------------------------------------------
