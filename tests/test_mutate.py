@@ -35,7 +35,7 @@ def test_the_rules_the_issue_broke_are_among_the_mutants(found):
     assert any("len(exact) * 4" in t for t in measures)  # the rank's quarters
     table = found["pipeline/comparison/table.py"]
     assert {m.qualname.split(".")[0] for m in table} <= set(mutate.TARGETS[4].names)
-    assert any("below.number <= SMALL_BASE" in m.text() for m in table)  # the small base
+    assert any("denominator.number <= SMALL_BASE" in m.text() for m in table)  # small base
 
 
 def _untouchable(text: str) -> Counter:
