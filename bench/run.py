@@ -30,8 +30,6 @@ inputs (u: repeated participants); BENCH_ROUNDS the rounds (default 5, 3 for a m
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import os
 import random
@@ -46,10 +44,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 from bench import bombs  # noqa: E402
+from bench import region as region_bench  # noqa: E402
 from bench.generate import DATA, inputs, realistic  # noqa: E402
 from bench.machine import machine  # noqa: E402
 from pipeline.contract import schema as contract  # noqa: E402
-from pipeline.report import job as report_job  # noqa: E402
 
 CASES = ["exempel", "1000", "10000", "100000", "1000000", "1000000u"]
 ROUNDS = 5
@@ -268,15 +266,14 @@ def measure_help(rounds: int = 21) -> dict:
     }
 
 
-def _figure_files(folder: Path, municipalities: int, years: int) -> Path:
-    """Key-figure files: the 13 of the county, and from other municipalities for the rest."""
-    target = DATA / f"jamforelse-{municipalities}x{years}"
+def _figure_files(municipalities: int, years: int) -> Path:
+    """Key-figure files: the 13 of the county, and from other municipalities for the rest
+    (each the example's figures scaled as bench/region.py scales them)."""
+    target = DATA / f"jamforelse-{municipalities}x{years}-v2"
     if (target / ".klar").exists():
         return target
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    example = next(folder.glob("*-nyckeltal.csv")).read_text(encoding="utf-8")
-    rows = list(csv.reader(io.StringIO(example)))
     county = list(contract.kommuner())
     rng = random.Random(municipalities)
     for index in range(municipalities):
@@ -285,21 +282,14 @@ def _figure_files(folder: Path, municipalities: int, years: int) -> Path:
         else:  # other municipalities of Sweden: read, checked and set aside by compare
             kod, name = f"{1000 + index:04d}", f"Kommun {1000 + index}"
         for year in range(2015, 2015 + years):
-            out = io.StringIO()
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(rows[0])
-            for row in rows[1:]:
-                value = row[7]
-                if value and "." not in value:
-                    value = str(max(0, round(int(value) * rng.uniform(0.5, 1.5))))
-                writer.writerow([row[0], kod, name, year, *row[4:7], value, row[8]])
-            (target / f"{name}-{year}-nyckeltal.csv").write_text(out.getvalue(), encoding="utf-8")
+            data = region_bench.key_figures(kod, name, year, rng)
+            (target / f"{name}-{year}-nyckeltal.csv").write_bytes(data)
     (target / ".klar").touch()
     return target
 
 
-def measure_compare(example_out: Path, municipalities: int, years: int) -> dict:
-    folder = _figure_files(example_out, municipalities, years)
+def measure_compare(municipalities: int, years: int) -> dict:
+    folder = _figure_files(municipalities, years)
     times = []
     env = environment()
     for _ in range(ROUNDS):
@@ -419,12 +409,8 @@ def main() -> int:
         loads.append(load())
     print("Mäter halsocenter --help ...", flush=True)
     help_result = measure_help()
-    with tempfile.TemporaryDirectory() as out:
-        example = report_job.build_report(ROOT / "data" / "example", Path(out))
-        if example.status != report_job.Status.DONE:
-            raise SystemExit("exemplets rapport misslyckades")
-        print("Mäter make compare ...", flush=True)
-        compares = [measure_compare(Path(out), 13, 10), measure_compare(Path(out), 290, 10)]
+    print("Mäter make compare ...", flush=True)
+    compares = [measure_compare(13, 10), measure_compare(290, 10)]
     loads.append(load())
     print("Mäter bomberna ...", flush=True)
     bomb_results = bombs.measure_all()
