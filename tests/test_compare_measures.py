@@ -458,3 +458,26 @@ def test_a_share_of_a_breakdown_with_one_category_is_bounded_too():
     whole = _measure(taljare=(JA,), namnare=(JA,), skala=100)
     both = _comparison({"Habo": HABO, "Aneby": _aneby(foljsamhet_Ja=None)})
     assert compare.county_measure(both, whole) == Value(100.0, at_least=True)
+
+
+def test_a_measure_no_municipality_has_gets_its_sentence_and_no_empty_chart():
+    """Without answers to the follow-up question nobody has 'Andel som följer planen': its
+    heading and the sentence stand, with no empty chart between them."""
+    import io
+
+    import docx
+
+    from pipeline.comparison import document, table
+
+    unasked = {k: v for k, v in HABO.items() if k[1] != "foljsamhet"}
+    comparison = _comparison({"Habo": unasked})
+    data, alts = document.render(comparison, table.build(comparison))
+    paragraphs = docx.Document(io.BytesIO(data)).paragraphs
+    heading = next(
+        i for i, p in enumerate(paragraphs) if p.text == f"Andel som följer planen (%) {YEAR}"
+    )
+    after = [p for p in paragraphs[heading + 1 :] if p.text.strip() or p._p.xpath(".//w:drawing")]
+    assert not after[0]._p.xpath(".//w:drawing")
+    assert after[0].text == "Ingen kommun har ett värde för måttet."
+    assert len(alts) == len(comparison_layout.measures()) - 1
+    assert not any("Andel som följer planen" in alt for alt in alts)

@@ -108,6 +108,8 @@ def _with_parts(cell: Cell, series: Series) -> str:
 
 
 def _bars(table: MeasuresTable, series: Series):
+    """The measure's bar chart, or None when no municipality has a value (an empty chart
+    would say nothing the sentence under the heading does not)."""
     values, left_out, small = {}, {}, set()
     for cell in table.column(series.id):
         if cell.state is not None:
@@ -120,6 +122,8 @@ def _bars(table: MeasuresTable, series: Series):
             values[cell.kommun] = cell.value.rounded(series.decimals)
             if cell.small_base:
                 small.add(cell.kommun)
+    if not values:
+        return None
     summary = table.summary(series.id)
     m = series.measure
     return compare_charts.bars_across(
@@ -224,7 +228,11 @@ def render(
         "malvarden": targets,
         "liten_bas": SMALL_BASE,
         "diagram": [
-            {"rubrik": c.title, "bild": image(c), "text": _summary(table, s)}
+            {
+                "rubrik": f"{s.measure.rubrik} {table.year}",
+                "bild": image(c) if c else "",
+                "text": _summary(table, s),
+            }
             for c, s in zip(bars, measures, strict=True)
         ],
         "trender": [{"rubrik": c.title, "bild": image(c)} for c in trends],
@@ -241,4 +249,4 @@ def render(
         keywords="Hälsocenter; jämförelse; nyckeltal",
         stamp=f"{table.year + 1}-01-01T00:00:00Z",
     )
-    return data, [c.alt_text for c in bars + trends]
+    return data, [c.alt_text for c in bars + trends if c]
