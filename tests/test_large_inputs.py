@@ -88,9 +88,11 @@ def test_spellings_in_bulk_as_row_by_row_across_sheets(sheets):
         keys = [None if v == "x" else normalize_id(str(v)) for v in read]
         columns.append((read, keys))
     spellings: dict = {}
+    merged: set = set()
     for read, keys in columns:
-        spellings = record_spellings(spellings, read, keys)
+        spellings = record_spellings(spellings, read, keys, merged)
     assert spellings == _row_by_row(columns)
+    assert merged == {key for key, texts in spellings.items() if isinstance(texts, set)}
 
 
 def _counting(monkeypatch) -> list[str]:

@@ -34,6 +34,7 @@ class CheckContext:
     # Per workbook: each ID as matched → how it was written, a set when in more than one way
     # (d001, D001, 'D001 ').
     id_spellings: dict[str, dict[str, str | set[str]]] = field(default_factory=dict)
+    id_merged: dict[str, set[str]] = field(default_factory=dict)  # per workbook: IDs with a set
 
 
 # Column types whose cells are screened for personnummer: codes, free text, and whole
