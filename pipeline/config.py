@@ -37,6 +37,9 @@ def suppression_threshold() -> int | None:
 # memory, writes no file and leaves the garbage collector as it is.
 _command_line = False
 _collector: tuple[int, ...] | None = None  # the thresholds before settle_imports
+# The garbage collector's thresholds for one run: it looks less often at what the run
+# makes (rows by the million; what a run frees it frees at once).
+ONE_RUN_THRESHOLDS = (100_000, 50, 100)
 
 
 def command_line_run(active: bool = True) -> None:
@@ -65,7 +68,7 @@ def settle_imports() -> None:
         if _collector is None:
             _collector = gc.get_threshold()
         gc.freeze()
-        gc.set_threshold(100_000, 50, 100)
+        gc.set_threshold(*ONE_RUN_THRESHOLDS)
 
 
 def cache_folder() -> Path | None:

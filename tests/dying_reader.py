@@ -15,3 +15,10 @@ def address_space_limit() -> int:
     import resource
 
     return resource.getrlimit(resource.RLIMIT_AS)[0]
+
+
+def collector() -> tuple[tuple[int, int, int], int]:
+    """The helper's garbage-collector thresholds and how many objects it left frozen."""
+    import gc
+
+    return gc.get_threshold(), gc.get_freeze_count()

@@ -4,6 +4,7 @@ again only a sheet that may hold a formula)."""
 
 from __future__ import annotations
 
+import re
 import sys
 
 from hypothesis import given, settings
@@ -12,7 +13,14 @@ from hypothesis import strategies as st
 from pipeline.publish.xlsx import Formula, write_workbook
 from pipeline.validation import inspect_xlsx, xlsx_zip
 from pipeline.validation.coerce import record_spellings
-from pipeline.validation.text import _ODD_SPACES, normalize_id, normalize_ids
+from pipeline.validation.text import (
+    _ODD_SPACES,
+    _needs_cleaning,
+    clean_text,
+    clean_texts,
+    normalize_id,
+    normalize_ids,
+)
 
 # Letters whose upper case differs in length or kind (ß, ŉ, ǅ), odd spaces, invisible ones.
 PIECES = ["a", "B", "0", "-", " ", "\u00a0", "\u200b", "\ufeff", "\t", "\n", "\x85", "\u3000"]
@@ -24,6 +32,25 @@ ids = st.lists(st.one_of(st.none(), st.lists(st.sampled_from(PIECES), min_size=1
 @given(ids)
 def test_ids_in_bulk_as_one_by_one(values):
     assert normalize_ids(values) == [normalize_id(v) or None if v else None for v in values]
+
+
+# What clean_texts looked for with a regular expression before (with the spaces checked apart).
+_NEEDS_CLEANING = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f\u00a0\u2007\u2028\u2029\u202f\ufeff\ufffe\uffff]|_x00"
+)
+TEXT_PIECES = ["a", "Ö", " ", "\n", "\r", "\t", "\x00", "\x1f", "\x7f", "\x85", "_x000D_", "_x00"]
+TEXT_PIECES += ["\u00a0", "\u2007", "\u2028", "\u2029", "\u202f", "\ufeff", "\ufffe", "\uffff"]
+TEXT_PIECES += ["\ud800", "e\u0301", "\u3000", "😀"]
+texts = st.lists(st.lists(st.sampled_from(TEXT_PIECES)).map("".join))
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts)
+def test_texts_in_bulk_as_one_by_one(values):
+    for texts in [values, *([f"a{piece}a"] for piece in TEXT_PIECES)]:  # each piece alone too
+        joined = "\n".join(texts)
+        assert _needs_cleaning(joined) == bool(_NEEDS_CLEANING.search(joined))
+        assert clean_texts(texts) == [clean_text(v) for v in texts]
 
 
 def test_the_odd_spaces_are_every_space_but_one():
@@ -61,9 +88,11 @@ def test_spellings_in_bulk_as_row_by_row_across_sheets(sheets):
         keys = [None if v == "x" else normalize_id(str(v)) for v in read]
         columns.append((read, keys))
     spellings: dict = {}
+    merged: set = set()
     for read, keys in columns:
-        spellings = record_spellings(spellings, read, keys)
+        spellings = record_spellings(spellings, read, keys, merged)
     assert spellings == _row_by_row(columns)
+    assert merged == {key for key, texts in spellings.items() if isinstance(texts, set)}
 
 
 def _counting(monkeypatch) -> list[str]:

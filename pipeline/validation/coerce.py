@@ -280,15 +280,23 @@ def coerce_column(raw: pd.Series, column: Column) -> Coerced:
 
 
 def record_spellings(
-    spellings: dict[str, str | set[str]], read: list, keys: list
+    spellings: dict[str, str | set[str]],
+    read: list,
+    keys: list,
+    merged: set[str] | None = None,
 ) -> dict[str, str | set[str]]:
     """`spellings` (ID → how it was written; a set when in more than one way) with a
     column's IDs added: `read` the distinct cell values, `keys` the IDs they became.
+    `merged`, when given, gets the IDs that now have a set (so that nobody need look
+    through a million IDs for them).
 
     Built with dicts in C, not row by row: a million IDs take a fraction of a second. A
     set is made only for an ID written in two ways (a million sets would take 230 MB).
     """
-    written = [value if type(value) is str else str(value) for value in read]
+    if pd.api.types.infer_dtype(read, skipna=False) == "string":
+        written = read
+    else:
+        written = [value if type(value) is str else str(value) for value in read]
     new = dict(zip(keys, written, strict=True))
     new.pop(None, None)
     twice: dict[str, set[str]] = {}
@@ -299,7 +307,7 @@ def record_spellings(
             if key in repeated:
                 twice.setdefault(key, set()).add(text)
     if not spellings and not twice:
-        return new
+        return new  # no ID written in two ways
     changed = {}
     for key in (spellings.keys() & new.keys()) | twice.keys():
         texts = set(twice.get(key, {new[key]}))
@@ -309,4 +317,6 @@ def record_spellings(
         changed[key] = texts if len(texts) > 1 else texts.pop()
     spellings.update(new)
     spellings.update(changed)
+    if merged is not None:
+        merged.update(key for key, texts in changed.items() if isinstance(texts, set))
     return spellings

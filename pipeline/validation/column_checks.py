@@ -34,6 +34,7 @@ class CheckContext:
     # Per workbook: each ID as matched → how it was written, a set when in more than one way
     # (d001, D001, 'D001 ').
     id_spellings: dict[str, dict[str, str | set[str]]] = field(default_factory=dict)
+    id_merged: dict[str, set[str]] = field(default_factory=dict)  # per workbook: IDs with a set
 
 
 # Column types whose cells are screened for personnummer: codes, free text, and whole
@@ -42,9 +43,13 @@ SCREENED = ("id", "text", "heltal")
 
 
 def flagged_values(distinct: list) -> set:
-    """The distinct values (as typed) that look like a personnummer."""
-    flagged = personnummer.flagged_values([str(v) for v in distinct])
-    return {v for v in distinct if str(v) in flagged}
+    """The distinct values (as typed) that look like a personnummer (a million codes are
+    made text once and, when none looks like one, not looked at again)."""
+    texts = [v if type(v) is str else str(v) for v in distinct]
+    flagged = personnummer.flagged_values(texts)
+    if not flagged:
+        return set()
+    return {v for v, text in zip(distinct, texts, strict=True) if text in flagged}
 
 
 def _bound(value: float | str | None, context: CheckContext) -> float | None:

@@ -59,7 +59,7 @@ def might_contain_personnummer(text: str) -> bool:
 
 def flagged_values(values: list[str]) -> set[str]:
     """The values that look like a personnummer; one quick pass decides if any might."""
-    texts = [str(v) for v in values]
+    texts = [v if type(v) is str else str(v) for v in values]
     if not might_contain_personnummer("\n".join(texts)):
         return set()
     return {v for v in texts if looks_like_personnummer(v)}

@@ -141,7 +141,10 @@ def check_table(raw: RawSheet, sheet: Sheet, context: CheckContext) -> tuple[She
             context.flagged[column.nyckel] = flagged_values(coerced.distinct)
         if column.typ == "id":  # as typed: a trailing space is a spelling too
             context.id_spellings[raw.file] = record_spellings(
-                context.id_spellings.get(raw.file, {}), coerced.read, coerced.typed
+                context.id_spellings.get(raw.file, {}),
+                coerced.read,
+                coerced.typed,
+                context.id_merged.setdefault(raw.file, set()),
             )
         for row, message in coerced.bad.items():
             add(row, column.namn, raw.cells.at[row, column.nyckel], message, coerced.fixes[row])

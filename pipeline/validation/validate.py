@@ -125,7 +125,8 @@ def _validate_workbook(
     finally:
         book.close()
         scan.close()
-    merged = {k: v for k, v in context.id_spellings.get(fil, {}).items() if isinstance(v, set)}
+    spellings = context.id_spellings.get(fil, {})
+    merged = {k: spellings[k] for k in context.id_merged.get(fil, ())}
     if merged:
         examples = "; ".join(
             " = ".join(f"'{show_value(w)}'" for w in sorted(merged[key]))
