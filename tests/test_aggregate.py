@@ -193,3 +193,60 @@ def test_counting_a_figure_the_list_lacks_is_an_error(books, monkeypatch):
             compute(dataset)
     finally:
         key_figures._known.cache_clear()
+
+
+# --- last year's file read back (from_csv) ------------------------------------------------
+
+EXPECTED_CSV = config.ROOT / "tests" / "expected" / "Vaggeryd-2023-nyckeltal.csv"
+
+
+def test_a_key_figure_file_reads_back_to_the_same_bytes():
+    """from_csv is to_csv backwards: every figure, hidden or not, whole or decimal."""
+    from pipeline.figures import aggregate
+
+    data = EXPECTED_CSV.read_bytes()
+    read = aggregate.from_csv(data)
+    assert (read.kommunkod, read.kommun, read.year) == ("0665", "Vaggeryd", 2023)
+    assert to_csv(read).encode("utf-8") == data
+    hidden = [f for f in read.figures if f.suppressed]
+    assert hidden and all(f.value is None and f.secondary for f in hidden)
+    assert all(not f.secondary for f in read.figures if not f.suppressed)
+    whole = read.value("aktiviteter")
+    assert whole == 11 and isinstance(whole, int)
+    decimal = aggregate.from_csv(data.replace(b",11,0\n", b",12.5,0\n", 1))
+    assert decimal.value("aktiviteter") == 12.5
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (lambda b: b + b"x" * 5_000_000, "filen är för stor"),
+        (lambda b: b.replace(b",11,0\n", b",11,2\n", 1), "undertryckt ska vara 0 eller 1"),
+        (lambda b: b.replace(b",11,0\n", b",11,1\n", 1), "undertryckt ska vara 0 eller 1"),
+        (lambda b: b.replace(b",11,0\n", b",11.,0\n", 1), "'11.' är inget antal"),
+        (lambda b: b.replace(b",11,0\n", b",,0\n", 1), None),
+        (lambda b: b"", "rubrikraden är inte"),
+        (lambda b: b.replace(b",11,0\n", b",11\n", 1), "en rad har fel antal fält"),
+    ],
+)
+def test_a_key_figure_file_is_read_strictly(change, why):
+    from pipeline.figures import aggregate
+
+    data = change(EXPECTED_CSV.read_bytes())
+    if why is None:  # an empty value is no value: read, not refused
+        assert aggregate.from_csv(data).value("aktiviteter") is None
+        return
+    with pytest.raises(aggregate.KeyFigureFileError) as refused:
+        aggregate.from_csv(data)
+    assert why in str(refused.value)
+
+
+def test_a_key_figure_file_of_5_000_000_bytes_is_read_and_one_byte_more_refused():
+    from pipeline.figures import aggregate
+
+    data = EXPECTED_CSV.read_bytes()
+    padded = data + b"\n" * (aggregate.MAX_CSV_BYTES - len(data))  # empty lines are skipped
+    assert len(padded) == 5_000_000
+    assert aggregate.from_csv(padded).value("aktiviteter") == 11
+    with pytest.raises(aggregate.KeyFigureFileError, match="för stor"):
+        aggregate.from_csv(padded + b"\n")
