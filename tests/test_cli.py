@@ -444,9 +444,10 @@ def test_the_command_line_is_thin_and_the_bench_calls_the_library():
         "open",
     }
     assert not calls & touching, calls & touching
+    # bench/stages.py times the library's stages; bench/run.py times make and the floor.
+    assert "report_job.build_report(" in (ROOT / "bench" / "stages.py").read_text("utf-8")
     for name in ("run.py", "stages.py"):
         source = (ROOT / "bench" / name).read_text(encoding="utf-8")
-        assert "report_job.build_report(" in source, name
         assert "import cli" not in source and '"pipeline", "report"' not in source, name
 
 
