@@ -187,3 +187,22 @@ class ExampleReport:
 def example() -> ExampleReport:
     """Read-only, built once per test process: the render, PDF and privacy tests share it."""
     return ExampleReport()
+
+
+FAKE_PYTHON = """#!/bin/sh
+# LibreOffice's Python, faked: it "imports uno" and "exports" a PDF to its 4th argument.
+[ "$1" = "-c" ] && exit 0
+printf '%%PDF-1.7 fake' > "$4"
+"""
+
+
+def fake_libreoffice(folder: Path) -> Path:
+    """A LibreOffice in `folder`/program: soffice with Writer, and a Python beside it that
+    makes a PDF at once. Returns soffice's path."""
+    program = folder / "program"
+    program.mkdir()
+    for name, text in (("soffice", "#!/bin/sh\nexit 0\n"), ("python", FAKE_PYTHON)):
+        (program / name).write_text(text)
+        (program / name).chmod(0o755)
+    (program / "libswlo.so").touch()
+    return program / "soffice"

@@ -18,6 +18,7 @@ from pipeline.publish.folder import FolderProblem, edited, publish
 from pipeline.publish.folder import output_lock as folder_lock
 from pipeline.publish.pdf import INSTALL_HELP
 from pipeline.report import pdf_job
+from tests.conftest import fake_libreoffice
 
 OFFICE = pdf.find_libreoffice()
 SKIP_REASON = (
@@ -244,26 +245,14 @@ def test_the_folder_knows_which_outputs_were_edited(tmp_path):
 
 # --- Windows details, tried on any system --------------------------------------------------
 
-FAKE_PYTHON = """#!/bin/sh
-# LibreOffice's Python, faked: it "imports uno" and "exports" a PDF to its 4th argument.
-[ "$1" = "-c" ] && exit 0
-printf '%%PDF-1.7 fake' > "$4"
-"""
-
 
 @pytest.fixture
 def fake_office(tmp_path, monkeypatch):
     """soffice with Writer and a Python that makes a PDF at once; the font counted there."""
     if sys.platform == "win32":
         pytest.skip("the fake LibreOffice is a shell script")
-    program = tmp_path / "program"
-    program.mkdir()
-    for name, text in (("soffice", "#!/bin/sh\nexit 0\n"), ("python", FAKE_PYTHON)):
-        (program / name).write_text(text)
-        (program / name).chmod(0o755)
-    (program / "libswlo.so").touch()
     monkeypatch.setattr(pdf, "font_missing", lambda: False)
-    return str(program / "soffice")
+    return str(fake_libreoffice(tmp_path))
 
 
 @pytest.mark.parametrize("held_for", [2, 1000], ids=["en-stund", "hela-tiden"])

@@ -16,7 +16,12 @@ import pytest
 from pipeline import config
 from pipeline.contract import schema as contract
 from pipeline.web import SETTINGS
-from tests.conftest import Workbooks, base_report, books  # noqa: F401 - the library's fixtures
+from tests.conftest import (  # noqa: F401 - the library's fixtures
+    Workbooks,
+    base_report,
+    books,
+    fake_libreoffice,
+)
 
 PASSWORD = "rätt-lösenord-42"
 
@@ -132,28 +137,16 @@ def folder_workbooks(folder) -> dict[str, bytes]:
     return {fil: (folder / fil).read_bytes() for fil in contract.files()}
 
 
-FAKE_PYTHON = """#!/bin/sh
-# LibreOffice's Python, faked: it "imports uno" and "exports" a PDF to its 4th argument.
-[ "$1" = "-c" ] && exit 0
-printf '%%PDF-1.7 fake' > "$4"
-"""
-
-
 @pytest.fixture
 def fake_office(tmp_path, monkeypatch, settings):
     """PDFs on, from a LibreOffice that makes one at once (tests/test_pdf.py's fake)."""
     from pipeline.publish import pdf
 
-    program = tmp_path / "program"
-    program.mkdir()
-    for name, text in (("soffice", "#!/bin/sh\nexit 0\n"), ("python", FAKE_PYTHON)):
-        (program / name).write_text(text)
-        (program / name).chmod(0o755)
-    (program / "libswlo.so").touch()
-    monkeypatch.setattr(pdf, "find_libreoffice", lambda: str(program / "soffice"))
+    soffice = fake_libreoffice(tmp_path)
+    monkeypatch.setattr(pdf, "find_libreoffice", lambda: str(soffice))
     monkeypatch.setattr(pdf, "font_missing", lambda: False)
     settings.PORTAL_PDF = True
-    return program / "soffice"
+    return soffice
 
 
 def figures_csv(
